@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "vigil",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vigil", targets: ["vigil"]),
+        .executable(name: "vigil-lab", targets: ["vigil-lab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibSSH2",
+            pkgConfig: "libssh2",
+            providers: [.apt(["libssh2-1-dev", "libssl-dev"])]
+        ),
+        .target(name: "VigilCore"),
+        .target(name: "VigilHTTP", dependencies: ["CCurl", "VigilCore"]),
+        .target(name: "VigilSSH", dependencies: ["CLibSSH2", "VigilCore"]),
+        .target(
+            name: "VigilLab",
+            dependencies: [
+                "VigilCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "vigil",
+            dependencies: [
+                "VigilCore", "VigilHTTP", "VigilSSH",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "vigil-lab",
+            dependencies: [
+                "VigilLab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
+        .testTarget(name: "VigilHTTPTests", dependencies: ["VigilHTTP", "VigilLab", "VigilCore", "vigil-lab"]),
+        .testTarget(name: "VigilSSHTests", dependencies: ["VigilSSH", "VigilLab", "VigilCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

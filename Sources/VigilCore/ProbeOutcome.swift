@@ -1,0 +1,12 @@
+/// What one health probe found: healthy with libcurl's own timings, or exactly one named failure.
+public enum ProbeOutcome: Equatable, Sendable, Codable {
+    case healthy(ProbeTimings)
+    case failed(ProbeFailure)
+
+    public var isHealthy: Bool {
+        switch self {
+        case .healthy: true
+        case .failed: false
+        }
+    }
+}

@@ -1,0 +1,4 @@
+/// The version every binary and message reports.
+public enum VigilVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,86 @@
+import Foundation
+import VigilCore
+
+/// Every HTTP request Vigil makes goes through one of these: health probes and webhook POSTs,
+/// run concurrently by libcurl on a thread of the engine's own, reusing connections.
+public final class HTTPEngine: Sendable {
+    /// The process's engine. Tests may make their own and shut them down.
+    public static let shared = HTTPEngine()
+
+    private let loop: CurlMultiLoop
+
+    /// - Parameter maxConnections: how many idle connections libcurl keeps for reuse.
+    public init(maxConnections: Int = 1_024) {
+        loop = CurlMultiLoop(maxConnections: maxConnections)
+    }
+
+    /// Ends every request in flight and stops the engine's thread.
+    public func shutdown() { loop.shutdown() }
+
+    /// Runs one health probe. Never throws: every failure is a named outcome.
+    public func probe(_ probe: HealthProbe) async -> ProbeOutcome {
+        let result = await loop.perform(TransferRequest(
+            url: probe.url, method: probe.method.rawValue,
+            headers: probe.headers.map { "\($0.name): \($0.value)" }, body: nil,
+            connectTimeout: probe.connectTimeout, timeout: probe.timeout,
+            bodyLimit: probe.maxBodyBytes, tls: probe.tls))
+        return probe.outcome(of: result)
+    }
+
+    /// POSTs a body (a webhook). Any HTTP answer is a response, whatever its status; only a
+    /// request that got no answer is an error, and the error never contains the URL.
+    public func post(
+        url: String,
+        body: [UInt8],
+        headers: [(name: String, value: String)] = [("Content-Type", "application/json")],
+        connectTimeout: Duration = .seconds(5),
+        timeout: Duration = .seconds(10),
+        keepBodyBytes: Int = 4_096,
+        tls: TLSOptions = TLSOptions()
+    ) async -> Result<HTTPResponse, HTTPTransportError> {
+        let result = await loop.perform(TransferRequest(
+            url: url, method: "POST", headers: headers.map { "\($0.name): \($0.value)" }, body: body,
+            connectTimeout: connectTimeout, timeout: timeout, bodyLimit: keepBodyBytes, tls: tls))
+        let answered = result.status > 0 && (result.code == 0 || result.bodyCut)
+        guard answered else {
+            let failure = result.transportFailure ?? .other(code: result.code, message: result.message)
+            return .failure(HTTPTransportError(failure: failure.redacting(url), peer: Self.peer(of: url)))
+        }
+        var headerMap: [String: String] = [:]
+        for (name, value) in result.headers { headerMap[name] = value }
+        return .success(HTTPResponse(
+            status: result.status, headers: headerMap,
+            retryAfter: headerMap["retry-after"].flatMap { RetryAfter.parse($0) },
+            bodyPrefix: result.body, timings: result.timings))
+    }
+
+    /// `host:port` of a URL, which is all an error may say about a secret URL.
+    static func peer(of url: String) -> String {
+        guard let components = URLComponents(string: url), let host = components.host else { return "(invalid URL)" }
+        let port = components.port ?? (components.scheme?.lowercased() == "https" ? 443 : 80)
+        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        return "\(bracketed):\(port)"
+    }
+}
+
+extension ProbeFailure {
+    /// The same failure with every trace of a secret URL (whole, or its path and query) cut out
+    /// of libcurl's message.
+    func redacting(_ url: String) -> ProbeFailure {
+        var secrets = [url]
+        if let components = URLComponents(string: url) {
+            let tail = components.percentEncodedPath + (components.percentEncodedQuery.map { "?\($0)" } ?? "")
+            if tail.count > 1 { secrets.append(tail) }
+        }
+        func scrub(_ message: String) -> String {
+            secrets.reduce(message) { $0.replacingOccurrences(of: $1, with: "<redacted>") }
+        }
+        switch self {
+        case .nameResolution(let message): return .nameResolution(scrub(message))
+        case .tls(let message): return .tls(scrub(message))
+        case .invalidResponse(let message): return .invalidResponse(scrub(message))
+        case .other(let code, let message): return .other(code: code, message: scrub(message))
+        case .refused, .timeout, .status, .bodyMismatch, .tooSlow, .tooLarge: return self
+        }
+    }
+}

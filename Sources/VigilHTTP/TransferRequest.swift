@@ -1,0 +1,12 @@
+/// One request as the libcurl loop runs it; probes and POSTs both become one.
+struct TransferRequest: Sendable {
+    var url: String
+    var method: String
+    var headers: [String]
+    var body: [UInt8]?
+    var connectTimeout: Duration
+    var timeout: Duration
+    /// Past this many body bytes the transfer is cut (and `bodyCut` set).
+    var bodyLimit: Int
+    var tls: TLSOptions
+}

@@ -1,0 +1,62 @@
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A TCP listener on 127.0.0.1 that remembers its open connections, so it can be closed the way a
+/// dying process closes: listener and connections together.
+final class LabListener: Sendable {
+    private struct State {
+        var server: Channel?
+        var connections: [ObjectIdentifier: Channel] = [:]
+        var accepted = 0
+        var port = 0
+    }
+
+    private let state = Mutex(State())
+    private let initializer: @Sendable (Channel) -> EventLoopFuture<Void>
+
+    init(initializer: @escaping @Sendable (Channel) -> EventLoopFuture<Void>) {
+        self.initializer = initializer
+    }
+
+    var port: Int { state.withLock { $0.port } }
+    var connectionsAccepted: Int { state.withLock { $0.accepted } }
+    var isOpen: Bool { state.withLock { $0.server != nil } }
+
+    /// Binds (again) to `port`, or to a free port the first time when `port` is 0.
+    func open(port requested: Int) async throws {
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 1_024)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { [self] channel in
+                let key = ObjectIdentifier(channel)
+                state.withLock {
+                    $0.accepted += 1
+                    $0.connections[key] = channel
+                }
+                channel.closeFuture.whenComplete { [self] _ in
+                    _ = state.withLock { $0.connections.removeValue(forKey: key) }
+                }
+                return initializer(channel)
+            }
+        let server = try await bootstrap.bind(host: "127.0.0.1", port: requested).get()
+        state.withLock {
+            $0.server = server
+            $0.port = server.localAddress?.port ?? requested
+        }
+    }
+
+    /// Closes the listener and every open connection.
+    func close() async {
+        let (server, connections) = state.withLock { state in
+            defer {
+                state.server = nil
+                state.connections.removeAll()
+            }
+            return (state.server, Array(state.connections.values))
+        }
+        for connection in connections { try? await connection.close() }
+        try? await server?.close()
+    }
+}

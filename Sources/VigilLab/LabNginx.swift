@@ -1,0 +1,74 @@
+import Foundation
+
+/// nginx on loopback, in a folder of its own: pid, logs and every temp path inside it. It runs in
+/// the foreground (`daemon off`), so the lab knows its master's PID and ends exactly that process.
+public final class LabNginx: Sendable {
+    public static let binary = "/usr/sbin/nginx"
+
+    public let folder: LabFolder
+    public let configPath: String
+    private let process: LabProcess
+
+    private init(folder: LabFolder, configPath: String, process: LabProcess) {
+        self.folder = folder
+        self.configPath = configPath
+        self.process = process
+    }
+
+    public var pid: Int32 { process.pid }
+
+    /// Starts nginx with `httpBlock` inside `http { }`. `ports` are the ports it listens on; the
+    /// call returns once all of them accept connections.
+    public static func start(folder: LabFolder, httpBlock: String, ports: [Int]) async throws -> LabNginx {
+        try LabProcess.require(binary, package: "nginx")
+        let runAsRoot = geteuid() == 0 ? "user root;" : ""
+        let configPath = folder.file("nginx.conf")
+        try folder.write("nginx.conf", """
+            # Written by Vigil's lab; everything lives in \(folder.path).
+            \(runAsRoot)
+            worker_processes 1;
+            daemon off;
+            pid \(folder.file("nginx.pid"));
+            error_log \(folder.file("error.log")) info;
+            events { worker_connections 1024; }
+            http {
+                access_log \(folder.file("access.log"));
+                client_body_temp_path \(folder.file("client_body"));
+                proxy_temp_path \(folder.file("proxy"));
+                fastcgi_temp_path \(folder.file("fastcgi"));
+                uwsgi_temp_path \(folder.file("uwsgi"));
+                scgi_temp_path \(folder.file("scgi"));
+            \(httpBlock)
+            }
+            """)
+        let process = try LabProcess.launch(binary, ["-c", configPath, "-p", folder.path],
+                                            name: "nginx", log: folder.file("stderr.log"))
+        let nginx = LabNginx(folder: folder, configPath: configPath, process: process)
+        do {
+            try await LabWait.until("nginx to listen on \(ports)") {
+                guard process.isRunning else {
+                    throw LabError.notReady("nginx", log: folder.read("stderr.log") + folder.read("error.log"))
+                }
+                return ports.allSatisfy(FreePort.isListening)
+            }
+        } catch {
+            nginx.stop()
+            throw error
+        }
+        return nginx
+    }
+
+    /// `nginx -t` on the lab's config; the status and nginx's own words.
+    public func test() throws -> (status: Int32, output: String) {
+        try LabProcess.run(Self.binary, ["-t", "-c", configPath, "-p", folder.path], check: false)
+    }
+
+    public func reload() throws {
+        try LabProcess.run(Self.binary, ["-s", "reload", "-c", configPath, "-p", folder.path])
+    }
+
+    public func stop() {
+        process.terminate()
+        folder.remove()
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+/// OpenSSH's sshd on 127.0.0.1 in a folder of its own, with a generated host key, a client key
+/// it accepts, and a known_hosts file that names its host key. It runs in the foreground (`-D`),
+/// so the lab ends exactly the process it started.
+public final class LabSSHServer: Sendable {
+    public static let sshd = "/usr/sbin/sshd"
+    public static let keygen = "/usr/bin/ssh-keygen"
+
+    public let folder: LabFolder
+    public let port: Int
+    /// The user tests log in as: the one running them.
+    public let user: String
+    /// An ed25519 client key without a passphrase, listed in authorized_keys.
+    public let clientKey: String
+    /// A known_hosts file with the server's host key for `[127.0.0.1]:port`.
+    public let knownHosts: String
+    /// The host key's public half as a known_hosts line.
+    public let knownHostsLine: String
+    private let process: LabProcess
+
+    private init(folder: LabFolder, port: Int, user: String, clientKey: String, knownHosts: String,
+                 knownHostsLine: String, process: LabProcess) {
+        self.folder = folder
+        self.port = port
+        self.user = user
+        self.clientKey = clientKey
+        self.knownHosts = knownHosts
+        self.knownHostsLine = knownHostsLine
+        self.process = process
+    }
+
+    public var pid: Int32 { process.pid }
+    public var log: String { folder.read("sshd.log") }
+
+    public static func start() async throws -> LabSSHServer {
+        try LabProcess.require(sshd, package: "openssh-server")
+        try LabProcess.require(keygen, package: "openssh-client")
+        // sshd refuses to start without its privilege-separation folder.
+        try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        var lastError: (any Error)?
+        for _ in 0..<5 {
+            let folder = try LabFolder(prefix: "sshd")
+            do {
+                return try await start(in: folder)
+            } catch {
+                lastError = error  // most often another program took the port first: try another
+                folder.remove()
+            }
+        }
+        throw lastError ?? LabError.timedOut("sshd to start")
+    }
+
+    private static func start(in folder: LabFolder) async throws -> LabSSHServer {
+        let port = try FreePort.pick()
+        let user = currentUser()
+        let hostKey = folder.file("host_ed25519")
+        try generateKey(at: hostKey, type: "ed25519")
+        let clientKey = folder.file("client_ed25519")
+        try generateKey(at: clientKey, type: "ed25519")
+        try folder.write("authorized_keys", folder.read("client_ed25519.pub"), mode: 0o600)
+        let hostPublic = folder.read("host_ed25519.pub").split(separator: " ").prefix(2).joined(separator: " ")
+        let knownHostsLine = "[127.0.0.1]:\(port) \(hostPublic)"
+        try folder.write("known_hosts", knownHostsLine + "\n", mode: 0o600)
+        try folder.write("sshd_config", """
+            Port \(port)
+            ListenAddress 127.0.0.1
+            HostKey \(hostKey)
+            PidFile \(folder.file("sshd.pid"))
+            AuthorizedKeysFile \(folder.file("authorized_keys"))
+            PubkeyAuthentication yes
+            PasswordAuthentication no
+            KbdInteractiveAuthentication no
+            PermitRootLogin prohibit-password
+            UsePAM no
+            StrictModes no
+            MaxStartups 100:30:200
+            MaxSessions 100
+            LogLevel VERBOSE
+            Subsystem sftp /usr/lib/openssh/sftp-server
+
+            """)
+        let process = try LabProcess.launch(sshd, ["-D", "-f", folder.file("sshd_config"), "-E", folder.file("sshd.log")],
+                                            name: "sshd", log: folder.file("stderr.log"))
+        let server = LabSSHServer(folder: folder, port: port, user: user, clientKey: clientKey,
+                                  knownHosts: folder.file("known_hosts"), knownHostsLine: knownHostsLine, process: process)
+        do {
+            try await LabWait.until("sshd to listen on port \(port)") {
+                guard process.isRunning else {
+                    throw LabError.notReady("sshd", log: folder.read("stderr.log") + folder.read("sshd.log"))
+                }
+                return FreePort.isListening(port)
+            }
+        } catch {
+            process.terminate()
+            throw error
+        }
+        return server
+    }
+
+    /// Makes a client key in the server's folder; `authorize` adds it to authorized_keys.
+    public func makeClientKey(name: String, type: String = "ed25519", passphrase: String = "",
+                              authorize: Bool = true) throws -> String {
+        let path = folder.file(name)
+        try Self.generateKey(at: path, type: type, passphrase: passphrase)
+        if authorize {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("authorized_keys")))
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(folder.read("\(name).pub").utf8))
+        }
+        return path
+    }
+
+    /// A known_hosts file that lists another key for this server's address, as after a host was
+    /// rebuilt (or impersonated).
+    public func mismatchedKnownHosts() throws -> String {
+        try Self.generateKey(at: folder.file("impostor_ed25519"), type: "ed25519")
+        let impostor = folder.read("impostor_ed25519.pub").split(separator: " ").prefix(2).joined(separator: " ")
+        try folder.write("known_hosts.mismatch", "[127.0.0.1]:\(port) \(impostor)\n", mode: 0o600)
+        return folder.file("known_hosts.mismatch")
+    }
+
+    public func stop() {
+        process.terminate()
+        folder.remove()
+    }
+
+    private static func generateKey(at path: String, type: String, passphrase: String = "") throws {
+        var arguments = ["-q", "-t", type, "-N", passphrase, "-C", "vigil-lab", "-f", path]
+        if type == "rsa" { arguments += ["-b", "2048"] }
+        try LabProcess.run(keygen, arguments, timeout: .seconds(30))
+    }
+
+    private static func currentUser() -> String {
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return "root" }
+        return String(cString: name)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import VigilCore
+
+/// A cold standby backend: not running until its start script runs. The script detaches the
+/// server and returns at once, like `systemctl start`; the server listens after `startDelay`.
+/// `failNextStarts` makes the script fail as a broken unit would.
+public final class LabStandby: Sendable {
+    public let folder: LabFolder
+    public let port: Int
+    public let name: String
+    public let startScript: String
+    public let stopScript: String
+
+    /// Where the lab's own backend program is: beside the running binary unless `VIGIL_LAB_BINARY` says.
+    public static var labBinary: String {
+        if let path = ProcessInfo.processInfo.environment["VIGIL_LAB_BINARY"] { return path }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("vigil-lab").path
+    }
+
+    private init(folder: LabFolder, port: Int, name: String) {
+        self.folder = folder
+        self.port = port
+        self.name = name
+        startScript = folder.file("start.sh")
+        stopScript = folder.file("stop.sh")
+    }
+
+    public var url: String { "http://127.0.0.1:\(port)" }
+    public var healthURL: String { "\(url)/health" }
+    public var address: String { "127.0.0.1:\(port)" }
+    public var pidFile: String { folder.file("standby.pid") }
+
+    public static func prepare(name: String = "standby", startDelay: Duration = .zero) throws -> LabStandby {
+        let binary = labBinary
+        try LabProcess.require(binary, package: "this package (swift build --product vigil-lab)")
+        let folder = try LabFolder(prefix: "standby")
+        let standby = LabStandby(folder: folder, port: try FreePort.pick(), name: name)
+        try folder.write("start.sh", """
+            #!/bin/sh
+            # Starts the lab's standby like `systemctl start`: detach, return at once.
+            if [ -e '\(folder.file("fail-start"))' ]; then
+                echo "standby: start failed (fault injected by the lab)" >&2
+                exit 1
+            fi
+            setsid '\(binary)' backend --name '\(name)' --port \(standby.port) \\
+                --start-delay \(DurationText.format(startDelay)) --pid-file '\(standby.pidFile)' \\
+                >>'\(folder.file("standby.log"))' 2>&1 </dev/null &
+            exit 0
+
+            """, mode: 0o755)
+        try folder.write("stop.sh", """
+            #!/bin/sh
+            # Stops the standby this lab started, by its PID.
+            [ -s '\(standby.pidFile)' ] || exit 0
+            kill "$(cat '\(standby.pidFile)')" 2>/dev/null
+            rm -f '\(standby.pidFile)'
+            exit 0
+
+            """, mode: 0o755)
+        return standby
+    }
+
+    /// Makes the start script fail (true) or work again (false).
+    public func failStarts(_ fail: Bool) throws {
+        if fail {
+            try folder.write("fail-start", "")
+        } else {
+            try? FileManager.default.removeItem(atPath: folder.file("fail-start"))
+        }
+    }
+
+    public var isListening: Bool { FreePort.isListening(port) }
+
+    /// Ends the standby process if it runs (by the PID it wrote) and removes the folder.
+    public func stop() {
+        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+           let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            kill(pid, SIGTERM)
+        }
+        folder.remove()
+    }
+}

@@ -1,0 +1,30 @@
+/// How a remote (or local) command ended, with everything it wrote. Output is decoded only on
+/// request, after the whole stream was read.
+public struct CommandResult: Equatable, Sendable {
+    /// The exit status, or nil when the command was ended by a signal.
+    public var exitStatus: Int32?
+    /// The signal that ended the command (`TERM`, `KILL`, ...).
+    public var signal: String?
+    public var stdout: [UInt8]
+    public var stderr: [UInt8]
+    /// Output past the cap is read and dropped, so a chatty command cannot exhaust memory.
+    public var outputTruncated: Bool
+
+    public init(exitStatus: Int32?, signal: String?, stdout: [UInt8], stderr: [UInt8], outputTruncated: Bool = false) {
+        self.exitStatus = exitStatus
+        self.signal = signal
+        self.stdout = stdout
+        self.stderr = stderr
+        self.outputTruncated = outputTruncated
+    }
+
+    public var succeeded: Bool { exitStatus == 0 }
+    public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+
+    /// The last lines of stderr (or stdout when stderr is empty), for error messages and timelines.
+    public func tail(lines: Int = 5) -> String {
+        let text = stderr.isEmpty ? stdoutText : stderrText
+        return text.split(separator: "\n", omittingEmptySubsequences: true).suffix(lines).joined(separator: "\n")
+    }
+}

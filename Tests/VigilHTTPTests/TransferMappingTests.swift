@@ -1,0 +1,59 @@
+import CCurl
+import Foundation
+import Testing
+import VigilCore
+@testable import VigilHTTP
+
+/// The mapping from libcurl's codes to named failures, for the cases a loopback test cannot
+/// produce without sending a DNS query or breaking the machine.
+@Suite struct TransferMappingTests {
+    private func result(code: CURLcode, message: String = "m", errno: Int32 = 0) -> TransferResult {
+        TransferResult(code: Int(code.rawValue), message: message, osErrno: errno, status: 0, timings: ProbeTimings(),
+                       body: [], bodyCut: false, headers: [], phaseReached: .connect)
+    }
+
+    @Test func nameResolutionFailuresHaveTheirOwnValue() {
+        #expect(result(code: CURLE_COULDNT_RESOLVE_HOST, message: "Could not resolve host: shop.invalid").transportFailure
+                == .nameResolution("Could not resolve host: shop.invalid"))
+    }
+
+    @Test func aConnectFailureOtherThanRefusalKeepsTheCodeAndMessage() {
+        #expect(result(code: CURLE_COULDNT_CONNECT, message: "no route", errno: EHOSTUNREACH).transportFailure
+                == .other(code: 7, message: "no route"))
+        #expect(result(code: CURLE_COULDNT_CONNECT, errno: ECONNREFUSED).transportFailure == .refused)
+    }
+
+    @Test func anHTTP09AnswerIsAnInvalidResponseButAnUnknownSchemeIsNot() {
+        #expect(result(code: CURLE_UNSUPPORTED_PROTOCOL, message: "Received HTTP/0.9 when not allowed").transportFailure
+                == .invalidResponse("Received HTTP/0.9 when not allowed"))
+        #expect(result(code: CURLE_UNSUPPORTED_PROTOCOL, message: "Protocol \"ftp\" not supported").transportFailure
+                == .other(code: 1, message: "Protocol \"ftp\" not supported"))
+    }
+
+    @Test func secretURLsAreRedactedFromMessages() {
+        let url = "https://hooks.example/services/T0/B0/secret"
+        let failure = ProbeFailure.other(code: 3, message: "bad URL \(url) and /services/T0/B0/secret").redacting(url)
+        #expect(failure == .other(code: 3, message: "bad URL <redacted> and <redacted>"))
+        #expect(HTTPEngine.peer(of: url) == "hooks.example:443")
+        #expect(HTTPEngine.peer(of: "http://[::1]:8080/x") == "[::1]:8080")
+    }
+
+    @Test func retryAfterAcceptsSecondsAndHTTPDates() {
+        #expect(RetryAfter.parse("2") == .seconds(2))
+        #expect(RetryAfter.parse(" 120 ") == .seconds(120))
+        #expect(RetryAfter.parse("-1") == nil)
+        #expect(RetryAfter.parse("soon") == nil)
+        let now = Date(timeIntervalSince1970: 1_445_412_480)  // Wed, 21 Oct 2015 07:28:00 GMT
+        #expect(RetryAfter.parse("Wed, 21 Oct 2015 07:28:30 GMT", now: now) == .seconds(30))
+        #expect(RetryAfter.parse("Wed, 21 Oct 2015 07:27:00 GMT", now: now) == .zero)
+    }
+
+    @Test func anInvalidURLIsANamedFailureNotACrash() async {
+        let outcome = await HTTPEngine.shared.probe(HealthProbe(url: "http://127.0.0.1:notaport/health"))
+        guard case .failed(.other(let code, _)) = outcome else {
+            Issue.record("expected other(code:), got \(outcome)")
+            return
+        }
+        #expect(code == Int(CURLE_URL_MALFORMAT.rawValue))
+    }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The one test command: installs what is missing, builds, and runs the whole suite
+# (unit tests and the integration tests against real nginx, sshd and HTTP servers on loopback).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -eq 0 ]; then
+  scripts/setup.sh
+else
+  scripts/setup.sh || { echo "test: run 'sudo scripts/setup.sh' first" >&2; exit 1; }
+fi
+
+swift build --build-tests
+swift test --skip-build "$@"
