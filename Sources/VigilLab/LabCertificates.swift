@@ -16,7 +16,7 @@ public struct LabCertificates: Sendable {
 
     static let openssl = "/usr/bin/openssl"
 
-    public static func make(in folder: LabFolder) throws -> LabCertificates {
+    public static func make(in folder: LabFolder) async throws -> LabCertificates {
         try LabProcess.require(openssl, package: "openssl")
         try folder.write("ca.cnf", """
             [ ca ]
@@ -45,32 +45,32 @@ public struct LabCertificates: Sendable {
         try folder.write("serial", "1000\n")
         let caKey = folder.file("ca.key")
         let caCertificate = folder.file("ca.crt")
-        try run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+        try await run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                  "-keyout", caKey, "-out", caCertificate, "-days", "3650", "-subj", "/CN=Vigil Lab CA"])
 
-        func signed(_ name: String, extensions: String, dates: [String]) throws -> Pair {
+        func signed(_ name: String, extensions: String, dates: [String]) async throws -> Pair {
             let pair = Pair(certificate: folder.file("\(name).crt"), key: folder.file("\(name).key"))
-            try run(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            try await run(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                      "-keyout", pair.key, "-out", folder.file("\(name).csr"), "-subj", "/CN=\(name)"])
-            try run(["ca", "-batch", "-notext", "-config", folder.file("ca.cnf"), "-cert", caCertificate,
+            try await run(["ca", "-batch", "-notext", "-config", folder.file("ca.cnf"), "-cert", caCertificate,
                      "-keyfile", caKey, "-in", folder.file("\(name).csr"), "-out", pair.certificate,
                      "-extensions", extensions] + dates)
             return pair
         }
-        let good = try signed("good", extensions: "server", dates: ["-days", "365"])
-        let expired = try signed("expired", extensions: "server",
+        let good = try await signed("good", extensions: "server", dates: ["-days", "365"])
+        let expired = try await signed("expired", extensions: "server",
                                  dates: ["-startdate", "20200101000000Z", "-enddate", "20200102000000Z"])
-        let wrongName = try signed("wrong-name", extensions: "wrong_name", dates: ["-days", "365"])
-        let client = try signed("client", extensions: "client", dates: ["-days", "365"])
+        let wrongName = try await signed("wrong-name", extensions: "wrong_name", dates: ["-days", "365"])
+        let client = try await signed("client", extensions: "client", dates: ["-days", "365"])
         let selfSigned = Pair(certificate: folder.file("self-signed.crt"), key: folder.file("self-signed.key"))
-        try run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+        try await run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                  "-keyout", selfSigned.key, "-out", selfSigned.certificate, "-days", "365",
                  "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
         return LabCertificates(folder: folder, caCertificate: caCertificate, good: good, selfSigned: selfSigned,
                                expired: expired, wrongName: wrongName, client: client)
     }
 
-    private static func run(_ arguments: [String]) throws {
-        try LabProcess.run(openssl, arguments, timeout: .seconds(30))
+    private static func run(_ arguments: [String]) async throws {
+        try await LabProcess.run(openssl, arguments, timeout: .seconds(30))
     }
 }

@@ -59,12 +59,12 @@ public final class LabNginx: Sendable {
     }
 
     /// `nginx -t` on the lab's config; the status and nginx's own words.
-    public func test() throws -> (status: Int32, output: String) {
-        try LabProcess.run(Self.binary, ["-t", "-c", configPath, "-p", folder.path], check: false)
+    public func test() async throws -> (status: Int32, output: String) {
+        try await LabProcess.run(Self.binary, ["-t", "-c", configPath, "-p", folder.path], check: false)
     }
 
-    public func reload() throws {
-        try LabProcess.run(Self.binary, ["-s", "reload", "-c", configPath, "-p", folder.path])
+    public func reload() async throws {
+        try await LabProcess.run(Self.binary, ["-s", "reload", "-c", configPath, "-p", folder.path])
     }
 
     public func stop() {

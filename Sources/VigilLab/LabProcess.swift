@@ -1,85 +1,89 @@
 import Foundation
+import Synchronization
 import VigilCore
+import VigilSSH
 
 /// A program the lab started. It is ended by its own PID, never by name.
-public final class LabProcess: @unchecked Sendable {
+///
+/// Spawned with posix_spawn rather than Foundation's `Process`, whose `waitUntilExit` can hang
+/// when several processes are started from concurrent tasks on Linux.
+public final class LabProcess: Sendable {
     public let name: String
-    public let pid: Int32
-    private let process: Process
+    public let pid: pid_t
+    private let exited = Mutex(false)
 
-    private init(name: String, process: Process) {
+    private init(name: String, pid: pid_t) {
         self.name = name
-        self.process = process
-        self.pid = process.processIdentifier
+        self.pid = pid
     }
 
-    /// Starts `executable` with its output appended to `log` (or discarded).
-    public static func launch(_ executable: String, _ arguments: [String], name: String, log: String? = nil,
-                              environment: [String: String]? = nil) throws -> LabProcess {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        process.standardInput = FileHandle.nullDevice
-        if let log {
-            _ = FileManager.default.createFile(atPath: log, contents: nil)
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-            process.standardOutput = handle
-            process.standardError = handle
-        } else {
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+    /// Starts `executable` with stdin from /dev/null and its output appended to `log`.
+    public static func launch(_ executable: String, _ arguments: [String], name: String, log: String) throws -> LabProcess {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        SpawnAttributes.resetSignals(&attributes)
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, executable, &actions, &attributes, &argv, environ)
+        guard status == 0 else {
+            throw LabError.commandFailed(executable, status: status, output: String(cString: strerror(status)))
         }
-        try process.run()
-        return LabProcess(name: name, process: process)
+        return LabProcess(name: name, pid: pid)
     }
 
-    public var isRunning: Bool { process.isRunning }
+    /// Whether it still runs; reaps it once it has ended.
+    public var isRunning: Bool {
+        exited.withLock { exited in
+            guard !exited else { return false }
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid || (result < 0 && errno == ECHILD) { exited = true }
+            return !exited
+        }
+    }
 
     /// SIGTERM, then SIGKILL if it has not ended within `grace`. Returns once it has ended.
     public func terminate(grace: Duration = .seconds(5)) {
-        guard process.isRunning else { return }
+        guard isRunning else { return }
         kill(pid, SIGTERM)
-        if !Self.waitForExit(of: self, within: grace) {
+        if !waitForExit(within: grace) {
             kill(pid, SIGKILL)
-            _ = Self.waitForExit(of: self, within: .seconds(5))
+            _ = waitForExit(within: .seconds(5))
         }
     }
 
-    private static func waitForExit(of process: LabProcess, within limit: Duration) -> Bool {
+    private func waitForExit(within limit: Duration) -> Bool {
         let deadline = ContinuousClock.now.advanced(by: limit)
-        while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
-        return !process.isRunning
+        while isRunning && ContinuousClock.now < deadline { usleep(5_000) }
+        return !isRunning
     }
 
-    /// Runs a program to its end and returns its exit status and combined output.
-    /// A program that outlives `timeout` is killed and reported as such.
+    /// Runs a program to its end (off the cooperative pool) and returns its exit status and its
+    /// stdout followed by its stderr. A program that outlives `timeout` is killed.
     @discardableResult
     public static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(60),
-                           check: Bool = true) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let pid = process.processIdentifier
-        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(timeout.wholeMilliseconds)), execute: watchdog)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        watchdog.cancel()
-        let output = String(decoding: data, as: UTF8.self)
-        let command = ([executable] + arguments).joined(separator: " ")
-        if process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL {
-            throw LabError.timedOut("`\(command)` to finish within \(timeout)")
+                           check: Bool = true) async throws -> (status: Int32, output: String) {
+        let command = ([executable] + arguments).map(shellQuote).joined(separator: " ")
+        let result: CommandResult
+        do {
+            result = try await LocalHost().run(command, timeout: timeout)
+        } catch {
+            throw LabError.timedOut("`\(command)` to finish within \(timeout): \(error)")
         }
-        if check && process.terminationStatus != 0 {
-            throw LabError.commandFailed(command, status: process.terminationStatus, output: output)
+        let output = result.stdoutText + result.stderrText
+        let status = result.exitStatus ?? -1
+        if check && status != 0 {
+            throw LabError.commandFailed(command, status: status, output: output)
         }
-        return (process.terminationStatus, output)
+        return (status, output)
     }
 
     /// Throws `LabError.missingProgram` (which names the setup command) unless `path` is executable.

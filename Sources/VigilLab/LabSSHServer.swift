@@ -55,9 +55,9 @@ public final class LabSSHServer: Sendable {
         let port = try FreePort.pick()
         let user = currentUser()
         let hostKey = folder.file("host_ed25519")
-        try generateKey(at: hostKey, type: "ed25519")
+        try await generateKey(at: hostKey, type: "ed25519")
         let clientKey = folder.file("client_ed25519")
-        try generateKey(at: clientKey, type: "ed25519")
+        try await generateKey(at: clientKey, type: "ed25519")
         try folder.write("authorized_keys", folder.read("client_ed25519.pub"), mode: 0o600)
         let hostPublic = folder.read("host_ed25519.pub").split(separator: " ").prefix(2).joined(separator: " ")
         let knownHostsLine = "[127.0.0.1]:\(port) \(hostPublic)"
@@ -100,9 +100,9 @@ public final class LabSSHServer: Sendable {
 
     /// Makes a client key in the server's folder; `authorize` adds it to authorized_keys.
     public func makeClientKey(name: String, type: String = "ed25519", passphrase: String = "",
-                              authorize: Bool = true) throws -> String {
+                              authorize: Bool = true) async throws -> String {
         let path = folder.file(name)
-        try Self.generateKey(at: path, type: type, passphrase: passphrase)
+        try await Self.generateKey(at: path, type: type, passphrase: passphrase)
         if authorize {
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("authorized_keys")))
             defer { try? handle.close() }
@@ -114,8 +114,8 @@ public final class LabSSHServer: Sendable {
 
     /// A known_hosts file that lists another key for this server's address, as after a host was
     /// rebuilt (or impersonated).
-    public func mismatchedKnownHosts() throws -> String {
-        try Self.generateKey(at: folder.file("impostor_ed25519"), type: "ed25519")
+    public func mismatchedKnownHosts() async throws -> String {
+        try await Self.generateKey(at: folder.file("impostor_ed25519"), type: "ed25519")
         let impostor = folder.read("impostor_ed25519.pub").split(separator: " ").prefix(2).joined(separator: " ")
         try folder.write("known_hosts.mismatch", "[127.0.0.1]:\(port) \(impostor)\n", mode: 0o600)
         return folder.file("known_hosts.mismatch")
@@ -126,10 +126,10 @@ public final class LabSSHServer: Sendable {
         folder.remove()
     }
 
-    private static func generateKey(at path: String, type: String, passphrase: String = "") throws {
+    private static func generateKey(at path: String, type: String, passphrase: String = "") async throws {
         var arguments = ["-q", "-t", type, "-N", passphrase, "-C", "vigil-lab", "-f", path]
         if type == "rsa" { arguments += ["-b", "2048"] }
-        try LabProcess.run(keygen, arguments, timeout: .seconds(30))
+        try await LabProcess.run(keygen, arguments, timeout: .seconds(30))
     }
 
     private static func currentUser() -> String {

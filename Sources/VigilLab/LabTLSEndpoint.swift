@@ -26,7 +26,7 @@ public final class LabTLSEndpoint: Sendable {
         for _ in 0..<5 {
             let folder = try LabFolder(prefix: "tls")
             do {
-                let certificates = try LabCertificates.make(in: folder)
+                let certificates = try await LabCertificates.make(in: folder)
                 let ports = try (0..<5).map { _ in try FreePort.pick() }
                 func server(_ port: Int, _ pair: LabCertificates.Pair, extra: String = "") -> String {
                     """

@@ -71,7 +71,16 @@ enum KnownHosts {
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             // Markers (@cert-authority, @revoked) are OpenSSH features libssh2 cannot read.
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("@") { continue }
-            let status = libssh2_knownhost_readline(knownHosts, line, line.utf8.count, LIBSSH2_KNOWNHOST_FILE_OPENSSH)
+            // libssh2 accepts some nonsense (it reads unknown shapes as old RSA1 keys), so the
+            // shape is checked here first: hosts, key type, base64 key.
+            let fields = line.split(whereSeparator: \.isWhitespace)
+            let wellFormed = fields.count >= 3 && fields[1].contains("-")
+                && !(Data(base64Encoded: String(fields[2])) ?? Data()).isEmpty
+            // A key type libssh2 does not know (security keys, certificates) is not ours to check.
+            if wellFormed && !HostKeyAlgorithm.names.contains(String(fields[1])) { continue }
+            let status = wellFormed
+                ? libssh2_knownhost_readline(knownHosts, line, line.utf8.count, LIBSSH2_KNOWNHOST_FILE_OPENSSH)
+                : LIBSSH2_ERROR_KNOWN_HOSTS
             guard status == 0 else {
                 throw RemoteError(.knownHostsUnusable, host: peer,
                                   "\(path):\(index + 1): not a valid known_hosts line; fix or remove it",
@@ -113,6 +122,9 @@ enum KnownHosts {
 struct HostKeyAlgorithm {
     let name: String
     let knownHostMask: Int32
+
+    static let names: Set = ["ssh-rsa", "ssh-dss", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
+                             "ssh-ed25519"]
 
     init?(libssh2Type: Int32) {
         switch libssh2Type {

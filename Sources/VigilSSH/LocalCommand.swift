@@ -17,7 +17,7 @@ enum LocalCommand {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        SpawnAttributes.resetSignals(&attributes, flags: POSIX_SPAWN_SETPGROUP)
         posix_spawnattr_setpgroup(&attributes, 0)
 
         var pid: pid_t = 0
