@@ -1,6 +1,6 @@
 import VigilCore
 
-/// How a lab backend behaves, switchable while it runs. `flaky` and `huge` touch `/health` only
+/// How a lab backend behaves, switchable while it runs. `flaky`, `huge` and `drip` touch `/health` only
 /// (the service itself is fine); the others are faults of the whole process and touch every path.
 public enum HealthMode: Equatable, Sendable, CustomStringConvertible {
     case ok
@@ -14,10 +14,12 @@ public enum HealthMode: Equatable, Sendable, CustomStringConvertible {
     case flaky(probability: Double, seed: UInt64)
     /// Bytes that are not HTTP, then the connection closes.
     case garbage
-    /// `/health` answers 200 with a body that never ends.
+    /// `/health` answers 200 with a body that never ends, as fast as the client reads.
     case huge
+    /// `/health` answers 200, then sends its body one byte every 100 ms, never finishing.
+    case drip
 
-    /// Parses `ok`, `status:503`, `refuse`, `hang`, `slow:800ms`, `flaky:0.2`, `flaky:0.2:42`, `garbage`, `huge`.
+    /// Parses `ok`, `status:503`, `refuse`, `hang`, `slow:800ms`, `flaky:0.2`, `flaky:0.2:42`, `garbage`, `huge`, `drip`.
     public init?(_ text: String) {
         let parts = text.split(separator: ":").map(String.init)
         switch (parts.first, parts.count) {
@@ -26,6 +28,7 @@ public enum HealthMode: Equatable, Sendable, CustomStringConvertible {
         case ("hang", 1): self = .hang
         case ("garbage", 1): self = .garbage
         case ("huge", 1): self = .huge
+        case ("drip", 1): self = .drip
         case ("status", 2):
             guard let code = Int(parts[1]), (100...599).contains(code) else { return nil }
             self = .status(code)
@@ -52,6 +55,7 @@ public enum HealthMode: Equatable, Sendable, CustomStringConvertible {
         case .flaky(let probability, let seed): "flaky:\(probability):\(seed)"
         case .garbage: "garbage"
         case .huge: "huge"
+        case .drip: "drip"
         }
     }
 }

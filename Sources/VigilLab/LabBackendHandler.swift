@@ -37,13 +37,13 @@ final class LabBackendHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .closeConnection:
             context.close(promise: nil)
         case .endlessBody:
-            var head = HTTPResponseHead(version: .http1_1, status: .ok)
-            head.headers.add(name: "Content-Type", value: "application/json")
-            // A length no client reads to the end; raw bytes, so nothing frames them wrongly.
-            head.headers.add(name: "Content-Length", value: String(1 << 40))
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            writeEndlessHead(context: context)
             streamingEndlessBody = true
             pumpEndlessBody(context: context)
+        case .drippingBody:
+            writeEndlessHead(context: context)
+            context.flush()
+            drip(context: context, remaining: 6_000)
         case .answer(let status, let body, let delay):
             guard let delay else { return send(context: context, status: status, body: body) }
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -52,6 +52,25 @@ final class LabBackendHandler: ChannelInboundHandler, RemovableChannelHandler {
                 let (handler, context) = loopBound.value
                 handler.send(context: context, status: status, body: body)
             }
+        }
+    }
+
+    private func writeEndlessHead(context: ChannelHandlerContext) {
+        var head = HTTPResponseHead(version: .http1_1, status: .ok)
+        head.headers.add(name: "Content-Type", value: "application/json")
+        // A length no client reads to the end; raw bytes, so nothing frames them wrongly.
+        head.headers.add(name: "Content-Length", value: String(1 << 40))
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+    }
+
+    /// One byte every 100 ms, for at most `remaining` bytes (ten minutes), or until the client leaves.
+    private func drip(context: ChannelHandlerContext, remaining: Int) {
+        guard context.channel.isActive, remaining > 0 else { return }
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: " ")))), promise: nil)
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: .milliseconds(100)) {
+            let (handler, context) = loopBound.value
+            handler.drip(context: context, remaining: remaining - 1)
         }
     }
 

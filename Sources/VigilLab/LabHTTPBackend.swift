@@ -34,8 +34,12 @@ public final class LabHTTPBackend: Sendable {
         if case .flaky(_, let seed) = mode { initial.generator = SeededGenerator(seed: seed) }
         let backend = LabHTTPBackend(name: name, listener: listener, initial: initial)
         box.backend = backend
-        try await listener.open(port: port)
-        if mode == .refuse { await listener.close() }
+        if mode == .refuse && port == 0 {
+            try listener.reserve()
+        } else {
+            try await listener.open(port: port)
+            if mode == .refuse { await listener.close() }
+        }
         return backend
     }
 
@@ -62,7 +66,7 @@ public final class LabHTTPBackend: Sendable {
         }
     }
 
-    public func stop() async { await listener.close() }
+    public func stop() async { await listener.close(releasingPort: true) }
 
     // MARK: Serving
 
@@ -106,6 +110,8 @@ public final class LabHTTPBackend: Sendable {
                 return .closeConnection
             case .huge:
                 return isHealth ? .endlessBody : .answer(status: 200, body: body, delay: nil)
+            case .drip:
+                return isHealth ? .drippingBody : .answer(status: 200, body: body, delay: nil)
             }
         }
     }
@@ -121,4 +127,5 @@ enum BackendReply {
     case hang
     case closeConnection
     case endlessBody
+    case drippingBody
 }

@@ -10,6 +10,8 @@ final class LabListener: Sendable {
         var connections: [ObjectIdentifier: Channel] = [:]
         var accepted = 0
         var port = 0
+        /// While closed, the port stays held so that a refused connect stays refused.
+        var reservation: LabClosedPort?
     }
 
     private let state = Mutex(State())
@@ -40,15 +42,26 @@ final class LabListener: Sendable {
                 }
                 return initializer(channel)
             }
+        state.withLock { $0.reservation?.stop() }
         let server = try await bootstrap.bind(host: "127.0.0.1", port: requested).get()
         state.withLock {
             $0.server = server
+            $0.reservation = nil
             $0.port = server.localAddress?.port ?? requested
         }
     }
 
-    /// Closes the listener and every open connection.
-    func close() async {
+    /// Takes a free port without listening on it: connects are refused until `open(port:)`.
+    func reserve() throws {
+        let held = try LabClosedPort()
+        state.withLock {
+            $0.reservation = held
+            $0.port = held.port
+        }
+    }
+
+    /// Closes the listener and every open connection; the port stays held unless `releasingPort`.
+    func close(releasingPort: Bool = false) async {
         let (server, connections) = state.withLock { state in
             defer {
                 state.server = nil
@@ -58,5 +71,10 @@ final class LabListener: Sendable {
         }
         for connection in connections { try? await connection.close() }
         try? await server?.close()
+        let held = releasingPort ? nil : try? LabClosedPort(port: port)
+        state.withLock {
+            $0.reservation?.stop()
+            $0.reservation = held
+        }
     }
 }

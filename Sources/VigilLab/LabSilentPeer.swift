@@ -16,5 +16,5 @@ public final class LabSilentPeer: LabServer {
     public var port: Int { listener.port }
     public var connectionsAccepted: Int { listener.connectionsAccepted }
 
-    public func stop() async { await listener.close() }
+    public func stop() async { await listener.close(releasingPort: true) }
 }

@@ -48,7 +48,7 @@ public final class LabWebhookReceiver: Sendable {
         return requests
     }
 
-    public func stop() async { await listener.close() }
+    public func stop() async { await listener.close(releasingPort: true) }
 
     func record(method: String, path: String, headers: HTTPHeaders, body: [UInt8]) -> WebhookReply {
         state.withLock { state in

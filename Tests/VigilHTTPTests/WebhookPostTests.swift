@@ -58,10 +58,9 @@ import VigilLab
     }
 
     @Test func aRefusedPostNamesThePeerOnly() async throws {
-        let receiver = try await LabWebhookReceiver.start()
-        let url = receiver.url(path: "/secret-canary-path?token=canary")
-        await receiver.stop()
-        let result = await engine.post(url: url, body: payload)
+        let closed = try LabClosedPort()
+        defer { closed.stop() }
+        let result = await engine.post(url: "http://127.0.0.1:\(closed.port)/secret-canary-path?token=canary", body: payload)
         guard case .failure(let error) = result else {
             Issue.record("expected refused, got \(result)")
             return

@@ -22,7 +22,9 @@ import VigilSSH
     }
 
     @Test func aClosedPortIsRefused() async throws {
-        let (error, _) = await timedError(try await target(port: try FreePort.pick()))
+        let closed = try LabClosedPort()
+        defer { closed.stop() }
+        let (error, _) = await timedError(try await target(port: closed.port))
         #expect(error?.kind == .connectionRefused)
         #expect(error?.host.hasPrefix("root@127.0.0.1:") == true)
     }
