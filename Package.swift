@@ -46,13 +46,14 @@ let package = Package(
         .executableTarget(
             name: "vigil-lab",
             dependencies: [
-                "VigilLab",
+                "VigilLab", "VigilHTTP", "VigilSSH", "VigilCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
-        .testTarget(name: "VigilHTTPTests", dependencies: ["VigilHTTP", "VigilLab", "VigilCore", "vigil-lab"]),
+        .testTarget(name: "VigilHTTPTests", dependencies: ["VigilHTTP", "VigilLab", "VigilCore"]),
         .testTarget(name: "VigilSSHTests", dependencies: ["VigilSSH", "VigilLab", "VigilCore"]),
+        .testTarget(name: "VigilLabTests", dependencies: ["VigilLab", "VigilHTTP", "VigilSSH", "VigilCore", "vigil-lab"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,7 +18,9 @@ enum TCPConnector {
         var entry: UnsafeMutablePointer<addrinfo>? = first
         while let address = entry {
             entry = address.pointee.ai_next
-            let socket = Foundation.socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
+            // Close-on-exec: a hook or reload command Vigil starts must not hold the SSH connection.
+            let socket = Foundation.socket(address.pointee.ai_family, address.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue),
+                                           address.pointee.ai_protocol)
             guard socket >= 0 else { continue }
             do {
                 try connect(socket, to: address.pointee, deadline: deadline, peer: peer)

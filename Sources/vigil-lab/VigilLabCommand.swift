@@ -8,7 +8,7 @@ struct VigilLabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil-lab",
         abstract: "Loopback lab servers for Vigil's tests, benchmarks and demo.",
-        subcommands: [Backend.self]
+        subcommands: [Demo.self, Backend.self]
     )
 }
 
