@@ -49,7 +49,10 @@ public final class LabNginx: Sendable {
                 guard process.isRunning else {
                     throw LabError.notReady("nginx", log: folder.read("stderr.log") + folder.read("error.log"))
                 }
-                return ports.allSatisfy(FreePort.isListening)
+                // nginx writes its pid file after binding every port; a listener alone could be
+                // another test's server that won the race for the port.
+                return folder.read("nginx.pid").trimmingCharacters(in: .whitespacesAndNewlines) == String(process.pid)
+                    && ports.allSatisfy(FreePort.isListening)
             }
         } catch {
             nginx.stop()

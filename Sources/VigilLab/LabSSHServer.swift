@@ -9,7 +9,7 @@ public final class LabSSHServer: Sendable {
 
     public let folder: LabFolder
     public let port: Int
-    /// The user tests log in as: the one running them.
+    /// The user tests log in as (see `LabLoginUser`); the folder and its files belong to it.
     public let user: String
     /// An ed25519 client key without a passphrase, listed in authorized_keys.
     public let clientKey: String
@@ -33,16 +33,17 @@ public final class LabSSHServer: Sendable {
     public var pid: Int32 { process.pid }
     public var log: String { folder.read("sshd.log") }
 
-    public static func start() async throws -> LabSSHServer {
+    public static func start(login: LabLoginUser = .fastShell) async throws -> LabSSHServer {
         try LabProcess.require(sshd, package: "openssh-server")
         try LabProcess.require(keygen, package: "openssh-client")
         // sshd refuses to start without its privilege-separation folder.
         try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         var lastError: (any Error)?
+        let account = try await login.resolve()
         for _ in 0..<5 {
             let folder = try LabFolder(prefix: "sshd")
             do {
-                return try await start(in: folder)
+                return try await start(in: folder, user: account)
             } catch {
                 lastError = error  // most often another program took the port first: try another
                 folder.remove()
@@ -51,9 +52,10 @@ public final class LabSSHServer: Sendable {
         throw lastError ?? LabError.timedOut("sshd to start")
     }
 
-    private static func start(in folder: LabFolder) async throws -> LabSSHServer {
+    private static func start(in created: LabFolder, user account: (name: String, uid: uid_t, gid: gid_t)) async throws -> LabSSHServer {
+        var folder = created
         let port = try FreePort.pick()
-        let user = currentUser()
+        let user = account.name
         let hostKey = folder.file("host_ed25519")
         try await generateKey(at: hostKey, type: "ed25519")
         let clientKey = folder.file("client_ed25519")
@@ -62,6 +64,7 @@ public final class LabSSHServer: Sendable {
         let hostPublic = folder.read("host_ed25519.pub").split(separator: " ").prefix(2).joined(separator: " ")
         let knownHostsLine = "[127.0.0.1]:\(port) \(hostPublic)"
         try folder.write("known_hosts", knownHostsLine + "\n", mode: 0o600)
+        folder.give(to: account.uid, account.gid)
         try folder.write("sshd_config", """
             Port \(port)
             ListenAddress 127.0.0.1
@@ -76,7 +79,7 @@ public final class LabSSHServer: Sendable {
             StrictModes no
             MaxStartups 100:30:200
             MaxSessions 100
-            LogLevel VERBOSE
+            LogLevel DEBUG1
             Subsystem sftp /usr/lib/openssh/sftp-server
 
             """)
@@ -89,7 +92,10 @@ public final class LabSSHServer: Sendable {
                 guard process.isRunning else {
                     throw LabError.notReady("sshd", log: folder.read("stderr.log") + folder.read("sshd.log"))
                 }
-                return FreePort.isListening(port)
+                // The pid file is written after sshd bound its port; a listener alone could be
+                // another test's server that won the race for the port.
+                return folder.read("sshd.pid").trimmingCharacters(in: .whitespacesAndNewlines) == String(process.pid)
+                    && FreePort.isListening(port)
             }
         } catch {
             process.terminate()
@@ -103,6 +109,8 @@ public final class LabSSHServer: Sendable {
                               authorize: Bool = true) async throws -> String {
         let path = folder.file(name)
         try await Self.generateKey(at: path, type: type, passphrase: passphrase)
+        folder.handOver(name)
+        folder.handOver("\(name).pub")
         if authorize {
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.file("authorized_keys")))
             defer { try? handle.close() }
@@ -132,8 +140,4 @@ public final class LabSSHServer: Sendable {
         try await LabProcess.run(keygen, arguments, timeout: .seconds(30))
     }
 
-    private static func currentUser() -> String {
-        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return "root" }
-        return String(cString: name)
-    }
 }

@@ -30,7 +30,7 @@ struct Demo: AsyncParsableCommand {
         let primary = try await LabHTTPBackend.start(name: "primary")
         let standby = try LabStandby.prepare(startDelay: delay)
         let balancer = try await LabLoadBalancer.start(servers: ["127.0.0.1:\(primary.port)"])
-        let sshd = try await LabSSHServer.start()
+        let sshd = try await LabSSHServer.start(login: .current)
         let receiver = try await LabWebhookReceiver.start()
         do {
             try await failover(primary: primary, standby: standby, balancer: balancer, sshd: sshd, receiver: receiver, say: say)

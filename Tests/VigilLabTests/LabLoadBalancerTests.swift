@@ -12,7 +12,7 @@ import VigilSSH
         try await withLabServer({ try await LabHTTPBackend.start(name: "primary") }) { primary in
             try await withLabServer({ try await LabHTTPBackend.start(name: "standby") }) { standby in
                 try await withLabServer({ try await LabLoadBalancer.start(servers: ["127.0.0.1:\(primary.port)"]) }) { balancer in
-                    try await withLabServer({ try await LabSSHServer.start() }) { server in
+                    try await withLabServer({ try await LabSSHServer.start(login: .current) }) { server in
                         let engine = HTTPEngine.shared
                         let throughBalancer = HealthProbe(url: balancer.url + "/", body: .contains("backend: primary"))
                         #expect(await engine.probe(throughBalancer).isHealthy)

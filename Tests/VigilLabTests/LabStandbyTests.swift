@@ -37,7 +37,7 @@ import VigilSSH
     }
 
     @Test func theStandbyStartsOverSSH() async throws {
-        try await withLabServer({ try await LabSSHServer.start() }) { server in
+        try await withLabServer({ try await LabSSHServer.start(login: .current) }) { server in
             try await withLabServer({ try LabStandby.prepare() }) { standby in
                 let connection = SSHConnection(target: SSHTarget(
                     host: "127.0.0.1", port: server.port, user: server.user, identityFile: server.clientKey,

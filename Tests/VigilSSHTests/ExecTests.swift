@@ -61,7 +61,7 @@ import VigilSSH
             _ = try await connection.run("true", timeout: .seconds(10))
             let clock = ContinuousClock()
             let start = clock.now
-            let error = await remoteError { _ = try await connection.run("sleep 30", timeout: .seconds(1)) }
+            let error = await remoteError { _ = try await connection.run("sleep 8", timeout: .seconds(1)) }
             let elapsed = start.duration(to: clock.now)
             #expect(error?.kind == .commandTimedOut)
             #expect(elapsed >= .milliseconds(950))
@@ -102,6 +102,24 @@ import VigilSSH
             #expect(result.stdoutText == "after\n")
             #expect(connection.sessionsOpened == 2)
             _ = server
+        }
+    }
+}
+
+@Suite struct KeepaliveTests {
+    @Test func anIdleSessionSendsKeepalives() async throws {
+        try await withLabServer({ try await LabSSHServer.start() }) { server in
+            var target = server.target()
+            target.keepaliveInterval = .seconds(1)
+            let connection = SSHConnection(target: target)
+            try await connection.connect()
+            try await LabWait.until("sshd to log a keepalive from the idle session", timeout: .seconds(10)) {
+                server.log.contains("keepalive@libssh2.org")
+            }
+            let result = try await connection.run("echo still here", timeout: .seconds(10))
+            #expect(result.stdoutText == "still here\n")
+            #expect(connection.sessionsOpened == 1)
+            await connection.close()
         }
     }
 }
