@@ -1,5 +1,5 @@
 /// What one health probe found: healthy with libcurl's own timings, or exactly one named failure.
-public enum ProbeOutcome: Equatable, Sendable, Codable {
+public enum ProbeOutcome: Equatable, Hashable, Sendable, Codable {
     case healthy(ProbeTimings)
     case failed(ProbeFailure)
 

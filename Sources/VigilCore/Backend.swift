@@ -1,0 +1,12 @@
+/// The two sides of a service.
+public enum Backend: String, CaseIterable, Hashable, Sendable, Codable {
+    case primary
+    case standby
+
+    public var other: Backend {
+        switch self {
+        case .primary: .standby
+        case .standby: .primary
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// Hysteresis, after HAProxy's `inter` / `fastinter` / `downinter` / `rise` / `fall`.
+/// The defaults need a failure to last 2 s *and* 3 consecutive checks, so a 1.5 s blip never
+/// fails over and a check that fails at random one time in five practically never does.
+public struct DetectionSettings: Equatable, Hashable, Sendable, Codable {
+    /// Between checks while all is well.
+    public var interval: Duration = .seconds(1)
+    /// Between checks while a failure (or a recovery) is not yet confirmed, and during a health gate.
+    public var fastInterval: Duration = .milliseconds(250)
+    /// Between checks while the backend is down.
+    public var downInterval: Duration = .seconds(1)
+    /// Consecutive failed rounds before a backend is down.
+    public var fall: Int = 3
+    /// Consecutive passed rounds before a backend is up again (and the standby's health gate).
+    public var rise: Int = 2
+    /// A failure must also have lasted this long, from its first failed round.
+    public var minFailureDuration: Duration = .seconds(2)
+    public var combination: ProbeCombination = .all
+
+    public init() {}
+}

@@ -1,0 +1,9 @@
+/// What happened, in the past tense. Goes into the machine with the instant it happened at.
+public enum Event: Equatable, Hashable, Sendable, Codable {
+    /// The agent started watching a service that has no snapshot.
+    case started
+    case probeFinished(Backend, [ProbeOutcome])
+    case timerFired(TimerID)
+    case stepFinished(RunbookStep, StepOutcome)
+    case operatorRequested(OperatorRequest)
+}

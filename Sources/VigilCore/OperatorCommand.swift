@@ -1,0 +1,14 @@
+/// What an operator can ask of a service.
+public enum OperatorCommand: Equatable, Hashable, Sendable, Codable {
+    /// Move traffic to the standby now: skips hysteresis, cooldown and the flap budget, never the
+    /// standby's health gate unless `skipGate` says so explicitly. `dryRun` returns the plan only.
+    case failover(skipGate: Bool, dryRun: Bool)
+    /// Move traffic back to the primary now (same rules).
+    case failback(skipGate: Bool, dryRun: Bool)
+    case pause(until: Instant?)
+    case resume
+    /// Clear a flap-budget hold.
+    case acknowledge
+    /// Retry a stuck runbook now.
+    case retry
+}

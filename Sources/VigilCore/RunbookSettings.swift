@@ -1,0 +1,19 @@
+/// How the runbook runs. Every step has a deadline; hooks and fencing are optional.
+public struct RunbookSettings: Equatable, Hashable, Sendable, Codable {
+    /// The deadline of each step that runs a command (hook, start, switch, rollback, fence).
+    public var stepTimeout: Duration = .seconds(30)
+    /// How long the target may take to pass its health gate.
+    public var startTimeout: Duration = .seconds(60)
+    public var preHook: Bool = false
+    public var postHook: Bool = false
+    /// Stop the side that lost the traffic, with its stop command.
+    public var fenceOldActive: Bool = false
+    /// A stuck runbook is retried this long after it failed; nil: only by an operator.
+    public var retryInterval: Duration? = .seconds(60)
+    /// While an incident stays open, remind at this interval; nil: never (the default).
+    public var reminderInterval: Duration?
+    /// The recovery time objective incidents are measured against.
+    public var recoveryTimeObjective: Duration?
+
+    public init() {}
+}

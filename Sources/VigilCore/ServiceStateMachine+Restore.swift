@@ -1,0 +1,86 @@
+/// Restart: the snapshot plus what the load balancers serve now (after the agent made nginx's
+/// loaded config match each file) decide whether to resume, roll back or carry on. Nothing is
+/// guessed: what cannot be explained waits for an operator.
+extension ServiceStateMachine {
+    public static func restore(config: ServiceConfig, snapshot: ServiceSnapshot, observed: [UpstreamLayout?],
+                               at now: Instant) -> (ServiceStateMachine, [Effect]) {
+        guard snapshot.version == ServiceSnapshot.currentVersion else {
+            var machine = ServiceStateMachine(config: config, upstreams: observed)
+            machine.state.phase = .stuck(.reconcileFailed("the saved state has version \(snapshot.version); "
+                                                          + "this Vigil reads version \(ServiceSnapshot.currentVersion)"))
+            return (machine, [.persist(machine.state)] + machine.startWatching())
+        }
+        var machine = ServiceStateMachine(config: config, state: snapshot)
+        // Timers and probes in flight died with the old process.
+        machine.state.timers = ServiceSnapshot.Timers(next: snapshot.timers.next)
+        machine.state.probes = [.primary: .idle, .standby: .idle]
+        let effects = machine.reconcile(observed: observed, at: now)
+        return (machine, [.persist(machine.state)] + effects + machine.startWatching())
+    }
+
+    private mutating func reconcile(observed: [UpstreamLayout?], at now: Instant) -> [Effect] {
+        guard observed.count == state.upstreams.count else {
+            return hold("\(observed.count) load balancers observed, \(state.upstreams.count) in the saved state")
+        }
+        let mismatches = observed.indices.filter { observed[$0] != state.upstreams[$0] }
+        guard var runbook = state.runbook, isRunning, let step = runbook.currentStep else {
+            guard mismatches.isEmpty else { return hold(describeDrift(mismatches, observed)) }
+            switch state.phase {
+            case .stuck(.runbookFailed):
+                guard let interval = config.runbook.retryInterval else { return [] }
+                return [newTimer({ .retry(generation: $0) }, after: interval, store: \.retry)]
+            case .paused:
+                guard let until = state.pause?.until else { return [] }
+                return [newTimer({ .pauseEnds(generation: $0) }, after: max(.zero, until - now), store: \.pauseEnds)]
+            case .primaryActive, .secondaryActive, .stuck, .failingOver, .failingBack:
+                return []
+            }
+        }
+        switch step {
+        case .switchUpstream(let index, let layout):
+            // The step in flight may or may not have landed; what nginx serves says which.
+            guard mismatches.allSatisfy({ $0 == index }), observed[index] == layout || observed[index] == state.upstreams[index] else {
+                return hold(describeDrift(mismatches, observed))
+            }
+            if observed[index] == layout {
+                state.upstreams[index] = layout
+                log(.stepSucceeded(step), at: now)
+            }
+            // Whatever landed, the target is gated again before more traffic moves to it.
+            runbook.attempt += 1
+            runbook.steps = plan(runbook.kind, to: runbook.target, skipGate: runbook.skipGate, includePreHook: false)
+            runbook.index = 0
+            runbook.gatePassed = false
+            runbook.previousLayouts = state.upstreams
+            state.runbook = runbook
+            log(.retrying(attempt: runbook.attempt), at: now)
+            return runCurrentStep(at: now)
+        case .rollback(let index, let layout):
+            guard mismatches.allSatisfy({ $0 == index }) else { return hold(describeDrift(mismatches, observed)) }
+            if observed[index] == layout {
+                state.upstreams[index] = layout
+                log(.stepSucceeded(step), at: now)
+                let failure = runbook.pendingFailure ?? Runbook.PendingFailure(step: step, cause: "interrupted by a restart")
+                return enterStuck(failure.step, cause: failure.cause, at: now)
+            }
+            return runCurrentStep(at: now)  // the file still names the failed target: roll back again
+        case .preHook, .start, .gate, .fence, .postHook:
+            guard mismatches.isEmpty else { return hold(describeDrift(mismatches, observed)) }
+            return runCurrentStep(at: now)  // its outcome is unknown; these steps are run again
+        }
+    }
+
+    private mutating func hold(_ why: String) -> [Effect] {
+        state.phase = .stuck(.reconcileFailed(why))
+        state.timers.stepDeadline = nil
+        return [message(.runbookFailed, reason: "after a restart: \(why); not acting until an operator looks",
+                        incident: state.incident, at: state.incident?.openedAt ?? .zero)]
+    }
+
+    private func describeDrift(_ indices: [Int], _ observed: [UpstreamLayout?]) -> String {
+        indices.map { index in
+            "\(config.loadBalancers[index]) serves \(observed[index].map(\.description) ?? "neither backend") "
+                + "but Vigil last wrote \(state.upstreams[index].map(\.description) ?? "an unknown file")"
+        }.joined(separator: "; ")
+    }
+}

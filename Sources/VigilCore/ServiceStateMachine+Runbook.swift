@@ -1,0 +1,224 @@
+/// The runbook: announce, pre-hook, start, gate, switch each load balancer, fence, post-hook, resolve.
+extension ServiceStateMachine {
+    /// Every step that would run to move traffic to `target`, assuming each succeeds.
+    func plan(_ kind: RunbookKind, to target: Backend, skipGate: Bool, includePreHook: Bool = true) -> [RunbookStep] {
+        var steps: [RunbookStep] = []
+        if config.runbook.preHook && includePreHook { steps.append(.preHook(to: target)) }
+        if config.settings(of: target).canStart { steps.append(.start(target)) }
+        if !skipGate { steps.append(.gate(target)) }
+        let layout = layout(servedBy: target)
+        for (index, current) in state.upstreams.enumerated() where current != layout {
+            steps.append(.switchUpstream(loadBalancer: index, to: layout))
+        }
+        if config.runbook.fenceOldActive && config.settings(of: target.other).canStop { steps.append(.fence(target.other)) }
+        if config.runbook.postHook { steps.append(.postHook(to: target)) }
+        return steps
+    }
+
+    /// The upstream that serves `target`: a warm standby is listed as nginx `backup` behind the
+    /// primary, but only while its checks pass.
+    func layout(servedBy target: Backend) -> UpstreamLayout {
+        let backup = target == .primary && config.standbyMode == .warm && health(.standby) == .up
+        return UpstreamLayout(active: target, backup: backup ? .standby : nil)
+    }
+
+    mutating func startRunbook(_ kind: RunbookKind, to target: Backend, automatic: Bool, skipGate: Bool,
+                               requestedBy: String?, cause: String, at now: Instant) -> [Effect] {
+        let source = target.other
+        state.runbook = Runbook(kind: kind, target: target, automatic: automatic, skipGate: skipGate,
+                                steps: plan(kind, to: target, skipGate: skipGate), index: 0, attempt: 1,
+                                gateSuccesses: 0, gatePassed: false, previousLayouts: state.upstreams, pendingFailure: nil)
+        state.incidentCount += 1
+        let openedAt = kind == .failover && automatic ? (state.health[source]?.failingSince ?? now) : now
+        state.incident = Incident(
+            id: "\(config.name)-\(state.incidentCount)", kind: kind, from: source, to: target, openedAt: openedAt,
+            cause: cause, evidence: kind == .failover ? state.health[source]?.recentFailures ?? [] : [],
+            timeline: [TimelineEntry(at: now, what: .opened(cause: cause))], resolvedAt: nil, requestedBy: requestedBy,
+            gateSkipped: skipGate, recoveryTimeObjective: config.runbook.recoveryTimeObjective)
+        state.failbackAvailableSaid = false
+        var effects = [message(kind == .failover ? .incidentStarted : .failbackStarted,
+                               reason: skipGate ? "\(cause) (HEALTH GATE SKIPPED by \(requestedBy ?? "operator"))" : cause,
+                               incident: state.incident, at: now)]
+        if let interval = config.runbook.reminderInterval, kind == .failover {
+            effects.append(newTimer({ .reminder(generation: $0) }, after: interval, store: \.reminder))
+        }
+        effects += ensureProbing(target)
+        return effects + runCurrentStep(at: now)
+    }
+
+    /// Starts the current step, skipping what need not run, or ends the runbook after the last.
+    mutating func runCurrentStep(at now: Instant) -> [Effect] {
+        guard var runbook = state.runbook else { return [] }
+        guard var step = runbook.currentStep else { return finishRunbook(note: "done", at: now) }
+        state.phase = runbook.kind == .failback ? .failingBack(step) : .failingOver(step)
+        switch step {
+        case .start(let backend) where health(backend) == .up:
+            log(.stepSkipped(step, why: "\(backend.rawValue) is already healthy"), at: now)
+            runbook.index += 1
+            state.runbook = runbook
+            return runCurrentStep(at: now)
+        case .gate:
+            runbook.gateSuccesses = 0
+            runbook.gatePassed = false
+            state.runbook = runbook
+            log(.stepStarted(step), at: now)
+            return [newTimer({ .stepDeadline(generation: $0) }, after: config.runbook.startTimeout, store: \.stepDeadline)]
+        case .switchUpstream(let index, _):
+            // The layout is decided now, with the warm standby's health as it is now.
+            step = .switchUpstream(loadBalancer: index, to: layout(servedBy: runbook.target))
+            runbook.steps[runbook.index] = step
+            state.phase = runbook.kind == .failback ? .failingBack(step) : .failingOver(step)
+            precondition(runbook.gatePassed || runbook.skipGate, "switching to \(runbook.target) without a passed gate: \(runbook)")
+            runbook.previousLayouts[index] = state.upstreams[index]
+        case .preHook, .start, .rollback, .fence, .postHook:
+            break
+        }
+        state.runbook = runbook
+        log(.stepStarted(step), at: now)
+        return [newTimer({ .stepDeadline(generation: $0) }, after: config.runbook.stepTimeout, store: \.stepDeadline),
+                .run(step)]
+    }
+
+    /// One probe round of the target while it is gated.
+    mutating func gateRound(passed: Bool, at now: Instant) -> [Effect] {
+        guard var runbook = state.runbook, case .gate = runbook.currentStep else { return [] }
+        runbook.gateSuccesses = passed ? runbook.gateSuccesses + 1 : 0
+        state.runbook = runbook
+        guard runbook.gateSuccesses >= config.detection.rise else { return [] }
+        return stepFinished(.gate(runbook.target), .succeeded, at: now)
+    }
+
+    mutating func stepFinished(_ step: RunbookStep, _ outcome: StepOutcome, at now: Instant) -> [Effect] {
+        // A late report (after its deadline, or of another attempt) changes nothing.
+        guard isRunning, var runbook = state.runbook, runbook.currentStep == step else { return [] }
+        state.timers.stepDeadline = nil
+        guard outcome == .succeeded else {
+            guard case .failed(let cause) = outcome else { preconditionFailure("unreachable: \(outcome)") }
+            return stepFailed(step, cause: cause, at: now)
+        }
+        log(.stepSucceeded(step), at: now)
+        switch step {
+        case .gate:
+            runbook.gatePassed = true
+        case .switchUpstream(let index, let layout):
+            state.upstreams[index] = layout
+        case .rollback(let index, let layout):
+            state.upstreams[index] = layout
+            state.runbook = runbook
+            guard let failure = runbook.pendingFailure else { preconditionFailure("a rollback without a failure: \(runbook)") }
+            return enterStuck(failure.step, cause: failure.cause, at: now)
+        case .preHook, .start, .fence, .postHook:
+            break
+        }
+        runbook.index += 1
+        state.runbook = runbook
+        return runCurrentStep(at: now)
+    }
+
+    /// A failed switch is rolled back first; anything else goes straight to `stuck`.
+    mutating func stepFailed(_ step: RunbookStep, cause: String, at now: Instant) -> [Effect] {
+        guard var runbook = state.runbook else { return [] }
+        log(.stepFailed(step, cause: cause), at: now)
+        switch step {
+        case .switchUpstream(let index, _):
+            guard let previous = runbook.previousLayouts[index] else {
+                state.upstreams[index] = nil
+                return enterStuck(step, cause: "\(cause); its previous upstream is unknown, so it cannot be rolled back", at: now)
+            }
+            runbook.pendingFailure = Runbook.PendingFailure(step: step, cause: cause)
+            runbook.steps.insert(.rollback(loadBalancer: index, to: previous), at: runbook.index)
+            state.runbook = runbook
+            return runCurrentStep(at: now)
+        case .rollback(let index, _):
+            state.upstreams[index] = nil
+            let original = runbook.pendingFailure ?? Runbook.PendingFailure(step: step, cause: cause)
+            return enterStuck(original.step, cause: "\(original.cause); ROLLBACK FAILED: \(cause)", at: now)
+        case .preHook, .start, .gate, .fence, .postHook:
+            return enterStuck(step, cause: cause, at: now)
+        }
+    }
+
+    mutating func enterStuck(_ step: RunbookStep, cause: String, at now: Instant) -> [Effect] {
+        guard let runbook = state.runbook else { return [] }
+        let trafficMoved = state.upstreams.contains { $0?.active == runbook.target }
+        state.phase = .stuck(.runbookFailed(step: step, cause: cause, trafficMoved: trafficMoved))
+        state.timers.stepDeadline = nil
+        let where_ = trafficMoved ? "some traffic already moved to \(runbook.target.rawValue) and stays there"
+                                  : "traffic did not move"
+        var effects = [message(.runbookFailed, reason: "\(step) failed: \(cause); \(where_)", incident: state.incident, at: now)]
+        if let interval = config.runbook.retryInterval {
+            effects.append(newTimer({ .retry(generation: $0) }, after: interval, store: \.retry))
+        }
+        return effects
+    }
+
+    /// A new attempt of a stuck runbook, in the same incident: re-planned from what the load
+    /// balancers serve now, gated again. The pre-hook is not repeated once traffic moved.
+    mutating func retryRunbook(at now: Instant) -> [Effect] {
+        guard case .stuck(.runbookFailed(_, _, let trafficMoved)) = state.phase, var runbook = state.runbook else { return [] }
+        runbook.attempt += 1
+        runbook.steps = plan(runbook.kind, to: runbook.target, skipGate: runbook.skipGate, includePreHook: !trafficMoved)
+        runbook.index = 0
+        runbook.gatePassed = false
+        runbook.gateSuccesses = 0
+        runbook.pendingFailure = nil
+        runbook.previousLayouts = state.upstreams
+        state.runbook = runbook
+        state.timers.retry = nil
+        log(.retrying(attempt: runbook.attempt), at: now)
+        return ensureProbing(runbook.target) + runCurrentStep(at: now)
+    }
+
+    /// The runbook is over: resolve its incident once, start the cooldown.
+    mutating func finishRunbook(note: String, at now: Instant) -> [Effect] {
+        guard let runbook = state.runbook else { return [] }
+        state.runbook = nil
+        state.phase = restingPhase
+        state.cooldownUntil = now + config.antiFlap.cooldown
+        state.timers.stepDeadline = nil
+        state.timers.retry = nil
+        state.timers.reminder = nil
+        log(.resolved(note: note), at: now)
+        state.incident?.resolvedAt = now
+        let incident = state.incident
+        state.lastIncident = incident
+        state.incident = nil
+        let kind: MessageKind = runbook.kind == .failover ? .incidentResolved : .failbackDone
+        var effects = [message(kind, reason: note, incident: incident, at: now)]
+        // A cold standby that no longer serves is no longer watched.
+        for backend in Backend.allCases where !wantsProbes(backend) {
+            if case .waiting = state.probes[backend] { stopProbing(backend) }
+        }
+        effects += startWatching()
+        return effects
+    }
+
+    mutating func timerFired(_ timer: TimerID, at now: Instant) -> [Effect] {
+        switch timer {
+        case .probe(let backend, let generation):
+            guard state.probes[backend] == .waiting(generation: generation) else { return [] }
+            state.probes[backend] = .inFlight
+            return [.probe(backend)]
+        case .stepDeadline(let generation):
+            guard state.timers.stepDeadline == generation, isRunning, let step = state.runbook?.currentStep else { return [] }
+            state.timers.stepDeadline = nil
+            if case .gate(let backend) = step {
+                return stepFailed(step, cause: "\(backend.rawValue) did not pass \(config.detection.rise) consecutive checks "
+                                  + "within \(DurationText.format(config.runbook.startTimeout))", at: now)
+            }
+            return stepFailed(step, cause: "no result within \(DurationText.format(config.runbook.stepTimeout))", at: now)
+        case .retry(let generation):
+            guard state.timers.retry == generation else { return [] }
+            return retryRunbook(at: now)
+        case .reminder(let generation):
+            guard state.timers.reminder == generation, let incident = state.incident,
+                  let interval = config.runbook.reminderInterval else { return [] }
+            return [message(.incidentUpdate, reason: "still open after \(DurationText.format(now - incident.openedAt))",
+                            incident: incident, at: now),
+                    newTimer({ .reminder(generation: $0) }, after: interval, store: \.reminder)]
+        case .pauseEnds(let generation):
+            guard state.timers.pauseEnds == generation, let pause = state.pause else { return [] }
+            return resume(by: pause.by, reason: "the pause requested by \(pause.by) ended", at: now)
+        }
+    }
+}

@@ -1,0 +1,159 @@
+/// Probe loops, hysteresis, and the decisions health changes lead to.
+extension ServiceStateMachine {
+    /// Whether a backend's health is being watched now.
+    func wantsProbes(_ backend: Backend) -> Bool {
+        switch backend {
+        case .primary:
+            return true
+        case .standby:
+            return config.standbyMode == .warm || config.standby.watchedWhileIdle
+                || state.upstreams.contains { $0?.active == .standby }
+                || state.runbook != nil
+        }
+    }
+
+    mutating func startWatching() -> [Effect] {
+        Backend.allCases.flatMap { ensureProbing($0) }
+    }
+
+    /// Starts the backend's probe loop if it is wanted and not running.
+    mutating func ensureProbing(_ backend: Backend) -> [Effect] {
+        guard wantsProbes(backend), state.probes[backend] == .idle else { return [] }
+        state.probes[backend] = .inFlight
+        return [.probe(backend)]
+    }
+
+    /// Ends a backend's probe loop. What was known of its health goes stale from here, so it is
+    /// forgotten: a later start must not be skipped on old news.
+    mutating func stopProbing(_ backend: Backend) {
+        state.probes[backend] = .idle
+        state.health[backend] = BackendHealth()
+        if backend == .standby { state.standbyWarningRaised = false }
+    }
+
+    mutating func probeFinished(_ backend: Backend, _ outcomes: [ProbeOutcome], at now: Instant) -> [Effect] {
+        var effects: [Effect] = []
+        let change = state.health[backend, default: BackendHealth()]
+            .record(outcomes, of: backend, at: now, settings: config.detection)
+        if state.probes[backend] == .inFlight {
+            if wantsProbes(backend) {
+                let interval = state.runbook?.currentStep == .gate(backend)
+                    ? config.detection.fastInterval
+                    : state.health[backend, default: BackendHealth()].nextInterval(config.detection)
+                let generation = state.timers.next
+                state.timers.next += 1
+                state.probes[backend] = .waiting(generation: generation)
+                effects.append(.schedule(.probe(backend, generation: generation), after: interval))
+            } else {
+                stopProbing(backend)
+            }
+        }
+        if state.runbook?.currentStep == .gate(backend), isRunning {
+            effects += gateRound(passed: config.detection.combination.passes(outcomes), at: now)
+        }
+        effects += noteChange(change, of: backend, at: now)
+        effects += decide(at: now)
+        return effects
+    }
+
+    /// True while a runbook step is under way (not stuck, not paused).
+    var isRunning: Bool {
+        switch state.phase {
+        case .failingOver, .failingBack: true
+        case .primaryActive, .secondaryActive, .stuck, .paused: false
+        }
+    }
+
+    /// Warnings about the side that does not serve; they never open an incident.
+    private mutating func noteChange(_ change: BackendHealth.Change?, of backend: Backend, at now: Instant) -> [Effect] {
+        guard let change else { return [] }
+        switch (backend, change) {
+        case (.standby, .wentDown) where activeSide == .primary && !state.standbyWarningRaised:
+            state.standbyWarningRaised = true
+            let evidence = state.health[.standby]?.recentFailures.last.map(Self.summary) ?? "checks failed"
+            return [message(.standbyUnhealthy, reason: evidence, from: .standby, at: now)]
+        case (.standby, .cameUp) where state.standbyWarningRaised:
+            state.standbyWarningRaised = false
+            return [message(.standbyHealthy, reason: "the standby passes its checks again", from: .standby, at: now)]
+        case (.primary, .wentDown):
+            state.failbackAvailableSaid = false
+            return []
+        case (.standby, _), (.primary, .cameUp):
+            return []
+        }
+    }
+
+    /// What the health of both sides calls for, given the phase.
+    mutating func decide(at now: Instant) -> [Effect] {
+        switch state.phase {
+        case .paused, .failingOver, .failingBack:
+            return []
+        case .stuck(let reason):
+            return recoverWithoutFailover(reason, at: now)
+        case .primaryActive:
+            guard health(.primary) == .down else { return [] }
+            return automaticRunbook(.failover, to: .standby, at: now)
+        case .secondaryActive:
+            if health(.standby) == .down {
+                // Back to the primary only if it is healthy: traffic never goes to a side that is down.
+                guard health(.primary) == .up else { return [] }
+                return automaticRunbook(.failover, to: .primary, at: now)
+            }
+            return considerFailback(at: now)
+        }
+    }
+
+    func health(_ backend: Backend) -> HealthStatus { state.health[backend]?.status ?? .unknown }
+
+    /// A runbook that failed before traffic moved, whose failed side has come back: nothing is
+    /// left to do; the incident ends without a failover.
+    private mutating func recoverWithoutFailover(_ reason: StuckReason, at now: Instant) -> [Effect] {
+        guard case .runbookFailed(_, _, trafficMoved: false) = reason, let runbook = state.runbook,
+              runbook.kind == .failover, health(runbook.source) == .up, activeSide == runbook.source else { return [] }
+        state.timers.retry = nil
+        return finishRunbook(note: "\(runbook.source.rawValue) recovered before traffic moved; no failover", at: now)
+    }
+
+    private mutating func considerFailback(at now: Instant) -> [Effect] {
+        guard health(.primary) == .up, let upSince = state.health[.primary]?.upSince else { return [] }
+        switch config.failback {
+        case .never:
+            return []
+        case .manual(let after):
+            guard now - upSince >= after, !state.failbackAvailableSaid else { return [] }
+            state.failbackAvailableSaid = true
+            return [message(.failbackAvailable,
+                            reason: "the primary has been healthy for \(DurationText.format(now - upSince)); run `vigil failback`",
+                            from: .standby, to: .primary, at: now)]
+        case .automatic(let after):
+            guard now - upSince >= after else { return [] }
+            return automaticRunbook(.failback, to: .primary, at: now)
+        }
+    }
+
+    /// Starts a runbook that detection asked for, within the cooldown and the flap budget.
+    private mutating func automaticRunbook(_ kind: RunbookKind, to target: Backend, at now: Instant) -> [Effect] {
+        if let until = state.cooldownUntil, now < until { return [] }
+        let recent = state.automaticStarts.filter { now - $0 < config.antiFlap.window }
+        state.automaticStarts = recent
+        guard recent.count < config.antiFlap.budget else {
+            state.phase = .stuck(.flapBudgetExhausted)
+            return [message(.flapBudgetExhausted,
+                            reason: "\(recent.count) automatic runbooks within \(DurationText.format(config.antiFlap.window)); "
+                                + "holding until an operator runs `vigil ack`",
+                            from: target.other, to: target, at: now)]
+        }
+        state.automaticStarts.append(now)
+        let cause = state.health[target.other]?.recentFailures.last.map(Self.summary)
+            ?? "\(target.other.rawValue) is down"
+        return startRunbook(kind, to: target, automatic: true, skipGate: false, requestedBy: nil, cause: cause, at: now)
+    }
+
+    static func summary(_ evidence: ProbeEvidence) -> String {
+        let failures = evidence.outcomes.compactMap { outcome -> String? in
+            guard case .failed(let failure) = outcome else { return nil }
+            return "\(failure)"
+        }
+        return "\(evidence.backend.rawValue): " + (failures.isEmpty ? "too few probes passed" : failures.joined(separator: ", "))
+    }
+}

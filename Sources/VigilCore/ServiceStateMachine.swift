@@ -1,0 +1,94 @@
+/// The failover brain of one service: events and the current instant go in, effects come out.
+/// It does no I/O and reads no clock, so every decision can be replayed and tested offline.
+public struct ServiceStateMachine: Equatable, Hashable, Sendable {
+    public let config: ServiceConfig
+    public internal(set) var state: ServiceSnapshot
+
+    /// A service seen for the first time, serving what its load balancers name now. Consistent
+    /// upstreams give `primaryActive` or `secondaryActive`; anything else waits for an operator.
+    public init(config: ServiceConfig, upstreams observed: [UpstreamLayout?]) {
+        self.config = config
+        state = ServiceSnapshot(phase: .primaryActive, upstreams: observed)
+        if let inconsistency = Self.inconsistency(of: observed, config: config) {
+            state.phase = .stuck(.reconcileFailed(inconsistency))
+        } else {
+            state.phase = observed.first??.active == .standby ? .secondaryActive : .primaryActive
+        }
+    }
+
+    init(config: ServiceConfig, state: ServiceSnapshot) {
+        self.config = config
+        self.state = state
+    }
+
+    public var phase: Phase { state.phase }
+
+    public mutating func handle(_ event: Event, at now: Instant) -> [Effect] {
+        let before = state.durable
+        var effects: [Effect]
+        switch event {
+        case .started:
+            effects = startWatching()
+        case .probeFinished(let backend, let outcomes):
+            effects = probeFinished(backend, outcomes, at: now)
+        case .timerFired(let timer):
+            effects = timerFired(timer, at: now)
+        case .stepFinished(let step, let outcome):
+            effects = stepFinished(step, outcome, at: now)
+        case .operatorRequested(let request):
+            effects = operatorRequested(request, at: now)
+        }
+        if state.durable != before { effects.insert(.persist(state), at: 0) }
+        return effects
+    }
+
+    // MARK: Shared helpers
+
+    /// Why these upstreams cannot be the starting point of a service, or nil.
+    static func inconsistency(of upstreams: [UpstreamLayout?], config: ServiceConfig) -> String? {
+        guard upstreams.count == config.loadBalancers.count else {
+            return "\(config.loadBalancers.count) load balancers are configured but \(upstreams.count) were observed"
+        }
+        guard !upstreams.isEmpty else { return "no load balancer is configured" }
+        for (index, layout) in upstreams.enumerated() where layout == nil {
+            return "the upstream on \(config.loadBalancers[index]) names neither backend"
+        }
+        let actives = Set(upstreams.compactMap { $0?.active })
+        guard actives.count == 1 else {
+            return "the load balancers disagree: some serve the primary, some the standby"
+        }
+        return nil
+    }
+
+    /// The phase that matches what the load balancers serve, when no runbook runs.
+    var restingPhase: Phase {
+        if let inconsistency = Self.inconsistency(of: state.upstreams, config: config) {
+            return .stuck(.reconcileFailed(inconsistency))
+        }
+        return state.upstreams.first??.active == .standby ? .secondaryActive : .primaryActive
+    }
+
+    /// The side the load balancers serve, when they agree.
+    var activeSide: Backend? {
+        let actives = Set(state.upstreams.map { $0?.active })
+        guard actives.count == 1, let side = actives.first else { return nil }
+        return side
+    }
+
+    mutating func newTimer(_ make: (Int) -> TimerID, after delay: Duration, store: WritableKeyPath<ServiceSnapshot.Timers, Int?>) -> Effect {
+        let generation = state.timers.next
+        state.timers.next += 1
+        state.timers[keyPath: store] = generation
+        return .schedule(make(generation), after: delay)
+    }
+
+    func message(_ kind: MessageKind, reason: String, from: Backend? = nil, to: Backend? = nil,
+                 incident: Incident? = nil, at now: Instant) -> Effect {
+        .notify(Message(kind: kind, service: config.name, from: from ?? incident?.from, to: to ?? incident?.to,
+                        reason: reason, incident: incident, at: now))
+    }
+
+    mutating func log(_ what: TimelineEntry.What, at now: Instant) {
+        state.incident?.timeline.append(TimelineEntry(at: now, what: what))
+    }
+}

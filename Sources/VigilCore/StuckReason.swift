@@ -1,0 +1,10 @@
+/// Why a service waits for an operator (or a retry) instead of acting.
+public enum StuckReason: Equatable, Hashable, Sendable, Codable {
+    /// A runbook step failed. `trafficMoved`: some load balancer already serves the target, which
+    /// stays so; traffic never goes back to a side that is down.
+    case runbookFailed(step: RunbookStep, cause: String, trafficMoved: Bool)
+    /// More automatic runbooks than the flap budget allows: held until acknowledged.
+    case flapBudgetExhausted
+    /// After a restart, what the load balancers serve does not match what Vigil knows.
+    case reconcileFailed(String)
+}

@@ -1,0 +1,9 @@
+/// A timer the core asked for. Each carries a generation: a firing whose generation is no longer
+/// the current one is late and ignored.
+public enum TimerID: Equatable, Hashable, Sendable, Codable {
+    case probe(Backend, generation: Int)
+    case stepDeadline(generation: Int)
+    case retry(generation: Int)
+    case reminder(generation: Int)
+    case pauseEnds(generation: Int)
+}
