@@ -1,15 +1,15 @@
 /// Hysteresis for one backend: `fall` consecutive failed rounds lasting `minFailureDuration` to
 /// go down, `rise` consecutive passed rounds to come up.
 public struct BackendHealth: Equatable, Hashable, Sendable, Codable {
-    public private(set) var status: HealthStatus = .unknown
-    public private(set) var consecutiveFailures = 0
-    public private(set) var consecutiveSuccesses = 0
+    public internal(set) var status: HealthStatus = .unknown
+    public internal(set) var consecutiveFailures = 0
+    public internal(set) var consecutiveSuccesses = 0
     /// The first failed round of the current failure streak.
-    public private(set) var failingSince: Instant?
+    public internal(set) var failingSince: Instant?
     /// Since when the backend has been up (for failback delays).
-    public private(set) var upSince: Instant?
+    public internal(set) var upSince: Instant?
     /// The last failed rounds, newest last, at most `fall` of them.
-    public private(set) var recentFailures: [ProbeEvidence] = []
+    public internal(set) var recentFailures: [ProbeEvidence] = []
 
     public init() {}
 

@@ -12,6 +12,9 @@ extension ServiceStateMachine {
                 return refuse("\(config.name) is \(Self.describe(state.phase)); \(kind.rawValue) starts only while "
                               + "\(Self.describe(expected))")
             }
+            if skipGate && health(target) == .down {
+                return refuse("\(target.rawValue) is down; its health gate cannot be skipped")
+            }
             if dryRun { return [.answer(.plan(command, steps: plan(kind, to: target, skipGate: skipGate)))] }
             let cause = "\(kind.rawValue) forced by \(request.by): \(request.reason)"
             var effects: [Effect] = [.answer(.accepted(command))]
