@@ -10,5 +10,11 @@ else
   scripts/setup.sh || { echo "test: run 'sudo scripts/setup.sh' first" >&2; exit 1; }
 fi
 
+# The core is pure: the standard library only (DESIGN.md).
+if grep -rnE '^\s*(@testable )?import ' Sources/VigilCore; then
+  echo "test: VigilCore must import nothing but the standard library" >&2
+  exit 1
+fi
+
 swift build --build-tests
 swift test --skip-build "$@"
