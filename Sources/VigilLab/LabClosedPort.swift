@@ -7,8 +7,13 @@ public final class LabClosedPort: LabServer, @unchecked Sendable {
     public let port: Int
     private var socket: Int32
 
-    /// Holds `port` (0: any free port).
-    public init(port requested: Int = 0) throws {
+    /// Holds `port` (0: any free port). `sharedWithLaterListener`: another process will bind and
+    /// listen on it (with SO_REUSEADDR, as servers do) while this keeps it from everyone else.
+    public init(port requested: Int = 0, sharedWithLaterListener: Bool = false) throws {
+        if sharedWithLaterListener {
+            (socket, port) = try Self.hold(requested, reuseAddress: true)
+            return
+        }
         do {
             (socket, port) = try Self.hold(requested, reuseAddress: false)
         } catch {

@@ -10,6 +10,8 @@ public final class LabStandby: Sendable {
     public let name: String
     public let startScript: String
     public let stopScript: String
+    /// Keeps the port from other servers until the standby listens on it.
+    private let reservation: LabClosedPort
 
     /// Where the lab's own backend program is: beside the running binary unless `VIGIL_LAB_BINARY` says.
     public static var labBinary: String {
@@ -18,9 +20,10 @@ public final class LabStandby: Sendable {
         return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("vigil-lab").path
     }
 
-    private init(folder: LabFolder, port: Int, name: String) {
+    private init(folder: LabFolder, reservation: LabClosedPort, name: String) {
         self.folder = folder
-        self.port = port
+        self.reservation = reservation
+        self.port = reservation.port
         self.name = name
         startScript = folder.file("start.sh")
         stopScript = folder.file("stop.sh")
@@ -35,7 +38,7 @@ public final class LabStandby: Sendable {
         let binary = labBinary
         try LabProcess.require(binary, package: "this package (swift build --product vigil-lab)")
         let folder = try LabFolder(prefix: "standby")
-        let standby = LabStandby(folder: folder, port: try FreePort.pick(), name: name)
+        let standby = LabStandby(folder: folder, reservation: try LabClosedPort(sharedWithLaterListener: true), name: name)
         try folder.write("start.sh", """
             #!/bin/sh
             # Starts the lab's standby like `systemctl start`: detach, return at once.
@@ -78,6 +81,7 @@ public final class LabStandby: Sendable {
            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
             kill(pid, SIGTERM)
         }
+        reservation.stop()
         folder.remove()
     }
 }

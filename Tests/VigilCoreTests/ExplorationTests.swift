@@ -2,7 +2,9 @@ import Testing
 @testable import VigilCore
 
 /// The invariants, checked after every step of every event sequence the explorer can reach.
-@Suite struct ExplorationTests {
+/// One exploration at a time, each on a thread of its own: they are long and CPU-bound, and on
+/// Swift's cooperative pool (two threads here) they would stall every other test's awaits.
+@Suite(.serialized) struct ExplorationTests {
     /// Small numbers so that depth 8 reaches failovers, failbacks, rollbacks and retries.
     static let config = ServiceConfig.fixture(fall: 2, rise: 1, minFailure: .milliseconds(500), loadBalancers: 1,
                                               failback: .automatic(after: .seconds(1))) { config in
@@ -14,8 +16,8 @@ import Testing
         config.primary.canStop = true
     }
 
-    @Test func everyReachableStateKeepsTheInvariants() {
-        let report = StateExplorer(config: Self.config).explore(depth: 8)
+    @Test func everyReachableStateKeepsTheInvariants() async {
+        let report = await StateExplorer(config: Self.config).exploreOffPool(depth: 8)
         print("explored \(report.statesVisited) states, \(report.transitions) transitions, depth \(report.depthReached), "
               + "\(report.snapshotsChecked) snapshots restored; phases: \(report.phasesSeen.sorted())")
         #expect(report.violations.isEmpty, "\(report.violations.prefix(5).joined(separator: "\n"))")
@@ -29,14 +31,14 @@ import Testing
         #expect(report.phasesSeen.contains { $0.hasPrefix("failingOver(switch") })
     }
 
-    @Test func theWarmStandbyVariantKeepsTheInvariants() {
+    @Test func theWarmStandbyVariantKeepsTheInvariants() async {
         let warm = ServiceConfig.fixture(fall: 2, rise: 1, minFailure: .milliseconds(500), mode: .warm,
                                          failback: .automatic(after: .seconds(1))) { $0.antiFlap.cooldown = .seconds(1) }
-        let report = StateExplorer(config: warm).explore(depth: 8)
+        let report = await StateExplorer(config: warm).exploreOffPool(depth: 8)
         #expect(report.violations.isEmpty, "\(report.violations.prefix(5).joined(separator: "\n"))")
     }
 
-    @Test func theCheckerCatchesAMachineThatSwitchesWithoutAGate() {
+    @Test func theCheckerCatchesAMachineThatSwitchesWithoutAGate() async {
         let broken = StateExplorer(config: Self.config) { machine, event, now in
             var effects = machine.handle(event, at: now)
             if case .probeFinished(.primary, let outcomes) = event, !outcomes[0].isHealthy, machine.phase == .primaryActive {
@@ -44,11 +46,11 @@ import Testing
             }
             return effects
         }
-        let report = broken.explore(depth: 4)
+        let report = await broken.exploreOffPool(depth: 4)
         #expect(report.violations.contains { $0.contains("with no runbook") })
     }
 
-    @Test func theCheckerCatchesAMachineThatForgetsTheRollback() {
+    @Test func theCheckerCatchesAMachineThatForgetsTheRollback() async {
         let broken = StateExplorer(config: Self.config) { machine, event, now in
             let effects = machine.handle(event, at: now)
             if case .stepFinished(.switchUpstream, .failed) = event {
@@ -56,21 +58,21 @@ import Testing
             }
             return effects
         }
-        let report = broken.explore(depth: 6)
+        let report = await broken.exploreOffPool(depth: 6)
         #expect(report.violations.contains { $0.contains("not rolled back") })
     }
 
-    @Test func theCheckerCatchesAMachineThatActsWhilePaused() {
+    @Test func theCheckerCatchesAMachineThatActsWhilePaused() async {
         let broken = StateExplorer(config: Self.config) { machine, event, now in
             var effects = machine.handle(event, at: now)
             if machine.phase == .paused { effects.append(.run(.start(.standby))) }
             return effects
         }
-        let report = broken.explore(depth: 3)
+        let report = await broken.exploreOffPool(depth: 3)
         #expect(report.violations.contains { $0.contains("acted while paused") })
     }
 
-    @Test func theCheckerCatchesAMachineThatFailsOverOnTheFirstFailure() {
+    @Test func theCheckerCatchesAMachineThatFailsOverOnTheFirstFailure() async {
         let hasty = ServiceConfig.fixture(fall: 1, rise: 1, minFailure: .zero)
         let config = Self.config
         let broken = StateExplorer(config: config) { machine, event, now in
@@ -80,7 +82,7 @@ import Testing
             machine = ServiceStateMachine(config: config, state: hastyMachine.state)
             return effects
         }
-        let report = broken.explore(depth: 4)
+        let report = await broken.exploreOffPool(depth: 4)
         #expect(report.violations.contains { $0.contains("automatic failover after") })
     }
 }

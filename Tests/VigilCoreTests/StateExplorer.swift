@@ -1,11 +1,12 @@
+import Dispatch
 import Foundation
 @testable import VigilCore
 
 /// Breadth-first exploration of a machine's reachable states over a small alphabet of events,
 /// with time advancing in steps, deduplicating visited states, checking invariants after every
 /// step. The driver is emulated: probes and steps in flight, timers pending with their due time.
-struct StateExplorer {
-    typealias Transition = (inout ServiceStateMachine, Event, Instant) -> [Effect]
+struct StateExplorer: Sendable {
+    typealias Transition = @Sendable (inout ServiceStateMachine, Event, Instant) -> [Effect]
 
     struct Node: Hashable {
         var machine: ServiceStateMachine
@@ -33,6 +34,13 @@ struct StateExplorer {
     init(config: ServiceConfig, transition: @escaping Transition = { machine, event, now in machine.handle(event, at: now) }) {
         self.config = config
         self.transition = transition
+    }
+
+    /// `explore` on a Dispatch thread, leaving Swift's cooperative pool to the other tests.
+    func exploreOffPool(depth: Int) async -> Report {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: explore(depth: depth)) }
+        }
     }
 
     func explore(depth: Int, maxStates: Int = 400_000) -> Report {
