@@ -23,7 +23,7 @@ extension ServiceStateMachine {
             return hold("\(observed.count) load balancers observed, \(state.upstreams.count) in the saved state")
         }
         let mismatches = observed.indices.filter { observed[$0] != state.upstreams[$0] }
-        guard var runbook = state.runbook, isRunning, let step = runbook.currentStep else {
+        guard let runbook = state.runbook, isRunning, let step = runbook.currentStep else {
             guard mismatches.isEmpty else { return hold(describeDrift(mismatches, observed)) }
             switch state.phase {
             case .stuck(.runbookFailed):
@@ -47,14 +47,7 @@ extension ServiceStateMachine {
                 log(.stepSucceeded(step), at: now)
             }
             // Whatever landed, the target is gated again before more traffic moves to it.
-            runbook.attempt += 1
-            runbook.steps = plan(runbook.kind, to: runbook.target, skipGate: runbook.skipGate, includePreHook: false)
-            runbook.index = 0
-            runbook.gatePassed = false
-            runbook.previousLayouts = state.upstreams
-            state.runbook = runbook
-            log(.retrying(attempt: runbook.attempt), at: now)
-            return runCurrentStep(at: now)
+            return startNewAttempt(includePreHook: false, at: now)
         case .rollback(let index, let layout):
             guard mismatches.allSatisfy({ $0 == index }) else { return hold(describeDrift(mismatches, observed)) }
             if observed[index] == layout {

@@ -155,16 +155,22 @@ extension ServiceStateMachine {
     /// A new attempt of a stuck runbook, in the same incident: re-planned from what the load
     /// balancers serve now, gated again. The pre-hook is not repeated once traffic moved.
     mutating func retryRunbook(at now: Instant) -> [Effect] {
-        guard case .stuck(.runbookFailed(_, _, let trafficMoved)) = state.phase, var runbook = state.runbook else { return [] }
+        guard case .stuck(.runbookFailed(_, _, let trafficMoved)) = state.phase else { return [] }
+        state.timers.retry = nil
+        return startNewAttempt(includePreHook: !trafficMoved, at: now)
+    }
+
+    /// The runbook again from what the load balancers serve now, with a fresh gate.
+    mutating func startNewAttempt(includePreHook: Bool, at now: Instant) -> [Effect] {
+        guard var runbook = state.runbook else { return [] }
         runbook.attempt += 1
-        runbook.steps = plan(runbook.kind, to: runbook.target, skipGate: runbook.skipGate, includePreHook: !trafficMoved)
+        runbook.steps = plan(runbook.kind, to: runbook.target, skipGate: runbook.skipGate, includePreHook: includePreHook)
         runbook.index = 0
         runbook.gatePassed = false
         runbook.gateSuccesses = 0
         runbook.pendingFailure = nil
         runbook.previousLayouts = state.upstreams
         state.runbook = runbook
-        state.timers.retry = nil
         log(.retrying(attempt: runbook.attempt), at: now)
         return ensureProbing(runbook.target) + runCurrentStep(at: now)
     }
