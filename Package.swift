@@ -11,6 +11,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
     ],
     targets: [
         .systemLibrary(
@@ -36,6 +39,15 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "VigilAgent",
+            dependencies: [
+                "VigilCore", "VigilHTTP", "VigilSSH",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
         .executableTarget(
             name: "vigil",
             dependencies: [
@@ -53,6 +65,11 @@ let package = Package(
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilHTTPTests", dependencies: ["VigilHTTP", "VigilLab", "VigilCore"]),
         .testTarget(name: "VigilSSHTests", dependencies: ["VigilSSH", "VigilLab", "VigilCore"]),
+        .testTarget(
+            name: "VigilAgentTests",
+            dependencies: ["VigilAgent", "VigilLab", "VigilCore", .product(name: "Logging", package: "swift-log")],
+            exclude: ["Golden"]
+        ),
         .testTarget(name: "VigilLabTests", dependencies: ["VigilLab", "VigilHTTP", "VigilSSH", "VigilCore", "vigil-lab"]),
     ],
     swiftLanguageModes: [.v6]

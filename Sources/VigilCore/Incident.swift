@@ -15,6 +15,23 @@ public struct Incident: Equatable, Hashable, Sendable, Codable {
     public var gateSkipped: Bool
     public var recoveryTimeObjective: Duration?
 
+    public init(id: String, kind: RunbookKind, from: Backend, to: Backend, openedAt: Instant, cause: String,
+                evidence: [ProbeEvidence], timeline: [TimelineEntry], resolvedAt: Instant?, requestedBy: String?,
+                gateSkipped: Bool, recoveryTimeObjective: Duration?) {
+        self.id = id
+        self.kind = kind
+        self.from = from
+        self.to = to
+        self.openedAt = openedAt
+        self.cause = cause
+        self.evidence = evidence
+        self.timeline = timeline
+        self.resolvedAt = resolvedAt
+        self.requestedBy = requestedBy
+        self.gateSkipped = gateSkipped
+        self.recoveryTimeObjective = recoveryTimeObjective
+    }
+
     /// From the first failed check to the end of the runbook.
     public var timeToRecover: Duration? { resolvedAt.map { $0 - openedAt } }
     public var metObjective: Bool? {

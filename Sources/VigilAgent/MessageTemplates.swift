@@ -1,0 +1,37 @@
+import VigilCore
+
+/// The wording Vigil ships, as Mustache templates (title, text) per message kind, written the
+/// way incident-communication templates are: what happened, to what, what is being done.
+/// A channel can override the text of any kind. Variables: service, from, to, reason,
+/// incidentID, requestedBy, timeToRecover, objective, statusPageURL.
+public enum MessageTemplates {
+    public static let titles: [MessageKind: String] = [
+        .incidentStarted: "{{{service}}}: failing over from {{{from}}} to {{{to}}}",
+        .incidentUpdate: "{{{service}}}: incident {{{incidentID}}} is still open",
+        .incidentResolved: "{{{service}}}: recovered, now served by {{{to}}}",
+        .runbookFailed: "{{{service}}}: FAILOVER FAILED, operator needed",
+        .failbackStarted: "{{{service}}}: failing back from {{{from}}} to {{{to}}}",
+        .failbackDone: "{{{service}}}: failback done, served by {{{to}}}",
+        .standbyUnhealthy: "{{{service}}}: the standby is unhealthy",
+        .standbyHealthy: "{{{service}}}: the standby is healthy again",
+        .failbackAvailable: "{{{service}}}: failback to the primary is available",
+        .flapBudgetExhausted: "{{{service}}}: too many failovers, holding",
+        .paused: "{{{service}}}: paused for maintenance",
+        .resumed: "{{{service}}}: watching again",
+    ]
+
+    public static let texts: [MessageKind: String] = [
+        .incidentStarted: "Vigil is moving traffic from {{{from}}} to {{{to}}}. Cause: {{{reason}}}",
+        .incidentUpdate: "Incident {{{incidentID}}}: {{{reason}}}",
+        .incidentResolved: "Traffic is served by {{{to}}}.{{#timeToRecover}} Recovered in {{{timeToRecover}}}.{{/timeToRecover}}",
+        .runbookFailed: "{{{reason}}}",
+        .failbackStarted: "Vigil is moving traffic back from {{{from}}} to {{{to}}}. {{{reason}}}",
+        .failbackDone: "Traffic is served by {{{to}}} again.",
+        .standbyUnhealthy: "No incident: the primary serves. The standby fails its checks: {{{reason}}}",
+        .standbyHealthy: "{{{reason}}}",
+        .failbackAvailable: "{{{reason}}}",
+        .flapBudgetExhausted: "{{{reason}}}",
+        .paused: "Vigil watches and reports but will not act: {{{reason}}}",
+        .resumed: "{{{reason}}}",
+    ]
+}

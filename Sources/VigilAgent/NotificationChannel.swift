@@ -1,0 +1,27 @@
+import VigilCore
+
+/// A configured destination for messages, referenced by services by name.
+public struct NotificationChannel: Sendable {
+    public var name: String
+    public var kind: ChannelKind
+    public var url: Secret
+    /// Extra request headers; their values may be tokens, so they are secrets too.
+    public var headers: [(name: String, value: Secret)]
+    /// Signs generic webhooks (`X-Vigil-Signature`); see docs/webhooks.md.
+    public var signingSecret: Secret?
+    /// Per-kind overrides of the text template (Mustache).
+    public var templates: [MessageKind: String]
+    /// What messages link to, when set.
+    public var statusPageURL: String?
+
+    public init(name: String, kind: ChannelKind, url: Secret, headers: [(name: String, value: Secret)] = [],
+                signingSecret: Secret? = nil, templates: [MessageKind: String] = [:], statusPageURL: String? = nil) {
+        self.name = name
+        self.kind = kind
+        self.url = url
+        self.headers = headers
+        self.signingSecret = signingSecret
+        self.templates = templates
+        self.statusPageURL = statusPageURL
+    }
+}
