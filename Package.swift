@@ -40,9 +40,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "VigilTemplates",
+            dependencies: ["VigilCore", .product(name: "Mustache", package: "swift-mustache")]
+        ),
+        .target(
             name: "VigilAgent",
             dependencies: [
-                "VigilCore", "VigilHTTP", "VigilSSH",
+                "VigilCore", "VigilHTTP", "VigilSSH", "VigilTemplates",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -67,9 +71,10 @@ let package = Package(
         .testTarget(name: "VigilSSHTests", dependencies: ["VigilSSH", "VigilLab", "VigilCore"]),
         .testTarget(
             name: "VigilAgentTests",
-            dependencies: ["VigilAgent", "VigilLab", "VigilCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["VigilAgent", "VigilLab", "VigilCore", "VigilHTTP", "VigilSSH", "VigilTemplates", .product(name: "Logging", package: "swift-log")],
             exclude: ["Golden"]
         ),
+        .testTarget(name: "VigilTemplatesTests", dependencies: ["VigilTemplates", "VigilLab", "VigilCore"]),
         .testTarget(name: "VigilLabTests", dependencies: ["VigilLab", "VigilHTTP", "VigilSSH", "VigilCore", "vigil-lab"]),
     ],
     swiftLanguageModes: [.v6]

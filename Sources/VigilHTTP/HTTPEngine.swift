@@ -23,7 +23,7 @@ public final class HTTPEngine: Sendable {
             url: probe.url, method: probe.method.rawValue,
             headers: probe.headers.map { "\($0.name): \($0.value)" }, body: nil,
             connectTimeout: probe.connectTimeout, timeout: probe.timeout,
-            bodyLimit: probe.maxBodyBytes, tls: probe.tls))
+            bodyLimit: probe.maxBodyBytes, tls: probe.tls, freshConnection: probe.freshConnection))
         return probe.outcome(of: result)
     }
 

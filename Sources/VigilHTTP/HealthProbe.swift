@@ -21,6 +21,9 @@ public struct HealthProbe: Equatable, Sendable {
     /// An answer slower than this counts as a failure (`tooSlow`).
     public var latencyCeiling: Duration?
     public var tls: TLSOptions
+    /// A new connection for this probe, closed after it: what a check of a reload needs, since a
+    /// kept-alive connection may still be served by a worker with the old config.
+    public var freshConnection: Bool
 
     public init(
         url: String,
@@ -32,7 +35,8 @@ public struct HealthProbe: Equatable, Sendable {
         timeout: Duration = .seconds(2),
         maxBodyBytes: Int = 64 * 1024,
         latencyCeiling: Duration? = nil,
-        tls: TLSOptions = TLSOptions()
+        tls: TLSOptions = TLSOptions(),
+        freshConnection: Bool = false
     ) {
         self.url = url
         self.method = method
@@ -44,6 +48,7 @@ public struct HealthProbe: Equatable, Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.latencyCeiling = latencyCeiling
         self.tls = tls
+        self.freshConnection = freshConnection
     }
 
     public static func == (lhs: HealthProbe, rhs: HealthProbe) -> Bool {
@@ -52,6 +57,6 @@ public struct HealthProbe: Equatable, Sendable {
             && lhs.expectedStatuses == rhs.expectedStatuses && lhs.body == rhs.body
             && lhs.connectTimeout == rhs.connectTimeout && lhs.timeout == rhs.timeout
             && lhs.maxBodyBytes == rhs.maxBodyBytes && lhs.latencyCeiling == rhs.latencyCeiling
-            && lhs.tls == rhs.tls
+            && lhs.tls == rhs.tls && lhs.freshConnection == rhs.freshConnection
     }
 }

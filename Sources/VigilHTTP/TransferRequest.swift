@@ -9,4 +9,5 @@ struct TransferRequest: Sendable {
     /// Past this many body bytes the transfer is cut (and `bodyCut` set).
     var bodyLimit: Int
     var tls: TLSOptions
+    var freshConnection = false
 }

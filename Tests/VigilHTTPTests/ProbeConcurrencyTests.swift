@@ -70,3 +70,14 @@ import VigilLab
         }
     }
 }
+
+@Suite struct FreshConnectionTests {
+    @Test func aFreshConnectionProbeOpensAndClosesItsOwnConnection() async throws {
+        try await withLabServer({ try await LabHTTPBackend.start(name: "primary") }) { backend in
+            for _ in 0..<3 {
+                #expect(await HTTPEngine.shared.probe(HealthProbe(url: backend.healthURL, freshConnection: true)).isHealthy)
+            }
+            #expect(backend.connectionsAccepted == 3)
+        }
+    }
+}
