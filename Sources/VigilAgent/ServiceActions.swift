@@ -1,0 +1,15 @@
+import VigilCore
+
+/// What the driver asks of the world, one call per kind of effect. The agent implements it with
+/// libcurl probes, the upstream switch, SSH commands, the outbox and the state store; tests with
+/// recording fakes. Every call returns an outcome value; none throws but `persist`.
+public protocol ServiceActions: Sendable {
+    /// Runs every probe of the backend once.
+    func probe(_ backend: Backend) async -> [ProbeOutcome]
+    /// Runs one runbook step within its own deadline.
+    func run(_ step: RunbookStep) async -> StepOutcome
+    /// Queues a message; returns at once.
+    func notify(_ message: Message) async
+    /// Writes the snapshot durably before the effects after it run.
+    func persist(_ snapshot: ServiceSnapshot) async throws
+}

@@ -1,0 +1,118 @@
+import Logging
+import VigilCore
+
+/// Runs one service's state machine: every event goes into the machine with the current instant,
+/// and every effect that comes out is carried out; outcomes come back as events. Nothing else
+/// changes the machine. Generic over the clock, so tests drive time by hand.
+public actor ServiceDriver<C: Clock> where C.Duration == Duration {
+    public private(set) var machine: ServiceStateMachine
+    private let actions: any ServiceActions
+    private let clock: C
+    private let epoch: C.Instant
+    private let logger: Logger
+    private var tasks: [Int: Task<Void, Never>] = [:]
+    private var nextTask = 0
+    private var stopped = false
+
+    public init(machine: ServiceStateMachine, actions: any ServiceActions, clock: C, logger: Logger) {
+        self.machine = machine
+        self.actions = actions
+        self.clock = clock
+        epoch = clock.now
+        var logger = logger
+        logger[metadataKey: "service"] = "\(machine.config.name)"
+        self.logger = logger
+    }
+
+    /// The machine's instant for the clock's now.
+    public var now: Instant { Instant(epoch.duration(to: clock.now)) }
+    public var phase: Phase { machine.phase }
+
+    /// Starts watching: `.started` for a new service, or the effects a restore returned.
+    public func start(restoredEffects: [Effect]? = nil) async {
+        if let restoredEffects {
+            await execute(restoredEffects)
+        } else {
+            await send(.started)
+        }
+    }
+
+    /// Feeds one event to the machine and carries out its effects; returns the operator's answer
+    /// when there is one.
+    @discardableResult
+    public func send(_ event: Event) async -> OperatorAnswer? {
+        guard !stopped else { return nil }
+        let effects = machine.handle(event, at: now)
+        return await execute(effects)
+    }
+
+    /// Cancels timers and waits for the effects in flight to finish (their outcomes are dropped).
+    public func stop() async {
+        stopped = true
+        let running = Array(tasks.values)
+        running.forEach { $0.cancel() }
+        for task in running { await task.value }
+        tasks.removeAll()
+    }
+
+    @discardableResult
+    private func execute(_ effects: [Effect]) async -> OperatorAnswer? {
+        var answer: OperatorAnswer?
+        var saved = true
+        for effect in effects {
+            switch effect {
+            case .persist(let snapshot):
+                do {
+                    try await actions.persist(snapshot)
+                    saved = true
+                } catch {
+                    saved = false
+                    logger.critical("cannot save the state before acting: \(error)")
+                }
+            case .run(let step):
+                guard saved else {
+                    // Never act on a step whose snapshot is not on disk: report it failed instead.
+                    spawn { await $0.send(.stepFinished(step, .failed("the state could not be saved before this step"))) }
+                    continue
+                }
+                logger.info("running \(step)")
+                spawn { [actions] driver in
+                    let outcome = await actions.run(step)
+                    await driver.send(.stepFinished(step, outcome))
+                }
+            case .probe(let backend):
+                spawn { [actions] driver in
+                    let outcomes = await actions.probe(backend)
+                    await driver.send(.probeFinished(backend, outcomes))
+                }
+            case .schedule(let timer, let delay):
+                spawn { [clock] driver in
+                    do {
+                        try await clock.sleep(for: delay)
+                    } catch {
+                        return  // cancelled at stop
+                    }
+                    await driver.send(.timerFired(timer))
+                }
+            case .notify(let message):
+                logger.notice("\(message.kind.rawValue): \(message.reason)")
+                await actions.notify(message)
+            case .answer(let reply):
+                answer = reply
+            }
+        }
+        return answer
+    }
+
+    private func spawn(_ work: @escaping @Sendable (ServiceDriver) async -> Void) {
+        let id = nextTask
+        nextTask += 1
+        tasks[id] = Task { [weak self] in
+            guard let self else { return }
+            await work(self)
+            await self.finished(id)
+        }
+    }
+
+    private func finished(_ id: Int) { tasks[id] = nil }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Synchronization
+import Testing
+import VigilAgent
+import VigilCore
+import VigilLab
+
+/// Records what the driver asks for and answers as a test sets it up.
+final class FakeActions: ServiceActions {
+    struct State {
+        /// A cold standby: down until its start step runs.
+        var healthy: [Backend: Bool] = [.primary: true, .standby: false]
+        var failing: Set<String> = []
+        var persistFails = false
+        var log: [String] = []
+        var messages: [MessageKind] = []
+        var lastSaved: ServiceSnapshot?
+    }
+
+    let state = Mutex(State())
+
+    func probe(_ backend: Backend) async -> [ProbeOutcome] {
+        state.withLock { $0.healthy[backend] == true } ? [.healthy(ProbeTimings())] : [.failed(.refused)]
+    }
+
+    func run(_ step: RunbookStep) async -> StepOutcome {
+        state.withLock { state in
+            state.log.append("run \(step) (saved at \(state.lastSaved?.runbook?.currentStep.map { "\($0)" } ?? "none"))")
+            if state.failing.contains("\(step)") { return .failed("injected failure") }
+            if case .start(let backend) = step { state.healthy[backend] = true }
+            return .succeeded
+        }
+    }
+
+    func notify(_ message: Message) async {
+        state.withLock { $0.messages.append(message.kind) }
+    }
+
+    func persist(_ snapshot: ServiceSnapshot) async throws {
+        try state.withLock { state in
+            if state.persistFails { throw CocoaError(.fileWriteOutOfSpace) }
+            state.lastSaved = snapshot
+        }
+    }
+}
+
+@Suite struct ServiceDriverTests {
+    let clock = ManualClock()
+    let actions = FakeActions()
+    let recorder = LogRecorder()
+
+    private func driver(_ config: ServiceConfig = ServiceConfig(name: "shop", loadBalancers: ["lb0"])) -> ServiceDriver<ManualClock> {
+        ServiceDriver(machine: ServiceStateMachine(config: config, upstreams: [UpstreamLayout(active: .primary)]),
+                      actions: actions, clock: clock, logger: recorder.logger())
+    }
+
+    /// Moves the test clock in small steps until `condition` holds (bounded in real time).
+    private func drive(_ what: String, _ condition: @escaping () async -> Bool) async throws {
+        try await LabWait.until(what, timeout: .seconds(20), interval: .milliseconds(1)) {
+            clock.advance(by: .milliseconds(50))
+            return await condition()
+        }
+    }
+
+    @Test func aSustainedFailureRunsTheWholeRunbookWithEachStepSavedFirst() async throws {
+        let driver = driver()
+        await driver.start()
+        try await drive("the primary to be up") { await driver.machine.state.health[.primary]?.status == .up }
+        actions.state.withLock { $0.healthy[.primary] = false }
+        try await drive("the failover to finish") { await driver.phase == .secondaryActive }
+        let log = actions.state.withLock { $0.log }
+        #expect(log == ["run start standby (saved at start standby)",
+                        "run switch load balancer 0 to standby (saved at switch load balancer 0 to standby)"])
+        #expect(actions.state.withLock { $0.messages } == [.incidentStarted, .incidentResolved])
+        #expect(actions.state.withLock { $0.lastSaved?.phase } == .secondaryActive)
+        await driver.stop()
+    }
+
+    @Test func aStepWhoseSnapshotCannotBeSavedIsNotRun() async throws {
+        let driver = driver()
+        await driver.start()
+        try await drive("the primary to be up") { await driver.machine.state.health[.primary]?.status == .up }
+        actions.state.withLock {
+            $0.healthy[.primary] = false
+            $0.persistFails = true
+        }
+        try await drive("the runbook to stop") { if case .stuck = await driver.phase { true } else { false } }
+        #expect(actions.state.withLock { $0.log }.isEmpty, "nothing ran")
+        #expect(recorder.all.contains { $0.contains("cannot save the state") })
+        await driver.stop()
+    }
+
+    @Test func operatorRequestsAreAnswered() async throws {
+        let driver = driver()
+        await driver.start()
+        let answer = await driver.send(.operatorRequested(OperatorRequest(.failover(skipGate: false, dryRun: true), by: "ana", reason: "plan")))
+        guard case .plan(_, let steps) = answer else {
+            Issue.record("expected a plan, got \(String(describing: answer))")
+            return
+        }
+        #expect(steps.first == .start(.standby))
+        await driver.stop()
+    }
+
+    @Test func theStateStoreRoundTripsAndRefusesACorruptFile() throws {
+        let folder = try LabFolder(prefix: "state")
+        defer { folder.remove() }
+        let store = try StateStore(folder: folder.path)
+        #expect(try store.load(service: "shop") == nil)
+        let snapshot = ServiceStateMachine(config: ServiceConfig(name: "shop", loadBalancers: ["lb0"]),
+                                           upstreams: [UpstreamLayout(active: .primary)]).state
+        try store.save(snapshot, service: "shop")
+        #expect(try store.load(service: "shop") == snapshot)
+        let mode = try FileManager.default.attributesOfItem(atPath: store.path(of: "shop"))[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        try "{ not json".write(toFile: store.path(of: "shop"), atomically: true, encoding: .utf8)
+        #expect(throws: StateStore.CorruptState.self) { try store.load(service: "shop") }
+    }
+}
