@@ -1,0 +1,56 @@
+import VigilCore
+import VigilHTTP
+
+/// Everything `vigil.yaml` says, checked. See `deploy/vigil.example.yaml` for every key.
+public struct AgentConfig: Sendable {
+    public var file: String
+    public var stateDirectory: String
+    public var ssh: SSHDefaults
+    public var channels: [NotificationChannel]
+    public var services: [ServiceDefinition]
+
+    public struct SSHDefaults: Sendable, Equatable {
+        public var user: String = "root"
+        public var identityFile: String = "/etc/vigil/id_ed25519"
+        public var knownHosts: String = "/etc/vigil/known_hosts"
+        public var connectTimeout: Duration = .seconds(5)
+        public var commandTimeout: Duration = .seconds(30)
+    }
+}
+
+/// Where a command runs or a file lives.
+public enum HostReference: Sendable, Equatable {
+    case local
+    case ssh(host: String, port: Int)
+}
+
+public struct BackendDefinition: Sendable {
+    /// `host:port` as the upstream names it.
+    public var address: String
+    public var host: HostReference?
+    public var start: String?
+    public var stop: String?
+    public var probes: [HealthProbe]
+}
+
+public struct LoadBalancerDefinition: Sendable {
+    public var name: String
+    public var host: HostReference
+    public var upstreamFile: String
+    public var upstreamName: String
+    public var testCommand: String
+    public var reloadCommand: String
+    public var verifyURL: String?
+    public var template: String?
+}
+
+public struct ServiceDefinition: Sendable {
+    public var core: ServiceConfig
+    public var primary: BackendDefinition
+    public var standby: BackendDefinition
+    public var loadBalancers: [LoadBalancerDefinition]
+    public var preHook: String?
+    public var postHook: String?
+    public var hookHost: HostReference
+    public var notify: [String]
+}

@@ -1,0 +1,96 @@
+import VigilCore
+import Yams
+
+/// A YAML node with where it came from, read strictly: every value has one type, every mapping
+/// a known set of keys, and every mistake is an error at its line and column.
+struct ConfigNode {
+    let node: Node
+    let path: String
+    let file: String
+
+    func error(_ message: String, at other: Node? = nil) -> ConfigError {
+        let mark = (other ?? node).mark
+        return ConfigError(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, keyPath: path, message: message)
+    }
+
+    private func child(_ key: String, _ value: Node) -> ConfigNode {
+        ConfigNode(node: value, path: path.isEmpty ? key : "\(path).\(key)", file: file)
+    }
+
+    /// The mapping's values by key; a key outside `allowed` is an error at that key.
+    func mapping(allowed: Set<String>) throws(ConfigError) -> ConfigMapping {
+        guard let mapping = node.mapping else { throw error("expected a mapping of keys") }
+        var values: [String: ConfigNode] = [:]
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string else { throw error("a key must be a plain string", at: key) }
+            guard allowed.contains(name) else {
+                throw ConfigError(file: file, line: key.mark?.line ?? 1, column: key.mark?.column ?? 1,
+                                  keyPath: path.isEmpty ? name : "\(path).\(name)",
+                                  message: "unknown key (known here: \(allowed.sorted().joined(separator: ", ")))")
+            }
+            values[name] = child(name, value)
+        }
+        return ConfigMapping(owner: self, values: values)
+    }
+
+    /// Every entry of a mapping whose keys are names (services, channels).
+    func namedEntries() throws(ConfigError) -> [(name: String, node: ConfigNode)] {
+        guard let mapping = node.mapping else { throw error("expected a mapping of names") }
+        var entries: [(String, ConfigNode)] = []
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string, !name.isEmpty else { throw error("a name must be a plain string", at: key) }
+            entries.append((name, child(name, value)))
+        }
+        return entries
+    }
+
+    func list() throws(ConfigError) -> [ConfigNode] {
+        guard let sequence = node.sequence else { throw error("expected a list") }
+        return sequence.enumerated().map { index, value in
+            ConfigNode(node: value, path: "\(path)[\(index)]", file: file)
+        }
+    }
+
+    func string() throws(ConfigError) -> String {
+        guard let scalar = node.scalar else { throw error("expected a string") }
+        return scalar.string
+    }
+
+    func int(min: Int? = nil) throws(ConfigError) -> Int {
+        guard let text = node.scalar?.string, let value = Int(text) else { throw error("expected a whole number") }
+        if let min, value < min { throw error("must be at least \(min), not \(value)") }
+        return value
+    }
+
+    func bool() throws(ConfigError) -> Bool {
+        switch node.scalar?.string {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw error("expected true or false")
+        }
+    }
+
+    func duration(allowZero: Bool = false) throws(ConfigError) -> Duration {
+        guard let text = node.scalar?.string, let value = DurationText.parse(text) else {
+            throw error("expected a duration such as 500ms, 2s, 5m or 1h")
+        }
+        if !allowZero && value == .zero { throw error("must be longer than zero") }
+        return value
+    }
+}
+
+/// A mapping's values, with the owner kept for "missing key" errors.
+struct ConfigMapping {
+    let owner: ConfigNode
+    let values: [String: ConfigNode]
+
+    subscript(_ key: String) -> ConfigNode? { values[key] }
+
+    func required(_ key: String) throws(ConfigError) -> ConfigNode {
+        guard let value = values[key] else {
+            throw ConfigError(file: owner.file, line: owner.node.mark?.line ?? 1, column: owner.node.mark?.column ?? 1,
+                              keyPath: owner.path.isEmpty ? key : "\(owner.path).\(key)", message: "missing (it is required)")
+        }
+        return value
+    }
+}
