@@ -57,7 +57,8 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilHTTP", "VigilSSH",
+                "VigilCore", "VigilHTTP", "VigilSSH", "VigilAgent",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,7 +74,8 @@ let package = Package(
         .testTarget(name: "VigilSSHTests", dependencies: ["VigilSSH", "VigilLab", "VigilCore"]),
         .testTarget(
             name: "VigilAgentTests",
-            dependencies: ["VigilAgent", "VigilLab", "VigilCore", "VigilHTTP", "VigilSSH", "VigilTemplates", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["VigilAgent", "VigilLab", "VigilCore", "VigilHTTP", "VigilSSH", "VigilTemplates", "vigil",
+                           .product(name: "Logging", package: "swift-log")],
             exclude: ["Golden"]
         ),
         .testTarget(name: "VigilTemplatesTests", dependencies: ["VigilTemplates", "VigilLab", "VigilCore"]),

@@ -13,13 +13,6 @@ public final class LabStandby: Sendable {
     /// Keeps the port from other servers until the standby listens on it.
     private let reservation: LabClosedPort
 
-    /// Where the lab's own backend program is: beside the running binary unless `VIGIL_LAB_BINARY` says.
-    public static var labBinary: String {
-        if let path = ProcessInfo.processInfo.environment["VIGIL_LAB_BINARY"] { return path }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("vigil-lab").path
-    }
-
     private init(folder: LabFolder, reservation: LabClosedPort, name: String) {
         self.folder = folder
         self.reservation = reservation
@@ -35,7 +28,7 @@ public final class LabStandby: Sendable {
     public var pidFile: String { folder.file("standby.pid") }
 
     public static func prepare(name: String = "standby", startDelay: Duration = .zero) throws -> LabStandby {
-        let binary = labBinary
+        let binary = LabBinary.path("vigil-lab")
         try LabProcess.require(binary, package: "this package (swift build --product vigil-lab)")
         let folder = try LabFolder(prefix: "standby")
         let standby = LabStandby(folder: folder, reservation: try LabClosedPort(sharedWithLaterListener: true), name: name)

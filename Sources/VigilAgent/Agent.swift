@@ -1,0 +1,43 @@
+import Foundation
+import Logging
+import VigilCore
+import VigilHTTP
+
+/// The daemon: every configured service watched by its own driver, one notifier, one pool of
+/// hosts, until the task running it is cancelled.
+public enum Agent {
+    public static func run(config: AgentConfig, logger: Logger) async throws {
+        let store = try StateStore(folder: config.stateDirectory)
+        let notifier = try Notifier(stateDirectory: config.stateDirectory, channels: config.channels,
+                                    agentHost: ProcessInfo.processInfo.hostName, logger: logger)
+        notifier.start()
+        let hosts = HostPool(ssh: config.ssh)
+        var drivers: [ServiceDriver<ContinuousClock>] = []
+        for service in config.services {
+            let actions = try AgentActions(service: service, hosts: hosts, notifier: notifier, store: store, logger: logger)
+            let observed = await actions.observeUpstreams()
+            if let snapshot = try store.load(service: service.core.name) {
+                let (machine, effects) = ServiceStateMachine.restore(config: service.core, snapshot: snapshot, observed: observed,
+                                                                     at: .zero)
+                let driver = ServiceDriver(machine: machine, actions: actions, clock: ContinuousClock(), logger: logger)
+                logger.info("\(service.core.name): resuming from its saved state (\(machine.phase))")
+                await driver.start(restoredEffects: effects)
+                drivers.append(driver)
+            } else {
+                let machine = ServiceStateMachine(config: service.core, upstreams: observed)
+                let driver = ServiceDriver(machine: machine, actions: actions, clock: ContinuousClock(), logger: logger)
+                logger.info("\(service.core.name): watching, \(machine.phase)")
+                await driver.start()
+                drivers.append(driver)
+            }
+        }
+        // Runs until cancelled (SIGTERM or SIGINT), then stops in order.
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(3_600))
+        }
+        for driver in drivers { await driver.stop() }
+        await notifier.stop()
+        await hosts.closeAll()
+        logger.info("stopped")
+    }
+}
