@@ -65,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "vigil-lab",
             dependencies: [
-                "VigilLab", "VigilHTTP", "VigilSSH", "VigilCore",
+                "VigilLab", "VigilHTTP", "VigilCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

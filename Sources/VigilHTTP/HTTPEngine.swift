@@ -36,11 +36,13 @@ public final class HTTPEngine: Sendable {
         connectTimeout: Duration = .seconds(5),
         timeout: Duration = .seconds(10),
         keepBodyBytes: Int = 4_096,
-        tls: TLSOptions = TLSOptions()
+        tls: TLSOptions = TLSOptions(),
+        freshConnection: Bool = false
     ) async -> Result<HTTPResponse, HTTPTransportError> {
         let result = await loop.perform(TransferRequest(
             url: url, method: "POST", headers: headers.map { "\($0.name): \($0.value)" }, body: body,
-            connectTimeout: connectTimeout, timeout: timeout, bodyLimit: keepBodyBytes, tls: tls))
+            connectTimeout: connectTimeout, timeout: timeout, bodyLimit: keepBodyBytes, tls: tls,
+            freshConnection: freshConnection))
         let answered = result.status > 0 && (result.code == 0 || result.bodyCut)
         guard answered else {
             let failure = result.transportFailure ?? .other(code: result.code, message: result.message)

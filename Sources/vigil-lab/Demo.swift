@@ -3,15 +3,13 @@ import Foundation
 import VigilCore
 import VigilHTTP
 import VigilLab
-import VigilSSH
 
-/// A failover on loopback, step by step, with the real parts Vigil is built on: nginx in front of
-/// a primary, a cold standby started over SSH by OpenSSH's sshd, the upstream file swapped
-/// atomically, tested and reloaded, and a webhook told. The agent (`vigil run`) will make these
-/// decisions itself; here the demo makes them in the open.
+/// A failover on loopback by the real agent: `vigil run` watches a primary behind the lab's nginx,
+/// the demo breaks the primary, and Vigil starts the cold standby over SSH, gates it, switches
+/// nginx and tells the webhook receiver. Its log is shown as it happens.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show a failover on loopback: nginx, sshd, a primary, a cold standby, a webhook receiver.",
+        abstract: "Show a failover on loopback: vigil run, nginx, sshd, a primary, a cold standby, a webhook receiver.",
         discussion: "Everything runs on 127.0.0.1 in temporary folders and is stopped at the end."
     )
 
@@ -22,8 +20,8 @@ struct Demo: AsyncParsableCommand {
         let clock = ContinuousClock()
         let began = clock.now
         func say(_ text: String) {
-            let seconds = began.duration(to: clock.now).secondsValue
-            print(String(format: "[%6.2fs] ", seconds) + text)
+            // Written straight to the descriptor, so lines appear as they happen even through a pipe.
+            FileHandle.standardOutput.write(Data((String(format: "[%6.2fs] ", began.duration(to: clock.now).secondsValue) + text + "\n").utf8))
         }
 
         say("starting the lab on 127.0.0.1: primary, cold standby, nginx, sshd, webhook receiver")
@@ -32,87 +30,70 @@ struct Demo: AsyncParsableCommand {
         let balancer = try await LabLoadBalancer.start(servers: ["127.0.0.1:\(primary.port)"])
         let sshd = try await LabSSHServer.start(login: .current)
         let receiver = try await LabWebhookReceiver.start()
+        let folder = try LabFolder(prefix: "demo")
+        var agent: LabProcess?
         do {
-            try await failover(primary: primary, standby: standby, balancer: balancer, sshd: sshd, receiver: receiver, say: say)
+            let config = LabAgentConfig(primary: primary, standby: standby, balancer: balancer, receiver: receiver, sshd: sshd,
+                                        stateDirectory: folder.file("state"))
+            try folder.write("vigil.yaml", config.yaml)
+            say("config written to \(folder.file("vigil.yaml")); starting `vigil run`")
+            agent = try LabProcess.launch(LabBinary.path("vigil"), ["run", "--config", folder.file("vigil.yaml")],
+                                          name: "vigil", log: folder.file("vigil.log"))
+            let log = LogFollower(path: folder.file("vigil.log"))
+            try await failover(balancer: balancer, primary: primary, receiver: receiver, log: log, say: say)
         } catch {
             say("demo failed: \(error)")
         }
         say("cleaning up")
+        agent?.terminate()
         await primary.stop()
         standby.stop()
         balancer.stop()
         sshd.stop()
         await receiver.stop()
+        folder.remove()
     }
 
-    private func failover(primary: LabHTTPBackend, standby: LabStandby, balancer: LabLoadBalancer, sshd: LabSSHServer,
-                          receiver: LabWebhookReceiver, say: (String) -> Void) async throws {
-        let engine = HTTPEngine.shared
-        let page = HealthProbe(url: balancer.url + "/")
+    private func failover(balancer: LabLoadBalancer, primary: LabHTTPBackend, receiver: LabWebhookReceiver, log: LogFollower,
+                          say: (String) -> Void) async throws {
         func served() async -> String {
-            let result = await engine.post(url: balancer.url + "/", body: [])
-            guard case .success(let response) = result else { return "no answer" }
+            guard case .success(let response) = await HTTPEngine.shared.post(url: balancer.url + "/", body: [], freshConnection: true) else { return "no answer" }
             return String(decoding: response.bodyPrefix, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
+        try await LabWait.until("vigil to watch the primary", timeout: .seconds(20)) { primary.healthRequestsReceived >= 3 }
+        log.drain { say("vigil | \($0)") }
         say("nginx on \(balancer.url) answers: \(await served())")
-
-        let health = HealthProbe(url: primary.healthURL, timeout: .milliseconds(500))
-        say("primary health: \(describe(await engine.probe(health)))")
         say("breaking the primary: it stops listening")
+        let clock = ContinuousClock()
+        let fault = clock.now
         try await primary.setHealth(.refuse)
-        var failures = 0
-        for _ in 0..<3 {
-            let outcome = await engine.probe(health)
-            if !outcome.isHealthy { failures += 1 }
-            say("primary health: \(describe(outcome))  (\(failures) consecutive failures)")
-            try await Task.sleep(for: .milliseconds(250))
+        try await LabWait.until("nginx to serve the standby", timeout: .seconds(60), interval: .milliseconds(50)) {
+            log.drain { say("vigil | \($0)") }
+            return await HTTPEngine.shared.probe(HealthProbe(url: balancer.url + "/", body: .contains("backend: standby"),
+                                                             freshConnection: true)).isHealthy
         }
-        say("3 consecutive failures: failing over")
-        let incident = #"{"kind":"incident.started","service":"demo","from":"primary","to":"standby","reason":"connection refused"}"#
-        _ = await engine.post(url: receiver.url(path: "/demo-hook"), body: Array(incident.utf8))
-
-        let ssh = SSHConnection(target: SSHTarget(host: "127.0.0.1", port: sshd.port, user: sshd.user,
-                                                  identityFile: sshd.clientKey, knownHostsFile: sshd.knownHosts))
-        let start = try await ssh.run(standby.startScript, timeout: .seconds(30))
-        say("started the standby over SSH (\(ssh.name)): exit \(start.exitStatus.map(String.init) ?? "signal")")
-        let gate = HealthProbe(url: standby.healthURL, timeout: .milliseconds(500))
-        var passes = 0
-        for _ in 0..<200 where passes < 2 {
-            let outcome = await engine.probe(gate)
-            passes = outcome.isHealthy ? passes + 1 : 0
-            if outcome.isHealthy { say("standby health: healthy (\(passes)/2)") }
-            try await Task.sleep(for: .milliseconds(250))
+        say("nginx answers: \(await served()), \(DurationText.format(.milliseconds(fault.duration(to: clock.now).wholeMilliseconds))) after the fault")
+        for request in try await receiver.waitForRequests(2, timeout: .seconds(15)) {
+            let body = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any]
+            say("webhook received: \(body?["kind"] as? String ?? "?"): \(body?["title"] as? String ?? "")")
         }
-        guard passes == 2 else { throw LabError.timedOut("the standby to pass its health gate") }
-
-        let previous = try await ssh.readFile(balancer.upstreamFile)
-        let upstream = LabLoadBalancer.upstreamBlock(servers: [standby.address])
-        try await ssh.replaceFile(balancer.upstreamFile, with: Array(upstream.utf8))
-        say("swapped the upstream file atomically over SFTP:\n" + upstream.split(separator: "\n").map { "            \($0)" }.joined(separator: "\n"))
-        let nginx = "\(LabNginx.binary) -c \(shellQuote(balancer.nginx.configPath)) -p \(shellQuote(balancer.nginx.folder.path))"
-        let reload = try await ssh.run("\(nginx) -t && \(nginx) -s reload", timeout: .seconds(20))
-        guard reload.succeeded else {
-            try await ssh.replaceFile(balancer.upstreamFile, with: previous)
-            throw LabError.commandFailed("nginx -t && nginx -s reload", status: reload.exitStatus ?? -1, output: reload.stderrText)
-        }
-        say("nginx -t passed and nginx reloaded")
-        try await LabWait.until("nginx to serve from the standby") {
-            await engine.probe(HealthProbe(url: page.url, body: .contains("backend: standby"))).isHealthy
-        }
-        say("nginx on \(balancer.url) answers: \(await served())")
-        let resolved = #"{"kind":"incident.resolved","service":"demo","from":"primary","to":"standby"}"#
-        _ = await engine.post(url: receiver.url(path: "/demo-hook"), body: Array(resolved.utf8))
-        for request in try await receiver.waitForRequests(2) {
-            say("webhook received: \(request.bodyText)")
-        }
-        await ssh.close()
-        say("failover done. `vigil run` will take these decisions itself once the agent lands.")
+        log.drain { say("vigil | \($0)") }
+        say("failover done.")
     }
+}
 
-    private func describe(_ outcome: ProbeOutcome) -> String {
-        switch outcome {
-        case .healthy(let timings): "healthy in \(DurationText.format(.milliseconds(max(1, timings.total.wholeMilliseconds))))"
-        case .failed(let failure): failure.summary
-        }
+/// Shows a growing log file's new lines.
+final class LogFollower: @unchecked Sendable {
+    private let path: String
+    private var offset = 0
+
+    init(path: String) { self.path = path }
+
+    func drain(_ line: (String) -> Void) {
+        guard let data = FileManager.default.contents(atPath: path), data.count > offset else { return }
+        let text = String(decoding: data[offset...], as: UTF8.self)
+        guard let end = text.lastIndex(of: "\n") else { return }
+        offset += text[...end].utf8.count
+        text[...end].split(separator: "\n").forEach { line(String($0)) }
     }
 }

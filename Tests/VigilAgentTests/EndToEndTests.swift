@@ -15,38 +15,8 @@ import VigilLab
         let folder: LabFolder
 
         var config: String {
-            let nginx = "\(LabNginx.binary) -c \(balancer.nginx.configPath) -p \(balancer.nginx.folder.path)"
-            return """
-                state_dir: \(folder.file("state"))
-                channels:
-                  hooks:
-                    type: webhook
-                    url: \(receiver.url(path: "/e2e"))
-                services:
-                  shop:
-                    primary:
-                      address: 127.0.0.1:\(primary.port)
-                      health:
-                        - url: \(primary.healthURL)
-                          timeout: 500ms
-                    standby:
-                      address: \(standby.address)
-                      host: local
-                      start: \(standby.startScript)
-                      stop: \(standby.stopScript)
-                      health:
-                        - url: \(standby.healthURL)
-                          timeout: 500ms
-                    load_balancers:
-                      - name: lb1
-                        host: local
-                        upstream_file: \(balancer.upstreamFile)
-                        upstream_name: \(balancer.upstreamName)
-                        test_command: \(nginx) -t
-                        reload_command: \(nginx) -s reload
-                        verify_url: \(balancer.url)/
-                    notify: [hooks]
-                """
+            LabAgentConfig(primary: primary, standby: standby, balancer: balancer, receiver: receiver,
+                           stateDirectory: folder.file("state")).yaml
         }
     }
 
