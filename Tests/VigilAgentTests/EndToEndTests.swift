@@ -42,6 +42,133 @@ import VigilLab
                                      name: "vigil", log: lab.folder.file("vigil.log"))
     }
 
+    private func servedByStandby(_ lab: Lab) async -> Bool {
+        await HTTPEngine.shared.probe(HealthProbe(url: lab.balancer.url + "/", body: .contains("backend: standby"),
+                                                  freshConnection: true)).isHealthy
+    }
+
+    private func kinds(_ requests: [RecordedRequest]) -> [String] {
+        requests.compactMap { request in
+            (try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])?["kind"] as? String
+        }
+    }
+
+    /// Starts the agent, waits until it watches, applies the fault, and returns how long nginx
+    /// took to serve the standby.
+    private func failOver(_ lab: Lab, fault: HealthMode, config: (String) -> String = { $0 }) async throws -> (LabProcess, Duration) {
+        try lab.folder.write("vigil.yaml", config(lab.config))
+        let agent = try LabProcess.launch(LabBinary.path("vigil"), ["run", "--config", lab.folder.file("vigil.yaml"), "--log-level", "debug"],
+                                          name: "vigil", log: lab.folder.file("vigil.log"))
+        try await LabWait.until("the agent to watch the primary", timeout: .seconds(20)) { lab.primary.healthRequestsReceived >= 3 }
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await lab.primary.setHealth(fault)
+        try await LabWait.until("nginx to serve the standby", timeout: .seconds(30), interval: .milliseconds(50)) { await servedByStandby(lab) }
+        return (agent, start.duration(to: clock.now))
+    }
+
+    @Test(arguments: [HealthMode.hang, .status(500)])
+    func aHangingOrFailingPrimaryFailsOverToo(_ fault: HealthMode) async throws {
+        try await withLab { lab in
+            let (agent, elapsed) = try await failOver(lab, fault: fault)
+            defer { agent.terminate() }
+            #expect(elapsed < .seconds(20))
+            #expect(kinds(try await lab.receiver.waitForRequests(2, timeout: .seconds(15))) == ["incidentStarted", "incidentResolved"])
+        }
+    }
+
+    @Test func aBlipShorterThanTheMinimumFailureCausesNoFailover() async throws {
+        try await withLab { lab in
+            try lab.folder.write("vigil.yaml", lab.config)
+            let agent = try LabProcess.launch(LabBinary.path("vigil"), ["run", "--config", lab.folder.file("vigil.yaml")],
+                                              name: "vigil", log: lab.folder.file("vigil.log"))
+            defer { agent.terminate() }
+            try await LabWait.until("the agent to watch the primary", timeout: .seconds(20)) { lab.primary.healthRequestsReceived >= 3 }
+            try await lab.primary.setHealth(.refuse)
+            let clock = ContinuousClock()
+            let blip = clock.now
+            // 1.5 s down, then healthy again; the default settings need 2 s and 3 checks.
+            try await LabWait.until("the blip to last 1.5 s", timeout: .seconds(5)) { blip.duration(to: clock.now) >= .milliseconds(1_500) }
+            try await lab.primary.setHealth(.ok)
+            let requestsAfter = lab.primary.healthRequestsReceived
+            try await LabWait.until("the agent to check the primary again", timeout: .seconds(10)) {
+                lab.primary.healthRequestsReceived >= requestsAfter + 3
+            }
+            #expect(lab.receiver.requests.isEmpty, "no incident")
+            #expect(!lab.standby.isListening, "the standby was never started")
+        }
+    }
+
+    @Test func aStandbyThatDoesNotStartLeavesNginxAloneAndSaysSo() async throws {
+        try await withLab { lab in
+            try lab.standby.failStarts(true)
+            try lab.folder.write("vigil.yaml", lab.config)
+            let agent = try LabProcess.launch(LabBinary.path("vigil"), ["run", "--config", lab.folder.file("vigil.yaml")],
+                                              name: "vigil", log: lab.folder.file("vigil.log"))
+            defer { agent.terminate() }
+            let original = try String(contentsOfFile: lab.balancer.upstreamFile, encoding: .utf8)
+            try await LabWait.until("the agent to watch the primary", timeout: .seconds(20)) { lab.primary.healthRequestsReceived >= 3 }
+            try await lab.primary.setHealth(.refuse)
+            let requests = try await lab.receiver.waitForRequests(2, timeout: .seconds(20))
+            #expect(kinds(requests) == ["incidentStarted", "runbookFailed"])
+            let failure = (try? JSONSerialization.jsonObject(with: Data(requests[1].body)) as? [String: Any])?["reason"] as? String
+            #expect(failure?.contains("start failed") == true, "\(failure ?? "")")
+            #expect(try String(contentsOfFile: lab.balancer.upstreamFile, encoding: .utf8) == original)
+            let saved = try String(contentsOfFile: lab.folder.file("state/shop.state.json"), encoding: .utf8)
+            #expect(saved.contains("runbookFailed"), "the saved state says stuck")
+        }
+    }
+
+    @Test func aFileNginxRejectsIsRolledBackAndNginxKeepsServing() async throws {
+        try await withLab { lab in
+            try lab.folder.write("broken.mustache", "upstream {{upstream}} {\n{{#servers}}    server {{address}} no_such_parameter;\n{{/servers}}}\n")
+            try lab.folder.write("vigil.yaml", lab.config.replacingOccurrences(
+                of: "    verify_url:", with: "    template: \(lab.folder.file("broken.mustache"))\n        verify_url:"))
+            let agent = try LabProcess.launch(LabBinary.path("vigil"), ["run", "--config", lab.folder.file("vigil.yaml")],
+                                              name: "vigil", log: lab.folder.file("vigil.log"))
+            defer { agent.terminate() }
+            let original = try String(contentsOfFile: lab.balancer.upstreamFile, encoding: .utf8)
+            try await LabWait.until("the agent to watch the primary", timeout: .seconds(20)) { lab.primary.healthRequestsReceived >= 3 }
+            try await lab.primary.setHealth(.refuse)
+            let requests = try await lab.receiver.waitForRequests(2, timeout: .seconds(30))
+            #expect(kinds(requests) == ["incidentStarted", "runbookFailed"])
+            let failure = (try? JSONSerialization.jsonObject(with: Data(requests[1].body)) as? [String: Any])?["reason"] as? String
+            #expect(failure?.contains("no_such_parameter") == true, "nginx's own message: \(failure ?? "")")
+            #expect(try String(contentsOfFile: lab.balancer.upstreamFile, encoding: .utf8) == original, "the old file is back")
+            let (status, _) = try await lab.balancer.nginx.test()
+            #expect(status == 0)
+        }
+    }
+
+    @Test func aBadConfigIsRefusedWithItsLocation() async throws {
+        let folder = try LabFolder(prefix: "badconfig")
+        defer { folder.remove() }
+        try folder.write("vigil.yaml", "services:\n  shop:\n    primary:\n      adress: x\n")
+        let (status, output) = try await LabProcess.run(LabBinary.path("vigil"), ["config", "check", "--config", folder.file("vigil.yaml")],
+                                                        check: false)
+        #expect(status == 78)
+        #expect(output.contains("\(folder.file("vigil.yaml")):4:7: services.shop.primary.adress: unknown key"), "\(output)")
+        let (runStatus, _) = try await LabProcess.run(LabBinary.path("vigil"), ["run", "--config", folder.file("vigil.yaml")], check: false)
+        #expect(runStatus == 78, "the agent does not start")
+    }
+
+    @Test func aHangingWebhookNeitherSlowsTheRunbookNorLeaksItsURL() async throws {
+        try await withLab { lab in
+            lab.receiver.setDefault(.hang)
+            let canary = "canary-e2e-4d1f"
+            let (agent, elapsed) = try await failOver(lab, fault: .refuse) { config in
+                config.replacingOccurrences(of: "/vigil\n", with: "/\(canary)\n")
+            }
+            agent.terminate()
+            #expect(elapsed < .seconds(20), "the runbook does not wait for the webhook")
+            let log = lab.folder.read("vigil.log")
+            #expect(!log.isEmpty)
+            #expect(!log.contains(canary), "the webhook URL never appears in the debug log")
+            let state = lab.folder.read("state/shop.state.json")
+            #expect(!state.contains(canary))
+        }
+    }
+
     @Test func aRefusingPrimaryFailsOverToTheColdStandbyAndPeopleAreTold() async throws {
         try await withLab { lab in
             let agent = try startAgent(lab)
