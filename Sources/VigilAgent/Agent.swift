@@ -15,6 +15,7 @@ public enum Agent {
         var drivers: [ServiceDriver<ContinuousClock>] = []
         for service in config.services {
             let actions = try AgentActions(service: service, hosts: hosts, notifier: notifier, store: store, logger: logger)
+            await actions.reconcileLoadBalancers()
             let observed = await actions.observeUpstreams()
             if let snapshot = try store.load(service: service.core.name) {
                 let (machine, effects) = ServiceStateMachine.restore(config: service.core, snapshot: snapshot, observed: observed,

@@ -117,6 +117,19 @@ public struct AgentActions: ServiceActions {
         try store.save(snapshot, service: service.core.name)
     }
 
+    /// Makes nginx's loaded config match its upstream file before anything is decided: a valid
+    /// file is loaded (a crash may have come between the swap and the reload); an invalid one
+    /// (a crash between the swap and the test) is replaced by the backup.
+    public func reconcileLoadBalancers() async {
+        for balancer in service.loadBalancers {
+            let target = target(balancer)
+            let command = "\(balancer.testCommand) 2>&1 && \(balancer.reloadCommand) 2>&1"
+            if let result = try? await target.host.run(command, timeout: service.core.runbook.stepTimeout), result.succeeded { continue }
+            let restored = await UpstreamSwitcher(engine: engine).restore(target)
+            logger.error("\(balancer.name): the upstream file did not pass the test at start; \(restored ? "restored the backup" : "RESTORING THE BACKUP FAILED")")
+        }
+    }
+
     /// What each load balancer's upstream file names now.
     public func observeUpstreams() async -> [UpstreamLayout?] {
         var layouts: [UpstreamLayout?] = []

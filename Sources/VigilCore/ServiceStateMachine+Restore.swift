@@ -8,14 +8,16 @@ extension ServiceStateMachine {
             var machine = ServiceStateMachine(config: config, upstreams: observed)
             machine.state.phase = .stuck(.reconcileFailed("the saved state has version \(snapshot.version); "
                                                           + "this Vigil reads version \(ServiceSnapshot.currentVersion)"))
-            return (machine, [.persist(machine.state)] + machine.startWatching())
+            let watching = machine.startWatching()
+            return (machine, [.persist(machine.state)] + watching)
         }
         var machine = ServiceStateMachine(config: config, state: snapshot)
         // Timers and probes in flight died with the old process.
         machine.state.timers = ServiceSnapshot.Timers(next: snapshot.timers.next)
         machine.state.probes = [.primary: .idle, .standby: .idle]
-        let effects = machine.reconcile(observed: observed, at: now)
-        return (machine, [.persist(machine.state)] + effects + machine.startWatching())
+        // Mutations first, then the tuple: the machine returned must be the one the effects came from.
+        let effects = machine.reconcile(observed: observed, at: now) + machine.startWatching()
+        return (machine, [.persist(machine.state)] + effects)
     }
 
     private mutating func reconcile(observed: [UpstreamLayout?], at now: Instant) -> [Effect] {

@@ -39,7 +39,11 @@ struct ConfigOptions: ParsableArguments {
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Watch every configured service and fail over when one really fails (the daemon).",
-        discussion: "Logs go to stderr. SIGTERM or SIGINT stops it; a runbook in flight is left in the saved state and resumed at the next start."
+        discussion: """
+            Logs go to stderr. SIGTERM or SIGINT stops it; a runbook in flight stays in the saved state \
+            and is resumed (or rolled back) at the next start. SIGHUP reads the config again: a valid \
+            one replaces the running one the same way; an invalid one is reported and the old one kept.
+            """
     )
 
     @OptionGroup var options: ConfigOptions
@@ -53,18 +57,36 @@ struct Run: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "vigil")
-        let config = try options.load()
+        var config = try options.load()
         signal(SIGPIPE, SIG_IGN)
-        let agent = Task { try await Agent.run(config: config, logger: logger) }
-        let signals = [SIGTERM, SIGINT].map { number in
+        let (signals, continuation) = AsyncStream.makeStream(of: Int32.self)
+        let sources = [SIGTERM, SIGINT, SIGHUP].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
-            source.setEventHandler { agent.cancel() }
+            source.setEventHandler { continuation.yield(number) }
             source.resume()
             return source
         }
-        defer { signals.forEach { $0.cancel() } }
-        try await agent.value
+        defer { sources.forEach { $0.cancel() } }
+        while true {
+            let running = config
+            let agent = Task { try await Agent.run(config: running, logger: logger) }
+            var reload = false
+            for await number in signals {
+                if number != SIGHUP { break }
+                do {
+                    config = try AgentConfig.load(path: options.config)
+                    logger.notice("SIGHUP: \(options.config) is valid; restarting the services with it")
+                    reload = true
+                    break
+                } catch {
+                    logger.error("SIGHUP: keeping the running config: \(error)")
+                }
+            }
+            agent.cancel()
+            try await agent.value
+            if !reload { return }
+        }
     }
 }
 

@@ -169,6 +169,78 @@ import VigilLab
         }
     }
 
+    @Test func aHangupWithABadConfigKeepsTheRunningOne() async throws {
+        try await withLab { lab in
+            try lab.folder.write("vigil.yaml", lab.config)
+            let agent = try LabProcess.launch(LabBinary.path("vigil"), ["run", "--config", lab.folder.file("vigil.yaml")],
+                                              name: "vigil", log: lab.folder.file("vigil.log"))
+            defer { agent.terminate() }
+            try await LabWait.until("the agent to watch the primary", timeout: .seconds(20)) { lab.primary.healthRequestsReceived >= 3 }
+            try lab.folder.write("vigil.yaml", "services: [this is not a config\n")
+            kill(agent.pid, SIGHUP)
+            try await LabWait.until("the agent to report the bad config", timeout: .seconds(10)) {
+                lab.folder.read("vigil.log").contains("keeping the running config")
+            }
+            #expect(agent.isRunning)
+            try await lab.primary.setHealth(.refuse)
+            try await LabWait.until("nginx to serve the standby", timeout: .seconds(30), interval: .milliseconds(50)) { await servedByStandby(lab) }
+        }
+    }
+
+    /// Kills the agent with SIGKILL while a runbook step is held, restarts it, and checks it ends
+    /// consistent: nginx serves the standby from a valid file, one incident.
+    @Test(arguments: ["start", "switch"])
+    func aKilledAgentResumesWhereItWas(_ heldStep: String) async throws {
+        try await withLabServer({ try await LabHTTPBackend.start(name: "primary") }) { primary in
+            try await withLabServer({ try LabStandby.prepare(startDelay: heldStep == "start" ? .seconds(4) : .zero) }) { standby in
+                try await withLabServer({ try await LabLoadBalancer.start(servers: ["127.0.0.1:\(primary.port)"]) }) { balancer in
+                    try await withLabServer({ try await LabWebhookReceiver.start() }) { receiver in
+                        let folder = try LabFolder(prefix: "agent")
+                        defer { folder.remove() }
+                        let lab = Lab(primary: primary, standby: standby, balancer: balancer, receiver: receiver, folder: folder)
+                        var config = lab.config
+                        if heldStep == "switch" {
+                            try folder.write("slow-test.sh", "#!/bin/sh\n[ -e \(folder.file("hold")) ] && sleep 4\nexec \(LabNginx.binary) -c \(balancer.nginx.configPath) -p \(balancer.nginx.folder.path) -t\n", mode: 0o755)
+                            try folder.write("hold", "")
+                            config = config.replacingOccurrences(of: "test_command: \(LabNginx.binary) -c \(balancer.nginx.configPath) -p \(balancer.nginx.folder.path) -t",
+                                                                 with: "test_command: \(folder.file("slow-test.sh"))")
+                        }
+                        try folder.write("vigil.yaml", config)
+                        let arguments = ["run", "--config", folder.file("vigil.yaml")]
+                        let first = try LabProcess.launch(LabBinary.path("vigil"), arguments, name: "vigil", log: folder.file("vigil.log"))
+                        try await LabWait.until("the agent to watch the primary", timeout: .seconds(20)) { primary.healthRequestsReceived >= 3 }
+                        try await primary.setHealth(.refuse)
+                        let marker = heldStep == "start" ? "running start standby" : "running switch load balancer 0"
+                        try await LabWait.until("the agent to reach \(heldStep)", timeout: .seconds(20)) { folder.read("vigil.log").contains(marker) }
+                        kill(first.pid, SIGKILL)
+                        first.terminate()
+                        try? FileManager.default.removeItem(atPath: folder.file("hold"))
+                        let second = try LabProcess.launch(LabBinary.path("vigil"), arguments, name: "vigil", log: folder.file("vigil2.log"))
+                        defer { second.terminate() }
+                        do {
+                            try await LabWait.until("nginx to serve the standby", timeout: .seconds(40), interval: .milliseconds(100)) {
+                                await servedByStandby(lab)
+                            }
+                        } catch {
+                            Issue.record("after the restart: \(folder.read("vigil2.log").suffix(3_000))")
+                            throw error
+                        }
+                        try await LabWait.until("the saved state to say the standby serves", timeout: .seconds(20)) {
+                            folder.read("state/shop.state.json").contains("secondaryActive")
+                        }
+                        let (status, _) = try await balancer.nginx.test()
+                        #expect(status == 0, "one valid upstream file")
+                        let incidents = try await receiver.waitForRequests(2, timeout: .seconds(20)).compactMap { request in
+                            ((try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])?["incident"] as? [String: Any])?["id"] as? String
+                        }
+                        #expect(Set(incidents) == ["shop-1"], "no repeated incident: \(incidents)")
+                        #expect(kinds(receiver.requests).filter { $0 == "incidentStarted" }.count == 1)
+                    }
+                }
+            }
+        }
+    }
+
     @Test func aRefusingPrimaryFailsOverToTheColdStandbyAndPeopleAreTold() async throws {
         try await withLab { lab in
             let agent = try startAgent(lab)

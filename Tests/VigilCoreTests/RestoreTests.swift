@@ -129,3 +129,17 @@ import VigilCore
         #expect(ServiceStateMachine(config: config, upstreams: [standby, standby]).phase == .secondaryActive)
     }
 }
+
+@Suite struct RestoreLoopTests {
+    @Test func theRestoredMachineKnowsTheProbesItAskedFor() {
+        var scenario = Scenario(.fixture(loadBalancers: 1))
+        scenario.handle(.started)
+        scenario.failPrimary()
+        scenario.finishStep()
+        let (machine, effects) = ServiceStateMachine.restore(config: scenario.machine.config, snapshot: scenario.machine.state,
+                                                             observed: [UpstreamLayout(active: .primary)], at: scenario.now)
+        #expect(effects.contains(.probe(.standby)))
+        #expect(machine.state.probes[.standby] == .inFlight, "a probe asked for is a probe in flight, or its loop dies")
+        #expect(machine.state.probes[.primary] == .inFlight)
+    }
+}
