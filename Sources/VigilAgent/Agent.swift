@@ -32,6 +32,12 @@ public enum Agent {
                 drivers.append(driver)
             }
         }
+        let handler = ControlHandler(drivers: Dictionary(uniqueKeysWithValues: zip(config.services.map(\.core.name), drivers)))
+        let control = ControlServer(path: config.controlSocket, group: config.controlGroup, logger: logger) { request, uid, reply in
+            await handler.handle(request, uid: uid, reply: reply)
+        }
+        try control.start()
+        defer { control.stop() }
         // Runs until cancelled (SIGTERM or SIGINT), then stops in order.
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(3_600))

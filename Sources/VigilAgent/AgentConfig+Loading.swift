@@ -30,7 +30,7 @@ extension AgentConfig {
             throw ConfigError(file: file, line: 1, column: 1, keyPath: "", message: "not YAML: \(error)")
         }
         let top = try ConfigNode(node: root, path: "", file: file)
-            .mapping(allowed: ["state_dir", "ssh", "channels", "services"])
+            .mapping(allowed: ["state_dir", "ssh", "channels", "services", "control_socket"])
 
         var ssh = SSHDefaults()
         if let node = top["ssh"] {
@@ -56,8 +56,13 @@ extension AgentConfig {
         }
         guard !services.isEmpty else { throw servicesNode.error("at least one service is needed") }
 
-        let config = AgentConfig(file: file, stateDirectory: try top["state_dir"]?.string() ?? "/var/lib/vigil", ssh: ssh,
+        var config = AgentConfig(file: file, stateDirectory: try top["state_dir"]?.string() ?? "/var/lib/vigil", ssh: ssh,
                                  channels: channels, services: services)
+        if let node = top["control_socket"] {
+            let keys = try node.mapping(allowed: ["path", "group"])
+            if let value = keys["path"] { config.controlSocket = try value.string() }
+            config.controlGroup = try keys["group"]?.string()
+        }
         if checkFiles { try config.checkFiles(top: top) }
         return config
     }

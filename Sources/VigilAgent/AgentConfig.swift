@@ -8,6 +8,9 @@ public struct AgentConfig: Sendable {
     public var ssh: SSHDefaults
     public var channels: [NotificationChannel]
     public var services: [ServiceDefinition]
+    /// The operator commands' Unix socket, mode 0660, owned by root and `controlGroup`.
+    public var controlSocket: String = "/run/vigil/vigil.sock"
+    public var controlGroup: String?
 
     public struct SSHDefaults: Sendable, Equatable {
         public var user: String = "root"

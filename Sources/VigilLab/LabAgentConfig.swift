@@ -32,6 +32,8 @@ public struct LabAgentConfig: Sendable {
         let standbyHost = sshd.map { "127.0.0.1:\($0.port)" } ?? "local"
         return sshSection + """
             state_dir: \(stateDirectory)
+            control_socket:
+              path: \(stateDirectory)/vigil.sock
             channels:
               hooks:
                 type: webhook

@@ -16,10 +16,15 @@ struct VigilCommand: AsyncParsableCommand {
             upstream on each load balancer (backup, atomic swap, nginx -t, reload, verify) and tells \
             people. Any failed step rolls back to the last good config.
 
-            Exit codes: 0 success; 1 a runtime failure; 64 a usage error; 78 a config error.
+            Operator commands (status, failover, failback, pause, resume, ack, retry) go to the running \
+            daemon over its control socket (see control_socket in the config).
+
+            Exit codes: 0 success; 1 the command failed or was refused; 64 a usage error; \
+            69 no daemon is running; 78 a config error.
             """,
         version: VigilVersion.current,
-        subcommands: [Run.self, ConfigCommand.self]
+        subcommands: [Run.self, Status.self, Failover.self, Failback.self, Pause.self, Resume.self, Acknowledge.self, Retry.self,
+                      ConfigCommand.self]
     )
 }
 
@@ -105,4 +110,89 @@ struct ConfigCommand: AsyncParsableCommand {
             print("vigil: \(options.config) is valid: \(config.services.count) service(s), \(config.channels.count) channel(s)")
         }
     }
+}
+
+/// Options every operator command shares.
+struct TargetOptions: ParsableArguments {
+    @OptionGroup var config: ConfigOptions
+    @Option(help: "The service, when several are configured.") var service: String?
+    @Flag(help: "Every configured service.") var all = false
+    @Option(help: "Why, for the incident's timeline and the audit trail.") var reason = ""
+
+    /// Sends a request to the daemon and prints its lines; exits 1 when it failed, 69 with no daemon.
+    func send(_ command: String, dryRun: Bool = false, skipGate: Bool = false, pauseSeconds: Double? = nil) throws {
+        let agentConfig = try config.load(checkFiles: false)
+        let request = ControlRequest(command: command, service: service, all: all, dryRun: dryRun, skipGate: skipGate,
+                                     reason: reason, pauseSeconds: pauseSeconds)
+        do {
+            let ok = try ControlClient.send(request, to: agentConfig.controlSocket) { print($0.text) }
+            if !ok { throw ExitCode(1) }
+        } catch let failure as ControlClient.Failure {
+            FileHandle.standardError.write(Data("vigil: \(failure)\n".utf8))
+            if case .noDaemon = failure { throw ExitCode(69) }
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show each service's phase, what the load balancers serve, and health.")
+    @OptionGroup var target: TargetOptions
+    func run() throws { try target.send("status") }
+}
+
+struct Failover: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Move traffic to the standby now, through the standby's health gate.",
+        discussion: "Prints each step as it happens and exits 0 when traffic moved, 1 when the runbook failed or was refused.")
+    @OptionGroup var target: TargetOptions
+    @Flag(help: "Required: this skips hysteresis and the cooldown.") var force = false
+    @Flag(help: "Print the plan and change nothing.") var dryRun = false
+    @Flag(help: "Skip the standby's health gate too (loud in the output, the log and the messages).") var skipGate = false
+
+    func validate() throws {
+        guard force || dryRun else { throw ValidationError("a failover by hand needs --force (or --dry-run to see the plan)") }
+    }
+
+    func run() throws { try target.send("failover", dryRun: dryRun, skipGate: skipGate) }
+}
+
+struct Failback: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Move traffic back to the primary now, through its health gate.")
+    @OptionGroup var target: TargetOptions
+    @Flag(help: "Print the plan and change nothing.") var dryRun = false
+    @Flag(help: "Skip the primary's health gate (loud).") var skipGate = false
+    func run() throws { try target.send("failback", dryRun: dryRun, skipGate: skipGate) }
+}
+
+struct Pause: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Maintenance: keep watching and reporting, never act.")
+    @OptionGroup var target: TargetOptions
+    @Option(name: .customLong("for"), help: "Resume by itself after this long (e.g. 2h).") var duration: String?
+    func run() throws {
+        var seconds: Double?
+        if let duration {
+            guard let parsed = DurationText.parse(duration) else { throw ValidationError("bad duration '\(duration)'") }
+            seconds = parsed.secondsValue
+        }
+        try target.send("pause", pauseSeconds: seconds)
+    }
+}
+
+struct Resume: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "End a pause.")
+    @OptionGroup var target: TargetOptions
+    func run() throws { try target.send("resume") }
+}
+
+struct Acknowledge: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ack", abstract: "Clear a flap-budget hold.")
+    @OptionGroup var target: TargetOptions
+    func run() throws { try target.send("ack") }
+}
+
+struct Retry: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Retry a stuck runbook now.")
+    @OptionGroup var target: TargetOptions
+    func run() throws { try target.send("retry") }
 }

@@ -246,6 +246,46 @@ import VigilLab
         }
     }
 
+    @Test func anOperatorFailoverAgainstTheDaemonReportsEachStep() async throws {
+        try await withLab { lab in
+            try lab.folder.write("vigil.yaml", lab.config)
+            let agent = try LabProcess.launch(LabBinary.path("vigil"), ["run", "--config", lab.folder.file("vigil.yaml")],
+                                              name: "vigil", log: lab.folder.file("vigil.log"))
+            defer { agent.terminate() }
+            let socket = lab.folder.file("state/vigil.sock")
+            try await LabWait.until("the control socket", timeout: .seconds(20)) { FileManager.default.fileExists(atPath: socket) }
+            let mode = try FileManager.default.attributesOfItem(atPath: socket)[.posixPermissions] as? Int
+            #expect(mode == 0o660)
+            let status = try await LabProcess.run(LabBinary.path("vigil"), ["status", "--config", lab.folder.file("vigil.yaml")])
+            #expect(status.output.contains("shop: primaryActive"))
+            let (code, output) = try await LabProcess.run(
+                LabBinary.path("vigil"), ["failover", "--force", "--reason", "drill", "--config", lab.folder.file("vigil.yaml")],
+                timeout: .seconds(60), check: false)
+            #expect(code == 0, "\(output)")
+            for words in ["started start standby", "done health gate of standby", "done switch load balancer 0 to standby", "secondaryActive"] {
+                #expect(output.contains(words), "\(words) in \(output)")
+            }
+            #expect(await servedByStandby(lab))
+            let started = try await lab.receiver.waitForRequests(1)[0]
+            #expect(started.bodyText.contains("drill"))
+            let again = try await LabProcess.run(LabBinary.path("vigil"), ["failover", "--force", "--config", lab.folder.file("vigil.yaml")],
+                                                 check: false)
+            #expect(again.status == 1 && again.output.contains("refused"), "\(again.output)")
+        }
+    }
+
+    @Test func commandsWithoutADaemonSaySo() async throws {
+        try await withLab { lab in
+            try lab.folder.write("vigil.yaml", lab.config)
+            let (code, output) = try await LabProcess.run(LabBinary.path("vigil"), ["status", "--config", lab.folder.file("vigil.yaml")],
+                                                          check: false)
+            #expect(code == 69)
+            #expect(output.contains("no vigil daemon is running"))
+            let refused = try await LabProcess.run(LabBinary.path("vigil"), ["failover", "--config", lab.folder.file("vigil.yaml")], check: false)
+            #expect(refused.status == 64 && refused.output.contains("--force"), "\(refused.output)")
+        }
+    }
+
     @Test func aRefusingPrimaryFailsOverToTheColdStandbyAndPeopleAreTold() async throws {
         try await withLab { lab in
             let agent = try startAgent(lab)

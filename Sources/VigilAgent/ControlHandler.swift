@@ -1,0 +1,122 @@
+import Foundation
+import VigilCore
+
+/// Carries out control-socket requests on the running services.
+struct ControlHandler: Sendable {
+    let drivers: [String: ServiceDriver<ContinuousClock>]
+
+    func handle(_ request: ControlRequest, uid: UInt32, reply: @escaping @Sendable (ControlReply) -> Void) async {
+        let who = getpwuid(uid).map { String(cString: $0.pointee.pw_name) + " (uid \(uid))" } ?? "uid \(uid)"
+        let names: [String]
+        if request.all || (request.command == "status" && request.service == nil) {
+            names = drivers.keys.sorted()
+        } else if let service = request.service {
+            guard drivers[service] != nil else {
+                return reply(ControlReply(text: "no service named \(service); configured: \(drivers.keys.sorted().joined(separator: ", "))", ok: false))
+            }
+            names = [service]
+        } else if drivers.count == 1, let only = drivers.keys.first {
+            names = [only]
+        } else {
+            return reply(ControlReply(text: "name a service with --service (or --all): \(drivers.keys.sorted().joined(separator: ", "))", ok: false))
+        }
+        var allOK = true
+        for name in names {
+            guard let driver = drivers[name] else { continue }
+            allOK = await handle(request, service: name, driver: driver, who: who, reply: reply) && allOK
+        }
+        reply(ControlReply(text: allOK ? "done" : "failed", ok: allOK))
+    }
+
+    private func handle(_ request: ControlRequest, service: String, driver: ServiceDriver<ContinuousClock>, who: String,
+                        reply: @escaping @Sendable (ControlReply) -> Void) async -> Bool {
+        let command: OperatorCommand
+        switch request.command {
+        case "status":
+            let state = await driver.machine.state
+            reply(ControlReply(text: Self.status(service, state)))
+            return true
+        case "failover": command = .failover(skipGate: request.skipGate, dryRun: request.dryRun)
+        case "failback": command = .failback(skipGate: request.skipGate, dryRun: request.dryRun)
+        case "pause": command = .pause(until: request.pauseSeconds.map { _ in Instant.zero })
+        case "resume": command = .resume
+        case "ack": command = .acknowledge
+        case "retry": command = .retry
+        default:
+            reply(ControlReply(text: "unknown command \(request.command)"))
+            return false
+        }
+        var resolved = command
+        if case .pause = command, let seconds = request.pauseSeconds {
+            resolved = .pause(until: await driver.now + .milliseconds(Int64(seconds * 1_000)))
+        }
+        if request.skipGate { reply(ControlReply(text: "\(service): WARNING: the health gate is skipped at the operator's request")) }
+        let answer = await driver.send(.operatorRequested(OperatorRequest(resolved, by: who, reason: request.reason)))
+        switch answer {
+        case .refused(_, let why)?:
+            reply(ControlReply(text: "\(service): refused: \(why)"))
+            return false
+        case .plan(_, let steps)?:
+            reply(ControlReply(text: "\(service): the plan (nothing is done):"))
+            steps.enumerated().forEach { reply(ControlReply(text: "  \($0.offset + 1). \($0.element)")) }
+            return true
+        case .accepted?:
+            break
+        case nil:
+            reply(ControlReply(text: "\(service): the agent is stopping"))
+            return false
+        }
+        switch command {
+        case .failover, .failback, .retry:
+            break
+        case .pause, .resume, .acknowledge:
+            reply(ControlReply(text: "\(service): \(request.command) accepted; now \(await driver.phase)"))
+            return true
+        }
+        // Follow the runbook: each timeline entry as it happens, until it ends or gets stuck.
+        var shown = 0
+        for _ in 0..<36_000 {
+            let state = await driver.machine.state
+            let timeline = (state.incident ?? state.lastIncident)?.timeline ?? []
+            for entry in timeline.dropFirst(shown) { reply(ControlReply(text: "\(service): \(entry.at): \(Self.describe(entry.what))")) }
+            shown = timeline.count
+            switch state.phase {
+            case .failingOver, .failingBack:
+                try? await Task.sleep(for: .milliseconds(100))
+            case .primaryActive, .secondaryActive:
+                reply(ControlReply(text: "\(service): \(state.phase)"))
+                return true
+            case .stuck(let reason):
+                reply(ControlReply(text: "\(service): STUCK: \(reason)"))
+                return false
+            case .paused:
+                return false
+            }
+        }
+        return false
+    }
+
+    static func describe(_ what: TimelineEntry.What) -> String {
+        switch what {
+        case .opened(let cause): "opened: \(cause)"
+        case .stepStarted(let step): "started \(step)"
+        case .stepSucceeded(let step): "done \(step)"
+        case .stepSkipped(let step, let why): "skipped \(step): \(why)"
+        case .stepFailed(let step, let cause): "FAILED \(step): \(cause)"
+        case .operatorRequested(let command, let by, let reason): "\(by) asked for \(command): \(reason)"
+        case .retrying(let attempt): "retrying (attempt \(attempt))"
+        case .resolved(let note): "resolved: \(note)"
+        }
+    }
+
+    static func status(_ service: String, _ state: ServiceSnapshot) -> String {
+        let upstreams = state.upstreams.map { $0.map(\.description) ?? "unknown" }.joined(separator: ", ")
+        let health = Backend.allCases.map { "\($0.rawValue) \(state.health[$0]?.status.rawValue ?? "unknown")" }.joined(separator: ", ")
+        var line = "\(service): \(state.phase); load balancers serve \(upstreams); \(health)"
+        if let incident = state.incident { line += "; incident \(incident.id) open: \(incident.cause)" }
+        if let last = state.lastIncident, let recovered = last.timeToRecover {
+            line += "; last incident \(last.id) recovered in \(DurationText.format(.milliseconds(recovered.wholeMilliseconds)))"
+        }
+        return line
+    }
+}

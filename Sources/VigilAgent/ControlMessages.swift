@@ -1,0 +1,33 @@
+/// One request on the control socket: a JSON line from the CLI.
+public struct ControlRequest: Codable, Sendable, Equatable {
+    public var command: String
+    public var service: String?
+    public var all: Bool = false
+    public var dryRun: Bool = false
+    public var skipGate: Bool = false
+    public var reason: String = ""
+    public var pauseSeconds: Double?
+
+    public init(command: String, service: String? = nil, all: Bool = false, dryRun: Bool = false, skipGate: Bool = false,
+                reason: String = "", pauseSeconds: Double? = nil) {
+        self.command = command
+        self.service = service
+        self.all = all
+        self.dryRun = dryRun
+        self.skipGate = skipGate
+        self.reason = reason
+        self.pauseSeconds = pauseSeconds
+    }
+}
+
+/// One line back: progress text, and a last line that says whether it worked.
+public struct ControlReply: Codable, Sendable, Equatable {
+    public var text: String
+    /// nil on progress lines; true or false on the last one.
+    public var ok: Bool?
+
+    public init(text: String, ok: Bool? = nil) {
+        self.text = text
+        self.ok = ok
+    }
+}
