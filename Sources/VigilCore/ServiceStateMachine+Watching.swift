@@ -68,7 +68,10 @@ extension ServiceStateMachine {
     private mutating func noteChange(_ change: BackendHealth.Change?, of backend: Backend, at now: Instant) -> [Effect] {
         guard let change else { return [] }
         switch (backend, change) {
-        case (.standby, .wentDown) where activeSide == .primary && !state.standbyWarningRaised:
+        // Only a standby that is meant to be up while it waits is worth a warning: a cold one is
+        // down by design until a runbook starts it.
+        case (.standby, .wentDown) where activeSide == .primary && state.runbook == nil && !state.standbyWarningRaised
+            && (config.standbyMode == .warm || config.standby.watchedWhileIdle):
             state.standbyWarningRaised = true
             let evidence = state.health[.standby]?.recentFailures.last.map(Self.summary) ?? "checks failed"
             return [message(.standbyUnhealthy, reason: evidence, from: .standby, at: now)]

@@ -101,3 +101,14 @@ import VigilCore
         #expect(scenario.machine.state.incident == nil, "a warning is no incident")
     }
 }
+
+@Suite struct StandbyWarningTests {
+    @Test func aColdStandbyThatIsDownDuringARunbookRaisesNoWarning() {
+        var scenario = Scenario(.fixture(fall: 2, minFailure: .zero, watchStandby: false))
+        scenario.handle(.started)
+        scenario.failPrimary()
+        #expect(scenario.probe(.standby, refused).messageKinds == [])
+        #expect(scenario.probe(.standby, refused).messageKinds == [], "it has not been started yet; that is no news")
+        #expect(scenario.probe(.standby, refused).messageKinds == [])
+    }
+}
