@@ -78,7 +78,7 @@ struct ControlHandler: Sendable {
         for _ in 0..<36_000 {
             let state = await driver.machine.state
             let timeline = (state.incident ?? state.lastIncident)?.timeline ?? []
-            for entry in timeline.dropFirst(shown) { reply(ControlReply(text: "\(service): \(entry.at): \(Self.describe(entry.what))")) }
+            for entry in timeline.dropFirst(shown) { reply(ControlReply(text: "\(service): \(entry.at): \(entry.what)")) }
             shown = timeline.count
             switch state.phase {
             case .failingOver, .failingBack:
@@ -94,19 +94,6 @@ struct ControlHandler: Sendable {
             }
         }
         return false
-    }
-
-    static func describe(_ what: TimelineEntry.What) -> String {
-        switch what {
-        case .opened(let cause): "opened: \(cause)"
-        case .stepStarted(let step): "started \(step)"
-        case .stepSucceeded(let step): "done \(step)"
-        case .stepSkipped(let step, let why): "skipped \(step): \(why)"
-        case .stepFailed(let step, let cause): "FAILED \(step): \(cause)"
-        case .operatorRequested(let command, let by, let reason): "\(by) asked for \(command): \(reason)"
-        case .retrying(let attempt): "retrying (attempt \(attempt))"
-        case .resolved(let note): "resolved: \(note)"
-        }
     }
 
     static func status(_ service: String, _ state: ServiceSnapshot) -> String {

@@ -147,21 +147,9 @@ public enum NotificationPayload {
                              cause: incident.cause, requestedBy: incident.requestedBy, gateSkipped: incident.gateSkipped,
                              timeToRecoverSeconds: incident.timeToRecover?.secondsValue,
                              recoveryTimeObjectiveSeconds: incident.recoveryTimeObjective?.secondsValue,
-                             timeline: incident.timeline.map { .init(at: ($0.at - incident.openedAt).secondsValue, event: Self.describe($0.what)) })
+                             timeline: incident.timeline.map { .init(at: ($0.at - incident.openedAt).secondsValue, event: $0.what.description) })
             }
         }
 
-        static func describe(_ what: TimelineEntry.What) -> String {
-            switch what {
-            case .opened(let cause): "opened: \(cause)"
-            case .stepStarted(let step): "started \(step)"
-            case .stepSucceeded(let step): "succeeded \(step)"
-            case .stepSkipped(let step, let why): "skipped \(step): \(why)"
-            case .stepFailed(let step, let cause): "failed \(step): \(cause)"
-            case .operatorRequested(let command, let by, let reason): "operator \(by) requested \(command): \(reason)"
-            case .retrying(let attempt): "retrying, attempt \(attempt)"
-            case .resolved(let note): "resolved: \(note)"
-            }
-        }
     }
 }

@@ -19,3 +19,19 @@ public struct TimelineEntry: Equatable, Hashable, Sendable, Codable {
         self.what = what
     }
 }
+
+extension TimelineEntry.What: CustomStringConvertible {
+    /// One line, as the webhook body, the CLI and the logs show it.
+    public var description: String {
+        switch self {
+        case .opened(let cause): "opened: \(cause)"
+        case .stepStarted(let step): "started \(step)"
+        case .stepSucceeded(let step): "succeeded \(step)"
+        case .stepSkipped(let step, let why): "skipped \(step): \(why)"
+        case .stepFailed(let step, let cause): "failed \(step): \(cause)"
+        case .operatorRequested(let command, let by, let reason): "operator \(by) requested \(command): \(reason)"
+        case .retrying(let attempt): "retrying, attempt \(attempt)"
+        case .resolved(let note): "resolved: \(note)"
+        }
+    }
+}

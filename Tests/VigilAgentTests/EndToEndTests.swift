@@ -262,7 +262,7 @@ import VigilLab
                 LabBinary.path("vigil"), ["failover", "--force", "--reason", "drill", "--config", lab.folder.file("vigil.yaml")],
                 timeout: .seconds(60), check: false)
             #expect(code == 0, "\(output)")
-            for words in ["started start standby", "done health gate of standby", "done switch load balancer 0 to standby", "secondaryActive"] {
+            for words in ["started start standby", "succeeded health gate of standby", "succeeded switch load balancer 0 to standby", "secondaryActive"] {
                 #expect(output.contains(words), "\(words) in \(output)")
             }
             #expect(await servedByStandby(lab))
