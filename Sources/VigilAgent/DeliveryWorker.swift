@@ -31,6 +31,8 @@ final class DeliveryWorker: Sendable {
 
     /// Runs until its task is cancelled.
     func run() async {
+        // Spacing counts from the end of the previous attempt: the receiver has it by then, so
+        // it sees two messages at least `minimumSpacing` apart however long a request took.
         var lastAttempt: ContinuousClock.Instant?
         var attempt = 0
         var wakeIterator = wakeUps.makeAsyncIterator()
@@ -55,9 +57,10 @@ final class DeliveryWorker: Sendable {
                 if wait > .zero { try? await Task.sleep(for: wait) }
             }
             if Task.isCancelled { return }
-            lastAttempt = .now
             attempt += 1
-            switch await send(entry) {
+            let result = await send(entry)
+            lastAttempt = .now
+            switch result {
             case .delivered:
                 logger.debug("delivered message \(entry.eventID) after \(attempt) attempt(s)")
                 outbox.remove(name)
