@@ -63,7 +63,7 @@ import VigilLab
         let clock = ContinuousClock()
         let start = clock.now
         try await lab.primary.setHealth(fault)
-        try await LabWait.until("nginx to serve the standby", timeout: .seconds(30), interval: .milliseconds(50)) { await servedByStandby(lab) }
+        try await LabWait.until("nginx to serve the standby", timeout: .seconds(60), interval: .milliseconds(50)) { await servedByStandby(lab) }
         return (agent, start.duration(to: clock.now))
     }
 
@@ -185,7 +185,12 @@ import VigilLab
             }
             #expect(agent.isRunning)
             try await lab.primary.setHealth(.refuse)
-            try await LabWait.until("nginx to serve the standby", timeout: .seconds(30), interval: .milliseconds(50)) { await servedByStandby(lab) }
+            do {
+                try await LabWait.until("nginx to serve the standby", timeout: .seconds(60), interval: .milliseconds(50)) { await servedByStandby(lab) }
+            } catch {
+                Issue.record("\(lab.folder.read("vigil.log").suffix(3_000))")
+                throw error
+            }
         }
     }
 
@@ -296,7 +301,7 @@ import VigilLab
             let clock = ContinuousClock()
             let fault = clock.now
             try await lab.primary.setHealth(.refuse)
-            try await LabWait.until("nginx to serve the standby", timeout: .seconds(30), interval: .milliseconds(50)) {
+            try await LabWait.until("nginx to serve the standby", timeout: .seconds(60), interval: .milliseconds(50)) {
                 await HTTPEngine.shared.probe(HealthProbe(url: lab.balancer.url + "/", body: .contains("backend: standby"),
                                                           freshConnection: true)).isHealthy
             }
