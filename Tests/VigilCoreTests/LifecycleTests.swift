@@ -64,3 +64,24 @@ import VigilCore
         #expect(Instant.seconds(2).description == "t+2s")
     }
 }
+
+@Suite struct TimelineWordingTests {
+    @Test func everyTimelineEntrySaysWhatHappened() {
+        let step = RunbookStep.start(.standby)
+        let lines: [(TimelineEntry.What, String)] = [
+            (.opened(cause: "primary: refused"), "opened: primary: refused"),
+            (.stepStarted(step), "started start standby"),
+            (.stepSucceeded(step), "succeeded start standby"),
+            (.stepSkipped(step, why: "already healthy"), "skipped start standby: already healthy"),
+            (.stepFailed(step, cause: "exit 1"), "failed start standby: exit 1"),
+            (.operatorRequested(.retry, by: "ana", reason: "fixed"), "operator ana requested retry: fixed"),
+            (.retrying(attempt: 2), "retrying, attempt 2"),
+            (.resolved(note: "done"), "resolved: done"),
+        ]
+        for (what, expected) in lines { #expect(what.description == expected) }
+        #expect(RunbookStep.fence(.primary).description == "fence primary")
+        #expect(RunbookStep.preHook(to: .standby).description == "pre-hook (to standby)")
+        #expect(RunbookStep.postHook(to: .primary).description == "post-hook (to primary)")
+        #expect(UpstreamLayout(active: .primary, backup: .standby).description == "primary (backup standby)")
+    }
+}
