@@ -34,12 +34,15 @@ import VigilLab
         }
     }
 
-    private func startAgent(_ lab: Lab) throws -> LabProcess {
-        try lab.folder.write("vigil.yaml", lab.config)
+    /// Writes the config, starts `vigil run` and waits until it checks the primary.
+    private func startWatching(_ lab: Lab, config: String? = nil) async throws -> LabProcess {
+        try lab.folder.write("vigil.yaml", config ?? lab.config)
         let binary = LabBinary.path("vigil")
         try LabProcess.require(binary, package: "this package (swift build --product vigil)")
-        return try LabProcess.launch(binary, ["run", "--config", lab.folder.file("vigil.yaml"), "--log-level", "debug"],
-                                     name: "vigil", log: lab.folder.file("vigil.log"))
+        let agent = try LabProcess.launch(binary, ["run", "--config", lab.folder.file("vigil.yaml"), "--log-level", "debug"],
+                                          name: "vigil", log: lab.folder.file("vigil.log"))
+        try await LabWait.until("the agent to watch the primary", timeout: .seconds(20)) { lab.primary.healthRequestsReceived >= 3 }
+        return agent
     }
 
     private func servedByStandby(_ lab: Lab) async -> Bool {
@@ -56,10 +59,7 @@ import VigilLab
     /// Starts the agent, waits until it watches, applies the fault, and returns how long nginx
     /// took to serve the standby.
     private func failOver(_ lab: Lab, fault: HealthMode, config: (String) -> String = { $0 }) async throws -> (LabProcess, Duration) {
-        try lab.folder.write("vigil.yaml", config(lab.config))
-        let agent = try LabProcess.launch(LabBinary.path("vigil"), ["run", "--config", lab.folder.file("vigil.yaml"), "--log-level", "debug"],
-                                          name: "vigil", log: lab.folder.file("vigil.log"))
-        try await LabWait.until("the agent to watch the primary", timeout: .seconds(20)) { lab.primary.healthRequestsReceived >= 3 }
+        let agent = try await startWatching(lab, config: config(lab.config))
         let clock = ContinuousClock()
         let start = clock.now
         try await lab.primary.setHealth(fault)
@@ -81,11 +81,8 @@ import VigilLab
 
     @Test func aBlipShorterThanTheMinimumFailureCausesNoFailover() async throws {
         try await withLab { lab in
-            try lab.folder.write("vigil.yaml", lab.config)
-            let agent = try LabProcess.launch(LabBinary.path("vigil"), ["run", "--config", lab.folder.file("vigil.yaml")],
-                                              name: "vigil", log: lab.folder.file("vigil.log"))
+            let agent = try await startWatching(lab)
             defer { agent.terminate() }
-            try await LabWait.until("the agent to watch the primary", timeout: .seconds(20)) { lab.primary.healthRequestsReceived >= 3 }
             try await lab.primary.setHealth(.refuse)
             let clock = ContinuousClock()
             let blip = clock.now
@@ -104,12 +101,9 @@ import VigilLab
     @Test func aStandbyThatDoesNotStartLeavesNginxAloneAndSaysSo() async throws {
         try await withLab { lab in
             try lab.standby.failStarts(true)
-            try lab.folder.write("vigil.yaml", lab.config)
-            let agent = try LabProcess.launch(LabBinary.path("vigil"), ["run", "--config", lab.folder.file("vigil.yaml")],
-                                              name: "vigil", log: lab.folder.file("vigil.log"))
-            defer { agent.terminate() }
             let original = try String(contentsOfFile: lab.balancer.upstreamFile, encoding: .utf8)
-            try await LabWait.until("the agent to watch the primary", timeout: .seconds(20)) { lab.primary.healthRequestsReceived >= 3 }
+            let agent = try await startWatching(lab)
+            defer { agent.terminate() }
             try await lab.primary.setHealth(.refuse)
             let requests = try await lab.receiver.waitForRequests(2, timeout: .seconds(20))
             #expect(kinds(requests) == ["incidentStarted", "runbookFailed"])
@@ -124,13 +118,10 @@ import VigilLab
     @Test func aFileNginxRejectsIsRolledBackAndNginxKeepsServing() async throws {
         try await withLab { lab in
             try lab.folder.write("broken.mustache", "upstream {{upstream}} {\n{{#servers}}    server {{address}} no_such_parameter;\n{{/servers}}}\n")
-            try lab.folder.write("vigil.yaml", lab.config.replacingOccurrences(
-                of: "    verify_url:", with: "    template: \(lab.folder.file("broken.mustache"))\n        verify_url:"))
-            let agent = try LabProcess.launch(LabBinary.path("vigil"), ["run", "--config", lab.folder.file("vigil.yaml")],
-                                              name: "vigil", log: lab.folder.file("vigil.log"))
-            defer { agent.terminate() }
             let original = try String(contentsOfFile: lab.balancer.upstreamFile, encoding: .utf8)
-            try await LabWait.until("the agent to watch the primary", timeout: .seconds(20)) { lab.primary.healthRequestsReceived >= 3 }
+            let agent = try await startWatching(lab, config: lab.config.replacingOccurrences(
+                of: "    verify_url:", with: "    template: \(lab.folder.file("broken.mustache"))\n        verify_url:"))
+            defer { agent.terminate() }
             try await lab.primary.setHealth(.refuse)
             let requests = try await lab.receiver.waitForRequests(2, timeout: .seconds(30))
             #expect(kinds(requests) == ["incidentStarted", "runbookFailed"])
@@ -173,11 +164,8 @@ import VigilLab
 
     @Test func aHangupWithABadConfigKeepsTheRunningOne() async throws {
         try await withLab { lab in
-            try lab.folder.write("vigil.yaml", lab.config)
-            let agent = try LabProcess.launch(LabBinary.path("vigil"), ["run", "--config", lab.folder.file("vigil.yaml")],
-                                              name: "vigil", log: lab.folder.file("vigil.log"))
+            let agent = try await startWatching(lab)
             defer { agent.terminate() }
-            try await LabWait.until("the agent to watch the primary", timeout: .seconds(20)) { lab.primary.healthRequestsReceived >= 3 }
             try lab.folder.write("vigil.yaml", "services: [this is not a config\n")
             kill(agent.pid, SIGHUP)
             try await LabWait.until("the agent to report the bad config", timeout: .seconds(10)) {
@@ -293,11 +281,8 @@ import VigilLab
 
     @Test func aRefusingPrimaryFailsOverToTheColdStandbyAndPeopleAreTold() async throws {
         try await withLab { lab in
-            let agent = try startAgent(lab)
+            let agent = try await startWatching(lab)
             defer { agent.terminate() }
-            try await LabWait.until("the agent to watch the primary", timeout: .seconds(20)) {
-                lab.primary.healthRequestsReceived >= 3
-            }
             let clock = ContinuousClock()
             let fault = clock.now
             try await lab.primary.setHealth(.refuse)
