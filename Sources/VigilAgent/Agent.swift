@@ -6,6 +6,11 @@ import VigilHTTP
 /// The daemon: every configured service watched by its own driver, one notifier, one pool of
 /// hosts, until the task running it is cancelled.
 public enum Agent {
+    /// Instants in saved state must mean the same after a restart: time since the Unix epoch.
+    static func wallClockNow() -> Instant {
+        Instant(.milliseconds(Int64(Date().timeIntervalSince1970 * 1_000)))
+    }
+
     public static func run(config: AgentConfig, logger: Logger) async throws {
         let store = try StateStore(folder: config.stateDirectory)
         let notifier = try Notifier(stateDirectory: config.stateDirectory, channels: config.channels,
@@ -19,14 +24,16 @@ public enum Agent {
             let observed = await actions.observeUpstreams()
             if let snapshot = try store.load(service: service.core.name) {
                 let (machine, effects) = ServiceStateMachine.restore(config: service.core, snapshot: snapshot, observed: observed,
-                                                                     at: .zero)
-                let driver = ServiceDriver(machine: machine, actions: actions, clock: ContinuousClock(), logger: logger)
+                                                                     at: wallClockNow())
+                let driver = ServiceDriver(machine: machine, actions: actions, clock: ContinuousClock(),
+                                           origin: wallClockNow().sinceEpoch, logger: logger)
                 logger.info("\(service.core.name): resuming from its saved state (\(machine.phase))")
                 await driver.start(restoredEffects: effects)
                 drivers.append(driver)
             } else {
                 let machine = ServiceStateMachine(config: service.core, upstreams: observed)
-                let driver = ServiceDriver(machine: machine, actions: actions, clock: ContinuousClock(), logger: logger)
+                let driver = ServiceDriver(machine: machine, actions: actions, clock: ContinuousClock(),
+                                           origin: wallClockNow().sinceEpoch, logger: logger)
                 logger.info("\(service.core.name): watching, \(machine.phase)")
                 await driver.start()
                 drivers.append(driver)

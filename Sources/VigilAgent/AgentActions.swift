@@ -82,9 +82,9 @@ public struct AgentActions: ServiceActions {
                 return .failed("\(stage.rawValue) failed on \(balancer.name): \(message)" + (restored ? "" : "; THE PREVIOUS FILE COULD NOT BE RESTORED"))
             }
         case .rollback(let index, _):
-            let balancer = service.loadBalancers[index]
-            return await UpstreamSwitcher(engine: engine).restore(target(balancer))
-                ? .succeeded : .failed("restoring \(balancer.backupFileName) on \(balancer.name) failed")
+            let target = target(service.loadBalancers[index])
+            return await UpstreamSwitcher(engine: engine).restore(target)
+                ? .succeeded : .failed("restoring \(target.backupFile) on \(target.name) failed")
         }
     }
 
@@ -140,8 +140,4 @@ public struct AgentActions: ServiceActions {
         }
         return layouts
     }
-}
-
-extension LoadBalancerDefinition {
-    var backupFileName: String { upstreamFile + ".vigil-backup" }
 }

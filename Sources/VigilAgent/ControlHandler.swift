@@ -38,7 +38,9 @@ struct ControlHandler: Sendable {
             return true
         case "failover": command = .failover(skipGate: request.skipGate, dryRun: request.dryRun)
         case "failback": command = .failback(skipGate: request.skipGate, dryRun: request.dryRun)
-        case "pause": command = .pause(until: request.pauseSeconds.map { _ in Instant.zero })
+        case "pause":
+            let until = request.pauseSeconds.map { seconds in Instant.zero + .milliseconds(Int64(seconds * 1_000)) }
+            command = .pause(until: until)
         case "resume": command = .resume
         case "ack": command = .acknowledge
         case "retry": command = .retry
@@ -46,10 +48,9 @@ struct ControlHandler: Sendable {
             reply(ControlReply(text: "unknown command \(request.command)"))
             return false
         }
+        // A pause for a while ends at the driver's now plus that while.
         var resolved = command
-        if case .pause = command, let seconds = request.pauseSeconds {
-            resolved = .pause(until: await driver.now + .milliseconds(Int64(seconds * 1_000)))
-        }
+        if case .pause(let until?) = command { resolved = .pause(until: await driver.now + until.sinceEpoch) }
         if request.skipGate { reply(ControlReply(text: "\(service): WARNING: the health gate is skipped at the operator's request")) }
         let answer = await driver.send(.operatorRequested(OperatorRequest(resolved, by: who, reason: request.reason)))
         switch answer {

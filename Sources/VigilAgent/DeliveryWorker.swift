@@ -77,13 +77,13 @@ final class DeliveryWorker: Sendable {
         }
     }
 
-    enum Result {
+    enum Attempt {
         case delivered
         case dropped(String)
         case retry(String, after: Duration?)
     }
 
-    private func send(_ entry: OutboxEntry) async -> Result {
+    private func send(_ entry: OutboxEntry) async -> Attempt {
         let body = [UInt8](entry.body)
         var headers: [(name: String, value: String)] = [("Content-Type", "application/json"), ("X-Vigil-Event-Id", entry.eventID)]
         headers += channel.headers.map { ($0.name, $0.value.exposed) }

@@ -9,12 +9,16 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
     private let actions: any ServiceActions
     private let clock: C
     private let epoch: C.Instant
+    /// The machine's instant at `epoch`. Snapshots outlive the process, so the agent counts from
+    /// a fixed origin (the Unix epoch) rather than from its own start.
+    private let origin: Duration
     private let logger: Logger
     private var tasks: [Int: Task<Void, Never>] = [:]
     private var nextTask = 0
     private var stopped = false
 
-    public init(machine: ServiceStateMachine, actions: any ServiceActions, clock: C, logger: Logger) {
+    public init(machine: ServiceStateMachine, actions: any ServiceActions, clock: C, origin: Duration = .zero, logger: Logger) {
+        self.origin = origin
         self.machine = machine
         self.actions = actions
         self.clock = clock
@@ -25,7 +29,7 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
     }
 
     /// The machine's instant for the clock's now.
-    public var now: Instant { Instant(epoch.duration(to: clock.now)) }
+    public var now: Instant { Instant(origin + epoch.duration(to: clock.now)) }
     public var phase: Phase { machine.phase }
 
     /// Starts watching: `.started` for a new service, or the effects a restore returned.
