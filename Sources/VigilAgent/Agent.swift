@@ -1,57 +1,51 @@
 import Foundation
 import Logging
 import VigilCore
-import VigilHTTP
 
-/// The daemon: every configured service watched by its own driver, one notifier, one pool of
-/// hosts, until the task running it is cancelled.
+/// The daemon, and the one-off runbook a CLI runs when no daemon does. Both hold the run lock,
+/// so two runbooks never overlap.
 public enum Agent {
     /// Instants in saved state must mean the same after a restart: time since the Unix epoch.
     static func wallClockNow() -> Instant {
         Instant(.milliseconds(Int64(Date().timeIntervalSince1970 * 1_000)))
     }
 
+    /// Watches every configured service and serves the control socket until the task running it
+    /// is cancelled (SIGTERM, SIGINT), then stops gracefully.
     public static func run(config: AgentConfig, logger: Logger) async throws {
-        let store = try StateStore(folder: config.stateDirectory)
-        let notifier = try Notifier(stateDirectory: config.stateDirectory, channels: config.channels,
-                                    agentHost: ProcessInfo.processInfo.hostName, logger: logger)
-        notifier.start()
-        let hosts = HostPool(ssh: config.ssh)
-        var drivers: [ServiceDriver<ContinuousClock>] = []
-        for service in config.services {
-            let actions = try AgentActions(service: service, hosts: hosts, notifier: notifier, store: store, logger: logger)
-            await actions.reconcileLoadBalancers()
-            let observed = await actions.observeUpstreams()
-            if let snapshot = try store.load(service: service.core.name) {
-                let (machine, effects) = ServiceStateMachine.restore(config: service.core, snapshot: snapshot, observed: observed,
-                                                                     at: wallClockNow())
-                let driver = ServiceDriver(machine: machine, actions: actions, clock: ContinuousClock(),
-                                           origin: wallClockNow().sinceEpoch, logger: logger)
-                logger.info("\(service.core.name): resuming from its saved state (\(machine.phase))")
-                await driver.start(restoredEffects: effects)
-                drivers.append(driver)
-            } else {
-                let machine = ServiceStateMachine(config: service.core, upstreams: observed)
-                let driver = ServiceDriver(machine: machine, actions: actions, clock: ContinuousClock(),
-                                           origin: wallClockNow().sinceEpoch, logger: logger)
-                logger.info("\(service.core.name): watching, \(machine.phase)")
-                await driver.start()
-                drivers.append(driver)
-            }
-        }
-        let handler = ControlHandler(drivers: Dictionary(uniqueKeysWithValues: zip(config.services.map(\.core.name), drivers)))
+        let lock = try RunLock.acquire(stateDirectory: config.stateDirectory)
+        defer { withExtendedLifetime(lock) {} }
+        let runtime = try await AgentRuntime.start(config: config, driftCheckInterval: config.driftCheckInterval, logger: logger)
         let control = ControlServer(path: config.controlSocket, group: config.controlGroup, logger: logger) { request, uid, reply in
-            await handler.handle(request, uid: uid, reply: reply)
+            await runtime.handler.handle(request, uid: uid, reply: reply)
         }
-        try control.start()
-        defer { control.stop() }
-        // Runs until cancelled (SIGTERM or SIGINT), then stops in order.
+        do {
+            try control.start()
+        } catch {
+            await runtime.shutdown(grace: .zero)
+            throw error
+        }
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(3_600))
         }
-        for driver in drivers { await driver.stop() }
-        await notifier.stop()
-        await hosts.closeAll()
+        control.stop()
+        await runtime.shutdown(grace: config.shutdownGrace)
         logger.info("stopped")
+    }
+
+    /// Carries out one operator request in this process, for when no daemon runs: takes the run
+    /// lock (or fails when a daemon or another one-off holds it), follows the runbook to its end,
+    /// then gives the messages up to `deliverWithin` to go out. Returns whether it succeeded.
+    public static func runOnce(_ request: ControlRequest, config: AgentConfig, logger: Logger, deliverWithin: Duration = .seconds(30),
+                               reply: @escaping @Sendable (ControlReply) -> Void) async throws -> Bool {
+        let lock = try RunLock.acquire(stateDirectory: config.stateDirectory)
+        defer { withExtendedLifetime(lock) {} }
+        let runtime = try await AgentRuntime.start(config: config, driftCheckInterval: nil, logger: logger)
+        let ok = await runtime.handler.handle(request, uid: getuid(), reply: reply)
+        let left = await runtime.shutdown(grace: config.shutdownGrace, deliverWithin: deliverWithin)
+        if left > 0 {
+            reply(ControlReply(text: "\(left) message(s) not yet delivered stay in the outbox; the daemon sends them when it starts"))
+        }
+        return ok
     }
 }

@@ -1,9 +1,9 @@
+import Crypto
 import Foundation
 import Logging
 import VigilCore
 import VigilHTTP
 import VigilSSH
-import VigilTemplates
 
 /// The real `ServiceActions` of one service: libcurl probes, commands on its hosts, the upstream
 /// switch, the outbox and the state store.
@@ -13,7 +13,7 @@ public struct AgentActions: ServiceActions {
     let engine: HTTPEngine
     let notifier: Notifier?
     let store: StateStore
-    let templates: [UpstreamTemplate]
+    let renderer: UpstreamRenderer
     let logger: Logger
 
     public init(service: ServiceDefinition, hosts: HostPool, engine: HTTPEngine = .shared, notifier: Notifier?,
@@ -24,11 +24,7 @@ public struct AgentActions: ServiceActions {
         self.notifier = notifier
         self.store = store
         self.logger = logger
-        templates = try service.loadBalancers.map { balancer in
-            guard let path = balancer.template else { return try UpstreamTemplate() }
-            let text = try String(contentsOfFile: path, encoding: .utf8)
-            return try UpstreamTemplate(text: text, origin: path)
-        }
+        renderer = try UpstreamRenderer(service: service)
     }
 
     private func definition(_ backend: Backend) -> BackendDefinition {
@@ -54,9 +50,9 @@ public struct AgentActions: ServiceActions {
         let timeout = service.core.runbook.stepTimeout
         switch step {
         case .preHook:
-            return await command(service.preHook, on: service.hookHost, timeout: timeout, what: "the pre-hook")
+            return await command(service.preHook, on: service.hookHost, timeout: timeout, what: "the pre-hook", report: true)
         case .postHook:
-            return await command(service.postHook, on: service.hookHost, timeout: timeout, what: "the post-hook")
+            return await command(service.postHook, on: service.hookHost, timeout: timeout, what: "the post-hook", report: true)
         case .start(let backend):
             return await command(definition(backend).start, on: definition(backend).host, timeout: timeout, what: "the start command")
         case .fence(let backend):
@@ -65,27 +61,86 @@ public struct AgentActions: ServiceActions {
             preconditionFailure("the gate is the state machine's own step, never run: \(step)")
         case .switchUpstream(let index, let layout):
             let balancer = service.loadBalancers[index]
-            var servers = [UpstreamServer(address: definition(layout.active).address)]
-            if let backup = layout.backup { servers.append(UpstreamServer(address: definition(backup).address, backup: true)) }
             let text: String
             do {
-                text = try templates[index].render(service: service.core.name, upstream: balancer.upstreamName, servers: servers)
+                text = try renderer.text(index, layout)
             } catch {
                 return .failed("\(error)")
             }
             let verify = balancer.verifyURL.map { HealthProbe(url: $0, timeout: .seconds(2)) }
-            switch await UpstreamSwitcher(engine: engine).apply(text, to: target(balancer), verify: verify) {
-            case .switched(let durations):
+            let written = store.writtenUpstream(service: service.core.name, balancer: balancer.name)
+            let target = target(balancer)
+            switch await UpstreamSwitcher(engine: engine).apply(text, to: target, verify: verify, expectedSHA256: written.map(Self.sha256)) {
+            case .switched(let durations, let replacedHandEdit):
                 logger.info("switched \(balancer.name) to \(layout): \(durations.map { "\($0.key.rawValue) \(DurationText.format(.milliseconds($0.value.wholeMilliseconds)))" }.sorted().joined(separator: ", "))")
-                return .succeeded
+                record(text, balancer)
+                guard replacedHandEdit else { return .succeeded }
+                logger.warning("\(balancer.name): the file replaced had been edited by hand; the edit is kept in \(target.backupFile)")
+                return .succeededReporting("\(balancer.upstreamFile) had been edited by hand; the edit is kept in \(target.backupFile)")
             case .failed(let stage, let message, let restored):
                 return .failed("\(stage.rawValue) failed on \(balancer.name): \(message)" + (restored ? "" : "; THE PREVIOUS FILE COULD NOT BE RESTORED"))
             }
         case .rollback(let index, _):
-            let target = target(service.loadBalancers[index])
-            return await UpstreamSwitcher(engine: engine).restore(target)
-                ? .succeeded : .failed("restoring \(target.backupFile) on \(target.name) failed")
+            let balancer = service.loadBalancers[index]
+            let target = target(balancer)
+            guard await UpstreamSwitcher(engine: engine).restore(target) else {
+                return .failed("restoring \(target.backupFile) on \(target.name) failed")
+            }
+            // The file is the backup again: that is what Vigil last wrote (or the file it found).
+            if let restored = try? await target.host.readFile(balancer.upstreamFile) {
+                record(String(decoding: restored, as: UTF8.self), balancer)
+            }
+            return .succeeded
         }
+    }
+
+    private func record(_ text: String, _ balancer: LoadBalancerDefinition) {
+        do {
+            try store.recordWrittenUpstream(text, service: service.core.name, balancer: balancer.name)
+        } catch {
+            logger.error("\(balancer.name): cannot keep a copy of the file written, so hand edits go unnoticed: \(error)")
+        }
+    }
+
+    static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Compares each upstream file with what Vigil last wrote there; returns one line per file
+    /// that differs. A file Vigil has never written is adopted as it is, so later edits show.
+    public func checkDrift() async -> [String] {
+        var drifted: [String] = []
+        for balancer in service.loadBalancers {
+            guard let data = try? await hosts.host(balancer.host).readFile(balancer.upstreamFile) else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            guard let written = store.writtenUpstream(service: service.core.name, balancer: balancer.name) else {
+                record(text, balancer)
+                continue
+            }
+            if let line = LineDiff.firstDifference(written, text) {
+                drifted.append("\(balancer.name): \(balancer.upstreamFile) differs from what Vigil wrote (line \(line)).")
+            }
+        }
+        return drifted
+    }
+
+    /// For a dry run: what the switch of load balancer `index` to `layout` would change, as a
+    /// unified diff of the file.
+    public func previewSwitch(_ index: Int, _ layout: UpstreamLayout) async -> String {
+        let balancer = service.loadBalancers[index]
+        let new: String
+        do {
+            new = try renderer.text(index, layout)
+        } catch {
+            return "cannot render: \(error)"
+        }
+        let current: String
+        do {
+            current = String(decoding: try await hosts.host(balancer.host).readFile(balancer.upstreamFile), as: UTF8.self)
+        } catch {
+            return "cannot read \(balancer.upstreamFile) on \(balancer.name): \(error)"
+        }
+        return LineDiff.unified(current, new, oldName: "\(balancer.name):\(balancer.upstreamFile)", newName: "\(balancer.name):\(balancer.upstreamFile) (new)")
     }
 
     func target(_ balancer: LoadBalancerDefinition) -> LoadBalancerTarget {
@@ -94,11 +149,18 @@ public struct AgentActions: ServiceActions {
                            commandTimeout: service.core.runbook.stepTimeout)
     }
 
-    private func command(_ command: String?, on host: HostReference?, timeout: Duration, what: String) async -> StepOutcome {
+    /// Runs a step's command; a hook (`report`) leaves its exit status and output tail in the
+    /// timeline even when it succeeds, since that is where a team's own scripts say what they did.
+    private func command(_ command: String?, on host: HostReference?, timeout: Duration, what: String,
+                         report: Bool = false) async -> StepOutcome {
         guard let command, let host else { return .failed("\(what) is not configured") }
         do {
             let result = try await hosts.host(host).run(command, timeout: timeout)
-            return result.succeeded ? .succeeded : .failed("\(what) exited with \(result.exitStatus.map(String.init) ?? result.signal ?? "?"): \(result.tail())")
+            guard result.succeeded else {
+                return .failed("\(what) exited with \(result.exitStatus.map(String.init) ?? result.signal ?? "?"): \(result.tail())")
+            }
+            let tail = result.tail()
+            return report ? .succeededReporting("exit 0" + (tail.isEmpty ? ", no output" : ": \(tail)")) : .succeeded
         } catch {
             return .failed("\(what): \(error)")
         }

@@ -30,7 +30,8 @@ extension AgentConfig {
             throw ConfigError(file: file, line: 1, column: 1, keyPath: "", message: "not YAML: \(error)")
         }
         let top = try ConfigNode(node: root, path: "", file: file)
-            .mapping(allowed: ["state_dir", "ssh", "channels", "services", "control_socket"])
+            .mapping(allowed: ["state_dir", "ssh", "channels", "services", "control_socket", "shutdown_grace",
+                               "drift_check_interval"])
 
         var ssh = SSHDefaults()
         if let node = top["ssh"] {
@@ -61,7 +62,16 @@ extension AgentConfig {
         if let node = top["control_socket"] {
             let keys = try node.mapping(allowed: ["path", "group"])
             if let value = keys["path"] { config.controlSocket = try value.string() }
-            config.controlGroup = try keys["group"]?.string()
+            if let value = keys["group"] {
+                let group = try value.string()
+                guard getgrnam(group) != nil else { throw value.error("no group named \(group) on this machine") }
+                config.controlGroup = group
+            }
+        }
+        if let value = top["shutdown_grace"] { config.shutdownGrace = try value.duration() }
+        if let value = top["drift_check_interval"] {
+            config.driftCheckInterval = try value.duration()
+            guard config.driftCheckInterval >= .seconds(1) else { throw value.error("at least 1s") }
         }
         if checkFiles { try config.checkFiles(top: top) }
         return config

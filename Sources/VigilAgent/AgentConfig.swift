@@ -11,6 +11,10 @@ public struct AgentConfig: Sendable {
     /// The operator commands' Unix socket, mode 0660, owned by root and `controlGroup`.
     public var controlSocket: String = "/run/vigil/vigil.sock"
     public var controlGroup: String?
+    /// How long SIGTERM waits for a runbook in flight to finish (or roll back) before stopping.
+    public var shutdownGrace: Duration = .seconds(60)
+    /// How often each upstream file is compared with what Vigil last wrote.
+    public var driftCheckInterval: Duration = .seconds(300)
 
     public struct SSHDefaults: Sendable, Equatable {
         public var user: String = "root"

@@ -6,6 +6,10 @@ public enum ControlClient {
         case noDaemon(String)
         case cannotOpen(String, String)
 
+        public var isNoDaemon: Bool {
+            if case .noDaemon = self { true } else { false }
+        }
+
         public var description: String {
             switch self {
             case .noDaemon(let path): "no vigil daemon is running (no socket at \(path)); start it with `systemctl start vigil`"

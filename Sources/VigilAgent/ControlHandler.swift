@@ -3,33 +3,47 @@ import VigilCore
 
 /// Carries out control-socket requests on the running services.
 struct ControlHandler: Sendable {
-    let drivers: [String: ServiceDriver<ContinuousClock>]
+    let services: [RunningService]
+    let agentHost: String
 
-    func handle(_ request: ControlRequest, uid: UInt32, reply: @escaping @Sendable (ControlReply) -> Void) async {
+    /// Answers one request; the last reply says whether it worked, and so does the result.
+    @discardableResult
+    func handle(_ request: ControlRequest, uid: UInt32, reply: @escaping @Sendable (ControlReply) -> Void) async -> Bool {
         let who = getpwuid(uid).map { String(cString: $0.pointee.pw_name) + " (uid \(uid))" } ?? "uid \(uid)"
-        let names: [String]
+        let names = services.map(\.name)
+        let chosen: [RunningService]
         if request.all || (request.command == "status" && request.service == nil) {
-            names = drivers.keys.sorted()
-        } else if let service = request.service {
-            guard drivers[service] != nil else {
-                return reply(ControlReply(text: "no service named \(service); configured: \(drivers.keys.sorted().joined(separator: ", "))", ok: false))
+            chosen = services
+        } else if let name = request.service {
+            guard let service = services.first(where: { $0.name == name }) else {
+                reply(ControlReply(text: "no service named \(name); configured: \(names.joined(separator: ", "))", ok: false))
+                return false
             }
-            names = [service]
-        } else if drivers.count == 1, let only = drivers.keys.first {
-            names = [only]
+            chosen = [service]
+        } else if services.count == 1 {
+            chosen = services
         } else {
-            return reply(ControlReply(text: "name a service with --service (or --all): \(drivers.keys.sorted().joined(separator: ", "))", ok: false))
+            reply(ControlReply(text: "name a service with --service (or --all): \(names.joined(separator: ", "))", ok: false))
+            return false
+        }
+        if request.command == "status" && request.json {
+            var states: [(name: String, config: ServiceConfig, state: ServiceSnapshot)] = []
+            for service in chosen { states.append((service.name, await service.driver.machine.config, await service.driver.machine.state)) }
+            reply(ControlReply(text: StatusDocument(states: states, agentHost: agentHost).json()))
+            reply(ControlReply(text: "done", ok: true))
+            return true
         }
         var allOK = true
-        for name in names {
-            guard let driver = drivers[name] else { continue }
-            allOK = await handle(request, service: name, driver: driver, who: who, reply: reply) && allOK
+        for service in chosen {
+            allOK = await handle(request, service: service, who: who, reply: reply) && allOK
         }
         reply(ControlReply(text: allOK ? "done" : "failed", ok: allOK))
+        return allOK
     }
 
-    private func handle(_ request: ControlRequest, service: String, driver: ServiceDriver<ContinuousClock>, who: String,
+    private func handle(_ request: ControlRequest, service running: RunningService, who: String,
                         reply: @escaping @Sendable (ControlReply) -> Void) async -> Bool {
+        let (service, driver) = (running.name, running.driver)
         let command: OperatorCommand
         switch request.command {
         case "status":
@@ -60,6 +74,9 @@ struct ControlHandler: Sendable {
         case .plan(_, let steps)?:
             reply(ControlReply(text: "\(service): the plan (nothing is done):"))
             steps.enumerated().forEach { reply(ControlReply(text: "  \($0.offset + 1). \($0.element)")) }
+            for case .switchUpstream(let index, let layout) in steps {
+                reply(ControlReply(text: await running.actions.previewSwitch(index, layout)))
+            }
             return true
         case .accepted?:
             break
@@ -79,7 +96,7 @@ struct ControlHandler: Sendable {
         for _ in 0..<36_000 {
             let state = await driver.machine.state
             let timeline = (state.incident ?? state.lastIncident)?.timeline ?? []
-            for entry in timeline.dropFirst(shown) { reply(ControlReply(text: "\(service): \(entry.at): \(entry.what)")) }
+            for entry in timeline.dropFirst(shown) { reply(ControlReply(text: "\(service): \(StatusDocument.time(entry.at)) \(entry.what)")) }
             shown = timeline.count
             switch state.phase {
             case .failingOver, .failingBack:

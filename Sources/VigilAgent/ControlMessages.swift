@@ -7,9 +7,12 @@ public struct ControlRequest: Codable, Sendable, Equatable {
     public var skipGate: Bool = false
     public var reason: String = ""
     public var pauseSeconds: Double?
+    /// `status` as the JSON document (`StatusDocument`) instead of lines.
+    public var json: Bool = false
 
     public init(command: String, service: String? = nil, all: Bool = false, dryRun: Bool = false, skipGate: Bool = false,
-                reason: String = "", pauseSeconds: Double? = nil) {
+                reason: String = "", pauseSeconds: Double? = nil, json: Bool = false) {
+        self.json = json
         self.command = command
         self.service = service
         self.all = all

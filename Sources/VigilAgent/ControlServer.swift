@@ -43,8 +43,11 @@ final class ControlServer: @unchecked Sendable {
         guard bound == 0, listen(listener, 16) == 0 else {
             throw ControlError(message: "cannot listen on \(path): \(String(cString: strerror(errno)))")
         }
-        if let group, let entry = getgrnam(group) {
-            chown(path, geteuid(), entry.pointee.gr_gid)
+        if let group {
+            guard let entry = getgrnam(group), chown(path, geteuid(), entry.pointee.gr_gid) == 0 else {
+                unlink(path)
+                throw ControlError(message: "cannot give the socket \(path) to the group \(group): \(String(cString: strerror(errno)))")
+            }
         }
         chmod(path, 0o660)
         let thread = Thread { [self] in acceptLoop() }

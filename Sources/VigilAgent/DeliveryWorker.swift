@@ -83,7 +83,8 @@ final class DeliveryWorker: Sendable {
         case retry(String, after: Duration?)
     }
 
-    private func send(_ entry: OutboxEntry) async -> Attempt {
+    /// One attempt, no retry: the worker's loop decides what follows.
+    func send(_ entry: OutboxEntry) async -> Attempt {
         let body = [UInt8](entry.body)
         var headers: [(name: String, value: String)] = [("Content-Type", "application/json"), ("X-Vigil-Event-Id", entry.eventID)]
         headers += channel.headers.map { ($0.name, $0.value.exposed) }

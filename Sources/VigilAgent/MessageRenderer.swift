@@ -89,6 +89,8 @@ public struct MessageRenderer: Sendable {
                 started[step] = entry.at
             case .stepSucceeded(let step):
                 lines.append("✓ \(step) (\(Self.seconds(entry.at - (started[step] ?? entry.at))))")
+            case .stepReported(_, let report):
+                lines.append("  ↳ \(report)")
             case .stepFailed(let step, let cause):
                 lines.append("✗ \(step) (\(Self.seconds(entry.at - (started[step] ?? entry.at)))): \(cause)")
             case .stepSkipped(let step, let why):
@@ -120,7 +122,8 @@ public struct MessageRenderer: Sendable {
         case .incidentStarted, .failbackStarted, .incidentUpdate: "#f2a900"
         case .incidentResolved, .failbackDone, .standbyHealthy, .resumed: "#2eb67d"
         case .runbookFailed, .flapBudgetExhausted, .standbyUnhealthy: "#e01e5a"
-        case .failbackAvailable, .paused: "#439fe0"
+        case .failbackAvailable, .paused, .test: "#439fe0"
+        case .upstreamEdited: "#f2a900"
         }
     }
 

@@ -18,6 +18,8 @@ public enum MessageTemplates {
         .flapBudgetExhausted: "{{{service}}}: too many failovers, holding",
         .paused: "{{{service}}}: paused for maintenance",
         .resumed: "{{{service}}}: watching again",
+        .upstreamEdited: "{{{service}}}: an upstream file was edited by hand",
+        .test: "Vigil test message",
     ]
 
     public static let texts: [MessageKind: String] = [
@@ -33,5 +35,7 @@ public enum MessageTemplates {
         .flapBudgetExhausted: "{{{reason}}}",
         .paused: "Vigil watches and reports but will not act: {{{reason}}}",
         .resumed: "{{{reason}}}",
+        .test: "{{{reason}}}",
+        .upstreamEdited: "{{{reason}}} Vigil does not act on the edit; its next switch replaces the file and keeps the edit in the backup.",
     ]
 }

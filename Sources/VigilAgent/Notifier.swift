@@ -73,6 +73,42 @@ public final class Notifier: Sendable {
         return eventID
     }
 
+    /// Waits until every outbox is empty, at most `limit`; returns how many messages are left.
+    public func drain(within limit: Duration) async -> Int {
+        let interval = Duration.milliseconds(100)
+        for _ in 0..<(Int(limit / interval) + 1) {
+            if pendingTotal == 0 { return 0 }
+            try? await Task.sleep(for: interval)
+        }
+        return pendingTotal
+    }
+
+    private var pendingTotal: Int { outboxes.values.reduce(0) { $0 + $1.pending().count } }
+
+    /// `vigil notify test`: one test message straight to each named channel (every channel when
+    /// `names` is empty), bypassing the outbox, with how each attempt ended.
+    public func sendTest(to names: [String], at time: Date = Date()) async -> [(channel: String, delivered: Bool, result: String)] {
+        let message = Message(kind: .test, service: "vigil",
+                              reason: "A test from `vigil notify test` on \(agentHost). No action needed.", at: Agent.wallClockNow())
+        var results: [(channel: String, delivered: Bool, result: String)] = []
+        for name in names.isEmpty ? channels.keys.sorted() : names {
+            guard let channel = channels[name], let renderer = renderers[name], let worker = workers[name] else {
+                results.append((name, false, "no channel named \(name); configured: \(channels.keys.sorted().joined(separator: ", "))"))
+                continue
+            }
+            let rendered = renderer.render(message, statusPageURL: channel.statusPageURL)
+            let eventID = UUID().uuidString.lowercased()
+            let body = NotificationPayload.body(for: message, rendered: rendered, channel: channel.kind, eventID: eventID,
+                                                agentHost: agentHost, time: time)
+            switch await worker.send(OutboxEntry(eventID: eventID, channel: name, createdAt: time.timeIntervalSince1970, body: Data(body))) {
+            case .delivered: results.append((name, true, "delivered"))
+            case .dropped(let why): results.append((name, false, why))
+            case .retry(let why, _): results.append((name, false, "not delivered: \(why)"))
+            }
+        }
+        return results
+    }
+
     /// Messages waiting on disk for a channel.
     public func pendingCount(channel: String) -> Int { outboxes[channel]?.pending().count ?? 0 }
 

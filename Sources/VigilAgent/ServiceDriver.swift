@@ -32,6 +32,24 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
     public var now: Instant { Instant(origin + epoch.duration(to: clock.now)) }
     public var phase: Phase { machine.phase }
 
+    public var isRunningRunbook: Bool {
+        switch machine.phase {
+        case .failingOver, .failingBack: true
+        case .primaryActive, .secondaryActive, .stuck, .paused: false
+        }
+    }
+
+    /// Waits until no runbook is in flight (it finished, rolled back or got stuck), at most
+    /// `limit`; true when it ended in time.
+    public func waitUntilRunbookEnds(within limit: Duration, checkEvery interval: Duration = .milliseconds(100)) async -> Bool {
+        let rounds = Int(limit / interval) + 1
+        for _ in 0..<rounds {
+            guard isRunningRunbook else { return true }
+            try? await clock.sleep(for: interval)
+        }
+        return !isRunningRunbook
+    }
+
     /// Starts watching: `.started` for a new service, or the effects a restore returned.
     public func start(restoredEffects: [Effect]? = nil) async {
         if let restoredEffects {

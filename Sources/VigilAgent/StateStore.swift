@@ -32,6 +32,17 @@ public struct StateStore: Sendable {
         }
     }
 
+    /// The copy of what Vigil last wrote to a load balancer's upstream file, to notice hand edits.
+    public func writtenUpstream(service: String, balancer: String) -> String? {
+        FileManager.default.contents(atPath: writtenPath(service, balancer)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    public func recordWrittenUpstream(_ text: String, service: String, balancer: String) throws {
+        try AtomicFile.replace(writtenPath(service, balancer), with: Array(text.utf8), defaultMode: 0o600)
+    }
+
+    private func writtenPath(_ service: String, _ balancer: String) -> String { "\(folder)/\(service).\(balancer).upstream" }
+
     public struct CorruptState: Error, CustomStringConvertible {
         public var path: String
         public var reason: String

@@ -21,7 +21,9 @@ public struct UpstreamSwitcher: Sendable {
     ///   - verify: a check through the load balancer; it must pass without a break for `settle`
     ///     (on new connections), because `nginx -s reload` returns before the old workers have
     ///     stopped answering with the old config.
-    public func apply(_ contents: String, to target: LoadBalancerTarget, verify: HealthProbe? = nil,
+    ///   - expectedSHA256: the digest of what Vigil last wrote there; the script says, in the same
+    ///     round trip, when the file it replaces is something else (a hand edit).
+    public func apply(_ contents: String, to target: LoadBalancerTarget, verify: HealthProbe? = nil, expectedSHA256: String? = nil,
                       settle: Duration = .seconds(1), verifyWithin: Duration = .seconds(10)) async -> SwitchResult {
         let clock = ContinuousClock()
         var durations: [SwitchStage: Duration] = [:]
@@ -35,7 +37,7 @@ public struct UpstreamSwitcher: Sendable {
         durations[.upload] = started.duration(to: clock.now)
 
         started = clock.now
-        let script = Self.script(target: target, incoming: incoming)
+        let script = Self.script(target: target, incoming: incoming, expectedSHA256: expectedSHA256)
         let result: CommandResult
         do {
             result = try await target.host.run(script, timeout: target.commandTimeout)
@@ -44,6 +46,7 @@ public struct UpstreamSwitcher: Sendable {
             return .failed(stage: .swap, message: "\(error)", restored: await restore(target))
         }
         let elapsed = started.duration(to: clock.now)
+        let replacedHandEdit = result.stdoutText.contains(Self.handEditMarker)
         switch result.exitStatus.flatMap(ScriptExit.init(rawValue:)) {
         case nil where result.succeeded:
             durations[.swap] = elapsed
@@ -62,7 +65,7 @@ public struct UpstreamSwitcher: Sendable {
                            restored: await restore(target))
         }
 
-        guard var verify else { return .switched(durations: durations) }
+        guard var verify else { return .switched(durations: durations, replacedHandEdit: replacedHandEdit) }
         verify.freshConnection = true
         started = clock.now
         let deadline = clock.now.advanced(by: verifyWithin)
@@ -75,7 +78,7 @@ public struct UpstreamSwitcher: Sendable {
                 passingSince = since
                 if since.duration(to: clock.now) >= settle {
                     durations[.verify] = started.duration(to: clock.now)
-                    return .switched(durations: durations)
+                    return .switched(durations: durations, replacedHandEdit: replacedHandEdit)
                 }
             } else {
                 passingSince = nil
@@ -85,6 +88,8 @@ public struct UpstreamSwitcher: Sendable {
         let restored = await restore(target)
         return .failed(stage: .verify, message: "through \(target.name): \(last)", restored: restored)
     }
+
+    static let handEditMarker = "vigil: the file replaced was edited by hand"
 
     /// Puts the backup back over the upstream and reloads; true when both worked.
     public func restore(_ target: LoadBalancerTarget) async -> Bool {
@@ -98,12 +103,15 @@ public struct UpstreamSwitcher: Sendable {
 
     /// One round trip for the whole change; each failing stage restores the backup and exits
     /// with its own code, and nginx's own message goes to stderr.
-    static func script(target: LoadBalancerTarget, incoming: String) -> String {
+    static func script(target: LoadBalancerTarget, incoming: String, expectedSHA256: String? = nil) -> String {
         let upstream = shellQuote(target.upstreamFile)
         let backup = shellQuote(target.backupFile)
         let new = shellQuote(incoming)
         let restore = "cp -p -- \(backup) \(upstream).vigil-restore && mv -f -- \(upstream).vigil-restore \(upstream)"
-        return """
+        let handEditCheck = expectedSHA256.map { digest in
+            "if [ -f \(upstream) ] && [ \"$(sha256sum < \(upstream))\" != \"\(digest)  -\" ]; then echo \(handEditMarker); fi\n"
+        } ?? ""
+        return handEditCheck + """
             if [ -f \(upstream) ]; then cp -p -- \(upstream) \(backup).tmp && mv -f -- \(backup).tmp \(backup) || { rm -f -- \(new); echo "cannot keep a backup of \(target.upstreamFile)" >&2; exit 10; }; fi
             mv -f -- \(new) \(upstream) || exit 11
             if ! out=$( \(target.testCommand) 2>&1 ); then echo "$out" >&2; { \(restore); } || exit 20; exit 12; fi

@@ -12,4 +12,8 @@ public enum MessageKind: String, Equatable, Hashable, Sendable, Codable {
     case flapBudgetExhausted
     case paused
     case resumed
+    /// An upstream file no longer holds what Vigil last wrote: someone edited it by hand.
+    case upstreamEdited
+    /// `vigil notify test`: proves a channel works; no action needed.
+    case test
 }

@@ -92,11 +92,15 @@ extension ServiceStateMachine {
         // A late report (after its deadline, or of another attempt) changes nothing.
         guard isRunning, var runbook = state.runbook, runbook.currentStep == step else { return [] }
         state.timers.stepDeadline = nil
-        guard outcome == .succeeded else {
-            guard case .failed(let cause) = outcome else { preconditionFailure("unreachable: \(outcome)") }
+        switch outcome {
+        case .failed(let cause):
             return stepFailed(step, cause: cause, at: now)
+        case .succeededReporting(let report):
+            log(.stepSucceeded(step), at: now)
+            log(.stepReported(step, report: report), at: now)
+        case .succeeded:
+            log(.stepSucceeded(step), at: now)
         }
-        log(.stepSucceeded(step), at: now)
         switch step {
         case .gate:
             runbook.gatePassed = true

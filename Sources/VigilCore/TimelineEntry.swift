@@ -4,6 +4,8 @@ public struct TimelineEntry: Equatable, Hashable, Sendable, Codable {
         case opened(cause: String)
         case stepStarted(RunbookStep)
         case stepSucceeded(RunbookStep)
+        /// What a step had to say (a hook's exit status and output tail).
+        case stepReported(RunbookStep, report: String)
         case stepSkipped(RunbookStep, why: String)
         case stepFailed(RunbookStep, cause: String)
         case operatorRequested(OperatorCommand, by: String, reason: String)
@@ -27,6 +29,7 @@ extension TimelineEntry.What: CustomStringConvertible {
         case .opened(let cause): "opened: \(cause)"
         case .stepStarted(let step): "started \(step)"
         case .stepSucceeded(let step): "succeeded \(step)"
+        case .stepReported(let step, let report): "\(step) said: \(report)"
         case .stepSkipped(let step, let why): "skipped \(step): \(why)"
         case .stepFailed(let step, let cause): "failed \(step): \(cause)"
         case .operatorRequested(let command, let by, let reason): "operator \(by) requested \(command): \(reason)"

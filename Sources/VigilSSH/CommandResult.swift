@@ -22,9 +22,10 @@ public struct CommandResult: Equatable, Sendable {
     public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
     public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
 
-    /// The last lines of stderr (or stdout when stderr is empty), for error messages and timelines.
+    /// The last lines of what the command said, for error messages and timelines.
+    /// A failure explains itself on stderr; a success says what it did on stdout.
     public func tail(lines: Int = 5) -> String {
-        let text = stderr.isEmpty ? stdoutText : stderrText
+        let text = succeeded ? (stdout.isEmpty ? stderrText : stdoutText) : (stderr.isEmpty ? stdoutText : stderrText)
         return text.split(separator: "\n", omittingEmptySubsequences: true).suffix(lines).joined(separator: "\n")
     }
 }

@@ -65,12 +65,16 @@ enum NotificationFixtures {
             return Message(kind: kind, service: "shop", reason: "paused by uid 1000: kernel upgrade until t+2h", at: at)
         case .resumed:
             return Message(kind: kind, service: "shop", reason: "resumed by uid 1000: done", at: at)
+        case .test:
+            return Message(kind: kind, service: "vigil", reason: "A test from `vigil notify test` on lb-1. No action needed.", at: at)
+        case .upstreamEdited:
+            return Message(kind: kind, service: "shop", reason: "lb1: /etc/nginx/upstreams/shop.conf differs from what Vigil wrote (line 3).", at: at)
         }
     }
 
     static let allKinds: [MessageKind] = [.incidentStarted, .incidentUpdate, .incidentResolved, .runbookFailed, .failbackStarted,
                                           .failbackDone, .standbyUnhealthy, .standbyHealthy, .failbackAvailable,
-                                          .flapBudgetExhausted, .paused, .resumed]
+                                          .flapBudgetExhausted, .paused, .resumed, .upstreamEdited, .test]
 }
 
 /// Every log line at every level, for checking that no secret ever appears in one.

@@ -47,7 +47,7 @@ import VigilTemplates
             let result = await UpstreamSwitcher().apply(try upstream(balancer, "127.0.0.1:\(standby.port)"),
                                                         to: target(balancer, host: connection),
                                                         verify: HealthProbe(url: balancer.url + "/", body: .contains("backend: standby")))
-            guard case .switched(let durations) = result else {
+            guard case .switched(let durations, _) = result else {
                 Issue.record("expected a switch, got \(result)")
                 return
             }

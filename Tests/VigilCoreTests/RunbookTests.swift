@@ -179,6 +179,15 @@ import VigilCore
         #expect(scenario.finishStep().messageKinds == [.incidentResolved])
     }
 
+    @Test func aHookThatSucceedsLeavesItsReportInTheTimeline() {
+        var scenario = failingOver(.fixture { $0.runbook.preHook = true })
+        scenario.finishStep(.succeededReporting("exit 0: dumped 42 rows"))
+        #expect(scenario.step == .start(.standby), "a report is a success")
+        let timeline = scenario.machine.state.incident?.timeline.map(\.what.description) ?? []
+        #expect(timeline.suffix(3) == ["succeeded pre-hook (to standby)", "pre-hook (to standby) said: exit 0: dumped 42 rows",
+                                       "started start standby"], "\(timeline)")
+    }
+
     @Test func aFailedPreHookAbortsBeforeAnythingChanged() {
         var scenario = failingOver(.fixture { $0.runbook.preHook = true })
         scenario.finishStep(.failed("backup script exit 2"))

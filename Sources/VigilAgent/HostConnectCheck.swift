@@ -1,0 +1,62 @@
+import VigilCore
+import VigilSSH
+
+/// `vigil config check --connect`: logs in to every SSH host the config names, once, checking its
+/// host key against known_hosts. With `trustNewHostKeys`, an unknown host's key is shown and
+/// added; a mismatched key is never trusted.
+public enum HostConnectCheck {
+    public static func run(_ config: AgentConfig, trustNewHostKeys: Bool, line: (String) -> Void) async -> Bool {
+        var seen = Set<String>()
+        var hosts: [(host: String, port: Int)] = []
+        for service in config.services {
+            let references = [service.primary.host, service.standby.host, service.hookHost] + service.loadBalancers.map(\.host)
+            for case .ssh(let host, let port)? in references where seen.insert("\(host):\(port)").inserted {
+                hosts.append((host, port))
+            }
+        }
+        if hosts.isEmpty { line("no SSH hosts in the config: every host is local") }
+        var allOK = true
+        for (host, port) in hosts {
+            allOK = await check(host: host, port: port, ssh: config.ssh, trust: trustNewHostKeys, line: line) && allOK
+        }
+        return allOK
+    }
+
+    private static func check(host: String, port: Int, ssh: AgentConfig.SSHDefaults, trust: Bool, line: (String) -> Void) async -> Bool {
+        var target = SSHTarget(host: host, port: port, user: ssh.user, identityFile: ssh.identityFile, knownHostsFile: ssh.knownHosts,
+                               connectTimeout: ssh.connectTimeout, operationTimeout: ssh.commandTimeout)
+        let name = "\(ssh.user)@\(target.peer)"
+        switch await login(target) {
+        case nil:
+            line("ok    \(name): host key matches \(ssh.knownHosts); login and a command work")
+            return true
+        case let error? where error.kind == .hostKeyUnknown && trust:
+            line("new   \(name): \(error.message)")
+            target.trustOnFirstUse = true
+            if let again = await login(target) {
+                line("FAIL  \(name): \(again.message)")
+                return false
+            }
+            line("added \(name): its key is now in \(ssh.knownHosts); login and a command work")
+            return true
+        case let error?:
+            line("FAIL  \(name): \(error.message)")
+            return false
+        }
+    }
+
+    /// nil when the login and a trivial command worked.
+    private static func login(_ target: SSHTarget) async -> RemoteError? {
+        let connection = SSHConnection(target: target)
+        let failure: RemoteError?
+        do {
+            let result = try await connection.run("true", timeout: target.operationTimeout)
+            failure = result.succeeded ? nil : RemoteError(.protocolError, host: target.peer,
+                                                          "`true` exited with \(result.exitStatus.map(String.init) ?? "a signal")")
+        } catch {
+            failure = error
+        }
+        await connection.close()
+        return failure
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VigilAgent
+
+/// Options every operator command shares, and the way to the daemon.
+struct TargetOptions: ParsableArguments {
+    @OptionGroup var config: ConfigOptions
+    @Option(help: "The service, when several are configured.") var service: String?
+    @Flag(help: "Every configured service.") var all = false
+    @Option(help: "Why, for the incident's timeline and the audit trail.") var reason = ""
+
+    func request(_ command: String, dryRun: Bool = false, skipGate: Bool = false, pauseSeconds: Double? = nil,
+                 json: Bool = false) -> ControlRequest {
+        ControlRequest(command: command, service: service, all: all, dryRun: dryRun, skipGate: skipGate, reason: reason,
+                       pauseSeconds: pauseSeconds, json: json)
+    }
+
+    /// Sends a request to the daemon and prints its lines; exits 1 when it failed, 69 with no
+    /// daemon (unless `runWithoutDaemon`: then this process carries it out under the run lock).
+    func send(_ request: ControlRequest, runWithoutDaemon: Bool = false) async throws {
+        let agentConfig = try config.load(checkFiles: runWithoutDaemon)
+        do {
+            let ok = try ControlClient.send(request, to: agentConfig.controlSocket) { print($0.text) }
+            if !ok { throw ExitCode(1) }
+        } catch let failure as ControlClient.Failure {
+            guard case .noDaemon = failure, runWithoutDaemon else {
+                printError("\(failure)")
+                throw ExitCode(failure.isNoDaemon ? 69 : 1)
+            }
+            try await runHere(request, agentConfig)
+        }
+    }
+
+    private func runHere(_ request: ControlRequest, _ agentConfig: AgentConfig) async throws {
+        print("vigil: no daemon is running; running the \(request.command) here, under the run lock")
+        bootstrapLogging(.warning)
+        let ok: Bool
+        do {
+            ok = try await Agent.runOnce(request, config: agentConfig, logger: Logger(label: "vigil")) { reply in
+                if reply.ok == nil || (reply.text != "done" && reply.text != "failed") { print(reply.text) }
+            }
+        } catch {
+            printError("\(error)")
+            throw ExitCode(1)
+        }
+        if !ok { throw ExitCode(1) }
+    }
+}
