@@ -20,7 +20,13 @@ public enum ControlClient {
 
     /// Sends a request and hands each reply line to `line`; returns whether the last line said ok.
     public static func send(_ request: ControlRequest, to path: String, line: (ControlReply) -> Void) throws -> Bool {
-        guard FileManager.default.fileExists(atPath: path) else { throw Failure.noDaemon(path) }
+        // Only a socket that is certainly absent means "no daemon": one this user may not even
+        // look at (a private folder) is reported as unopenable.
+        var status = stat()
+        if stat(path, &status) != 0 {
+            if errno == ENOENT { throw Failure.noDaemon(path) }
+            throw Failure.cannotOpen(path, String(cString: strerror(errno)))
+        }
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_un()

@@ -5,6 +5,8 @@ public struct LabAgentConfig: Sendable {
     public var standby: LabStandby
     public var balancer: LabLoadBalancer
     public var receiver: LabWebhookReceiver
+    /// The standby's host and the load balancer's, when set (log in as root: nginx is root's);
+    /// `local` otherwise.
     public var sshd: LabSSHServer?
     public var stateDirectory: String
 
@@ -29,7 +31,7 @@ public struct LabAgentConfig: Sendable {
 
             """
         } ?? ""
-        let standbyHost = sshd.map { "127.0.0.1:\($0.port)" } ?? "local"
+        let remoteHost = sshd.map { "127.0.0.1:\($0.port)" } ?? "local"
         return sshSection + """
             state_dir: \(stateDirectory)
             control_socket:
@@ -47,7 +49,7 @@ public struct LabAgentConfig: Sendable {
                       timeout: 500ms
                 standby:
                   address: \(standby.address)
-                  host: \(standbyHost)
+                  host: \(remoteHost)
                   start: \(standby.startScript)
                   stop: \(standby.stopScript)
                   health:
@@ -55,7 +57,7 @@ public struct LabAgentConfig: Sendable {
                       timeout: 500ms
                 load_balancers:
                   - name: lb1
-                    host: local
+                    host: \(remoteHost)
                     upstream_file: \(balancer.upstreamFile)
                     upstream_name: \(balancer.upstreamName)
                     test_command: \(nginx) -t

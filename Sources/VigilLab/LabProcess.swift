@@ -10,7 +10,8 @@ import VigilSSH
 public final class LabProcess: Sendable {
     public let name: String
     public let pid: pid_t
-    private let exited = Mutex(false)
+    /// nil while it runs; then its wait status, once reaped.
+    private let waitStatus = Mutex<Int32?>(nil)
 
     private init(name: String, pid: pid_t) {
         self.name = name
@@ -42,13 +43,26 @@ public final class LabProcess: Sendable {
 
     /// Whether it still runs; reaps it once it has ended.
     public var isRunning: Bool {
-        exited.withLock { exited in
-            guard !exited else { return false }
+        waitStatus.withLock { waitStatus in
+            guard waitStatus == nil else { return false }
             var status: Int32 = 0
             let result = waitpid(pid, &status, WNOHANG)
-            if result == pid || (result < 0 && errno == ECHILD) { exited = true }
-            return !exited
+            if result == pid { waitStatus = status } else if result < 0 && errno == ECHILD { waitStatus = -1 }
+            return waitStatus == nil
         }
+    }
+
+    /// Its exit code once it has ended normally; nil while it runs or when a signal ended it.
+    public var exitCode: Int32? {
+        guard !isRunning, let status = waitStatus.withLock({ $0 }), status >= 0, status & 0x7f == 0 else { return nil }
+        return (status >> 8) & 0xff
+    }
+
+    /// Waits until it has ended on its own, at most `limit`; true when it has.
+    public func waitForExit(within limit: Duration) -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: limit)
+        while isRunning && ContinuousClock.now < deadline { usleep(5_000) }
+        return !isRunning
     }
 
     /// SIGTERM, then SIGKILL if it has not ended within `grace`. Returns once it has ended.
@@ -59,12 +73,6 @@ public final class LabProcess: Sendable {
             kill(pid, SIGKILL)
             _ = waitForExit(within: .seconds(5))
         }
-    }
-
-    private func waitForExit(within limit: Duration) -> Bool {
-        let deadline = ContinuousClock.now.advanced(by: limit)
-        while isRunning && ContinuousClock.now < deadline { usleep(5_000) }
-        return !isRunning
     }
 
     /// Runs a program to its end (off the cooperative pool) and returns its exit status and its

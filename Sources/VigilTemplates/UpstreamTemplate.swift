@@ -5,7 +5,7 @@ public struct UpstreamTemplate: Sendable {
     /// The built-in template; `nginx-templates/upstream.conf.mustache` holds the same text.
     public static let builtIn = """
         # Written by Vigil for {{service}}. Do not edit by hand: Vigil compares this file with what it
-        # last wrote and warns about (never overwrites) a hand edit.
+        # last wrote and warns about a hand edit; its next switch keeps the edited file as the backup.
         upstream {{upstream}} {
         {{#servers}}
             server {{address}}{{#maxFails}} max_fails={{maxFails}}{{/maxFails}}{{#failTimeout}} fail_timeout={{failTimeout}}{{/failTimeout}}{{#weight}} weight={{weight}}{{/weight}}{{#backup}} backup{{/backup}};
