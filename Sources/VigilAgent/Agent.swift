@@ -29,7 +29,8 @@ public enum Agent {
             try? await Task.sleep(for: .seconds(3_600))
         }
         control.stop()
-        await runtime.shutdown(grace: config.shutdownGrace)
+        // This task is cancelled; the graceful stop waits (and sleeps) in one that is not.
+        await Task { await runtime.shutdown(grace: config.shutdownGrace) }.value
         logger.info("stopped")
     }
 

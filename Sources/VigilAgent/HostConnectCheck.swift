@@ -25,7 +25,7 @@ public enum HostConnectCheck {
     private static func check(host: String, port: Int, ssh: AgentConfig.SSHDefaults, trust: Bool, line: (String) -> Void) async -> Bool {
         var target = SSHTarget(host: host, port: port, user: ssh.user, identityFile: ssh.identityFile, knownHostsFile: ssh.knownHosts,
                                connectTimeout: ssh.connectTimeout, operationTimeout: ssh.commandTimeout)
-        let name = "\(ssh.user)@\(target.peer)"
+        let name = target.peer
         switch await login(target) {
         case nil:
             line("ok    \(name): host key matches \(ssh.knownHosts); login and a command work")

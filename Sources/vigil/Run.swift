@@ -34,11 +34,20 @@ struct Run: AsyncParsableCommand {
             return source
         }
         defer { sources.forEach { $0.cancel() } }
-        while true {
+        // The agent's task says it ended by itself (an error) through the same stream, as the
+        // negative of its generation, so a stale word from a replaced agent is told apart.
+        for generation in 1... {
             let running = config
-            let agent = Task { try await Agent.run(config: running, logger: logger) }
+            let agent = Task {
+                defer { continuation.yield(-Int32(generation)) }
+                try await Agent.run(config: running, logger: logger)
+            }
             var reload = false
             for await number in signals {
+                if number < 0 {
+                    guard number == -Int32(generation) else { continue }
+                    break
+                }
                 if number != SIGHUP {
                     logger.notice("signal \(number): stopping")
                     break

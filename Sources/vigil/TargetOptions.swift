@@ -21,7 +21,7 @@ struct TargetOptions: ParsableArguments {
     func send(_ request: ControlRequest, runWithoutDaemon: Bool = false) async throws {
         let agentConfig = try config.load(checkFiles: runWithoutDaemon)
         do {
-            let ok = try ControlClient.send(request, to: agentConfig.controlSocket) { print($0.text) }
+            let ok = try ControlClient.send(request, to: agentConfig.controlSocket) { say($0.text) }
             if !ok { throw ExitCode(1) }
         } catch let failure as ControlClient.Failure {
             guard case .noDaemon = failure, runWithoutDaemon else {
@@ -33,12 +33,12 @@ struct TargetOptions: ParsableArguments {
     }
 
     private func runHere(_ request: ControlRequest, _ agentConfig: AgentConfig) async throws {
-        print("vigil: no daemon is running; running the \(request.command) here, under the run lock")
+        say("vigil: no daemon is running; running the \(request.command) here, under the run lock")
         bootstrapLogging(.warning)
         let ok: Bool
         do {
             ok = try await Agent.runOnce(request, config: agentConfig, logger: Logger(label: "vigil")) { reply in
-                if reply.ok == nil || (reply.text != "done" && reply.text != "failed") { print(reply.text) }
+                if reply.ok == nil || (reply.text != "done" && reply.text != "failed") { say(reply.text) }
             }
         } catch {
             printError("\(error)")
@@ -46,4 +46,9 @@ struct TargetOptions: ParsableArguments {
         }
         if !ok { throw ExitCode(1) }
     }
+}
+
+/// One line to stdout at once, unbuffered: each step shows as it happens, also through a pipe.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -118,7 +118,7 @@ import VigilLab
             let canary = "canary-e2e-4d1f"
             let secret = "canary-secret-9b2e"
             let (agent, elapsed) = try await failOver(lab, fault: .refuse) { config in
-                config.replacingOccurrences(of: "/vigil\n", with: "/\(canary)\n        signing_secret: \(secret)\n")
+                config.replacingOccurrences(of: "/vigil\n", with: "/\(canary)\n    signing_secret: \(secret)\n")
             }
             defer { agent.terminate() }
             #expect(elapsed < .seconds(30), "the runbook does not wait for the webhook")
@@ -130,7 +130,7 @@ import VigilLab
             let (_, text) = try await lab.vigil(["status"])
             agent.terminate()
             let log = lab.folder.read("vigil.log")
-            #expect(log.contains("debug"), "the log is at debug level")
+            #expect(log.contains("switched lb1 to standby"), "the agent logged at debug level (launchAgent asks for it)")
             for (place, content) in [("log", log), ("state", lab.folder.read("state/shop.state.json")), ("status --json", json),
                                      ("status", text)] {
                 #expect(!content.contains(canary) && !content.contains(secret), "the canary appears in the \(place)")

@@ -47,8 +47,16 @@ import VigilLab
             try await LabWait.until("the one-off runbook to start", timeout: .seconds(30)) {
                 lab.folder.read("failover.log").contains("started start standby")
             }
-            let daemon = try await lab.vigil(["run"], timeout: .seconds(30))
-            #expect(daemon.status == 1 && daemon.output.contains("holds the run lock"), "\(daemon.output)")
+            let daemon = try lab.launchAgent(log: "daemon.log")
+            defer { daemon.terminate() }
+            do {
+                try await LabWait.until("the daemon to give up", timeout: .seconds(20)) { !daemon.isRunning }
+            } catch {
+                Issue.record("\(lab.folder.read("daemon.log"))\n---\n\(lab.folder.read("failover.log"))")
+                throw error
+            }
+            #expect(daemon.exitCode == 1 && lab.folder.read("daemon.log").contains("holds the run lock"),
+                    "\(lab.folder.read("daemon.log"))\n\(lab.folder.read("failover.log"))")
             try await LabWait.until("the one-off failover to end", timeout: .seconds(60)) { !failover.isRunning }
             let output = lab.folder.read("failover.log")
             #expect(failover.exitCode == 0, "\(output)")
