@@ -92,8 +92,11 @@ public final class LabHTTPBackend: Sendable {
             let healthy = "{\"status\":\"ok\",\"backend\":\"\(name)\"}\n"
             let body = isHealth ? healthy : greeting
             switch state.mode {
-            case .ok, .refuse:
+            case .ok:
                 return .answer(status: 200, body: body, delay: nil)
+            case .refuse:
+                // A request on a connection that outlived the close: hang up, as a dead process would.
+                return .closeConnection
             case .status(let code):
                 return .answer(status: code, body: "{\"status\":\"failing\",\"backend\":\"\(name)\"}\n", delay: nil)
             case .hang:

@@ -62,15 +62,17 @@ final class LabListener: Sendable {
 
     /// Closes the listener and every open connection; the port stays held unless `releasingPort`.
     func close(releasingPort: Bool = false) async {
-        let (server, connections) = state.withLock { state in
-            defer {
-                state.server = nil
-                state.connections.removeAll()
-            }
-            return (state.server, Array(state.connections.values))
+        // The listener first, so that no connection is accepted after the open ones are closed.
+        let server = state.withLock { state in
+            defer { state.server = nil }
+            return state.server
+        }
+        try? await server?.close()
+        let connections = state.withLock { state in
+            defer { state.connections.removeAll() }
+            return Array(state.connections.values)
         }
         for connection in connections { try? await connection.close() }
-        try? await server?.close()
         let held = releasingPort ? nil : try? LabClosedPort(port: port)
         state.withLock {
             $0.reservation?.stop()
