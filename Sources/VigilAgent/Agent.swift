@@ -30,7 +30,7 @@ public enum Agent {
         }
         control.stop()
         // This task is cancelled; the graceful stop waits (and sleeps) in one that is not.
-        await Task { await runtime.shutdown(grace: config.shutdownGrace) }.value
+        _ = await Task { await runtime.shutdown(grace: config.shutdownGrace) }.value
         logger.info("stopped")
     }
 

@@ -104,14 +104,7 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         case .failingOver(let step): (status.phase, status.step) = ("failingOver", step.description)
         case .failingBack(let step): (status.phase, status.step) = ("failingBack", step.description)
         case .paused: status.phase = "paused"
-        case .stuck(let reason):
-            status.phase = "stuck"
-            switch reason {
-            case .runbookFailed(let step, let cause, let moved):
-                status.stuckReason = "\(step) failed: \(cause)" + (moved ? " (traffic had moved)" : " (traffic had not moved)")
-            case .flapBudgetExhausted: status.stuckReason = "too many automatic runbooks; `vigil ack` clears the hold"
-            case .reconcileFailed(let why): status.stuckReason = why
-            }
+        case .stuck(let reason): (status.phase, status.stuckReason) = ("stuck", reason.description)
         }
         status.loadBalancers = zip(config.loadBalancers, state.upstreams).map { name, layout in
             LoadBalancerStatus(name: name, serves: layout?.active.rawValue, backup: layout?.backup?.rawValue)

@@ -8,3 +8,16 @@ public enum StuckReason: Equatable, Hashable, Sendable, Codable {
     /// After a restart, what the load balancers serve does not match what Vigil knows.
     case reconcileFailed(String)
 }
+
+extension StuckReason: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .runbookFailed(let step, let cause, let trafficMoved):
+            "\(step) failed: \(cause) (traffic \(trafficMoved ? "had moved" : "had not moved"))"
+        case .flapBudgetExhausted:
+            "too many automatic runbooks; `vigil ack` clears the hold"
+        case .reconcileFailed(let why):
+            why
+        }
+    }
+}

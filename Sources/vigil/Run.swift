@@ -1,7 +1,7 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Logging
+import ServiceLifecycle
 import VigilAgent
 
 struct Run: AsyncParsableCommand {
@@ -23,52 +23,16 @@ struct Run: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown log level \(logLevel)") }
         bootstrapLogging(level)
         let logger = Logger(label: "vigil")
-        var config = try options.load()
+        let config = try options.load()
         signal(SIGPIPE, SIG_IGN)
-        let (signals, continuation) = AsyncStream.makeStream(of: Int32.self)
-        let sources = [SIGTERM, SIGINT, SIGHUP].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        }
-        defer { sources.forEach { $0.cancel() } }
-        // The agent's task says it ended by itself (an error) through the same stream, as the
-        // negative of its generation, so a stale word from a replaced agent is told apart.
-        for generation in 1... {
-            let running = config
-            let agent = Task {
-                defer { continuation.yield(-Int32(generation)) }
-                try await Agent.run(config: running, logger: logger)
-            }
-            var reload = false
-            for await number in signals {
-                if number < 0 {
-                    guard number == -Int32(generation) else { continue }
-                    break
-                }
-                if number != SIGHUP {
-                    logger.notice("signal \(number): stopping")
-                    break
-                }
-                do {
-                    config = try AgentConfig.load(path: options.config)
-                    logger.notice("SIGHUP: \(options.config) is valid; restarting the services with it")
-                    reload = true
-                    break
-                } catch {
-                    logger.error("SIGHUP: keeping the running config: \(error)")
-                }
-            }
-            agent.cancel()
-            do {
-                try await agent.value
-            } catch {
-                printError("\(error)")
-                throw ExitCode(1)
-            }
-            if !reload { return }
+        let agent = AgentService(configPath: options.config, config: config, logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: agent, serviceName: "vigil")], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            printError("\(error)")
+            throw ExitCode(1)
         }
     }
 }

@@ -67,6 +67,29 @@ import VigilLab
         }
     }
 
+    /// With several services, an action must name one (or --all); the refusal lists them.
+    @Test func withSeveralServicesAnActionMustNameOne() async throws {
+        try await AgentLab.with(overSSH: false) { lab in
+            let parts = lab.config.components(separatedBy: "services:\n")
+            try FileManager.default.copyItem(atPath: lab.balancer.upstreamFile, toPath: lab.folder.file("cart.conf"))
+            let cart = parts[1].replacingOccurrences(of: "  shop:\n", with: "  cart:\n")
+                .replacingOccurrences(of: "upstream_file: \(lab.balancer.upstreamFile)", with: "upstream_file: \(lab.folder.file("cart.conf"))")
+            let agent = try lab.launchAgent(config: parts[0] + "services:\n" + parts[1] + cart)
+            defer { agent.terminate() }
+            try await LabWait.until("the control socket", timeout: .seconds(20)) {
+                FileManager.default.fileExists(atPath: lab.folder.file("state/vigil.sock"))
+            }
+            let refused = try await lab.vigil(["failover", "--force"])
+            #expect(refused.status == 1 && refused.output.contains("name a service with --service (or --all): shop, cart"), "\(refused.output)")
+            let status = try await lab.vigil(["status"])
+            #expect(status.output.contains("shop: primaryActive") && status.output.contains("cart: primaryActive"), "\(status.output)")
+            let unknown = try await lab.vigil(["pause", "--service", "basket"])
+            #expect(unknown.status == 1 && unknown.output.contains("no service named basket; configured: shop, cart"), "\(unknown.output)")
+            let plan = try await lab.vigil(["failover", "--dry-run", "--service", "cart"])
+            #expect(plan.status == 0 && plan.output.contains("cart: the plan"), "\(plan.output)")
+        }
+    }
+
     @Test func commandsWithoutADaemonSaySo() async throws {
         try await AgentLab.with(overSSH: false) { lab in
             try lab.folder.write("vigil.yaml", lab.config)
