@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "vigil", targets: ["vigil"]),
         .executable(name: "vigil-lab", targets: ["vigil-lab"]),
+        .executable(name: "vigil-bench", targets: ["vigil-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -63,6 +64,13 @@ let package = Package(
                 "VigilCore", "VigilHTTP", "VigilSSH", "VigilAgent",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "vigil-bench",
+            dependencies: [
+                "VigilLab", "VigilAgent", "VigilHTTP", "VigilSSH", "VigilTemplates", "VigilCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -13,6 +13,7 @@ packages=(
   openssh-client         # ssh-keygen
   openssl                # the lab's certificates
   procps
+  curl                   # the shell-style baseline in the benchmarks
 )
 
 missing=()

@@ -13,7 +13,7 @@ public enum LabLoginUser: Sendable {
     static let fastShellName = "vigil-lab"
 
     /// The user's name, uid and gid, creating the fast-shell user if needed.
-    func resolve() async throws -> (name: String, uid: uid_t, gid: gid_t) {
+    public func resolve() async throws -> (name: String, uid: uid_t, gid: gid_t) {
         switch self {
         case .current:
             return try Self.lookUp(uid: geteuid())

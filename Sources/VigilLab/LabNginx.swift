@@ -1,9 +1,11 @@
 import Foundation
+import VigilSSH
 
 /// nginx on loopback, in a folder of its own: pid, logs and every temp path inside it. It runs in
 /// the foreground (`daemon off`), so the lab knows its master's PID and ends exactly that process.
 public final class LabNginx: Sendable {
     public static let binary = "/usr/sbin/nginx"
+    static let setpriv = "/usr/bin/setpriv"
 
     public let folder: LabFolder
     public let configPath: String
@@ -18,10 +20,13 @@ public final class LabNginx: Sendable {
     public var pid: Int32 { process.pid }
 
     /// Starts nginx with `httpBlock` inside `http { }`. `ports` are the ports it listens on; the
-    /// call returns once all of them accept connections.
-    public static func start(folder: LabFolder, httpBlock: String, ports: [Int]) async throws -> LabNginx {
+    /// call returns once all of them accept connections. With `owner`, the folder is given to that
+    /// user and nginx runs as it (through setpriv), so the user can test and reload it over SSH.
+    public static func start(folder created: LabFolder, httpBlock: String, ports: [Int],
+                             owner: (name: String, uid: uid_t, gid: gid_t)? = nil) async throws -> LabNginx {
         try LabProcess.require(binary, package: "nginx")
-        let runAsRoot = geteuid() == 0 ? "user root;" : ""
+        var folder = created
+        let runAsRoot = geteuid() == 0 && owner == nil ? "user root;" : ""
         let configPath = folder.file("nginx.conf")
         try folder.write("nginx.conf", """
             # Written by Vigil's lab; everything lives in \(folder.path).
@@ -41,8 +46,13 @@ public final class LabNginx: Sendable {
             \(httpBlock)
             }
             """)
-        let process = try LabProcess.launch(binary, ["-c", configPath, "-p", folder.path],
-                                            name: "nginx", log: folder.file("stderr.log"))
+        var command = [binary, "-e", folder.file("error.log"), "-c", configPath, "-p", folder.path]
+        if let owner {
+            try LabProcess.require(setpriv, package: "util-linux")
+            folder.give(to: owner.uid, owner.gid)
+            command = [setpriv, "--reuid=\(owner.uid)", "--regid=\(owner.gid)", "--clear-groups"] + command
+        }
+        let process = try LabProcess.launch(command[0], Array(command.dropFirst()), name: "nginx", log: folder.file("stderr.log"))
         let nginx = LabNginx(folder: folder, configPath: configPath, process: process)
         do {
             try await LabWait.until("nginx to listen on \(ports)") {
@@ -59,6 +69,11 @@ public final class LabNginx: Sendable {
             throw error
         }
         return nginx
+    }
+
+    /// The nginx command line for this lab's nginx, to which `-t` or `-s reload` is added.
+    public var commandLine: String {
+        [Self.binary, "-e", folder.file("error.log"), "-c", configPath, "-p", folder.path].map(shellQuote).joined(separator: " ")
     }
 
     /// `nginx -t` on the lab's config; the status and nginx's own words.
