@@ -218,11 +218,12 @@ extension AgentConfig {
         var core = ServiceConfig(name: name, primary: primarySettings, standby: standbySettings, standbyMode: mode,
                                  loadBalancers: balancers.map(\.name))
         if let value = keys["detection"] {
-            let detection = try value.mapping(allowed: ["interval", "fast_interval", "down_interval", "fall", "rise",
-                                                        "min_failure_duration", "require"])
+            let detection = try value.mapping(allowed: ["interval", "fast_interval", "gate_poll_interval", "down_interval", "fall",
+                                                        "rise", "min_failure_duration", "require"])
             if let value = detection["interval"] { core.detection.interval = try value.duration() }
             if let value = detection["fast_interval"] { core.detection.fastInterval = try value.duration() }
             if let value = detection["down_interval"] { core.detection.downInterval = try value.duration() }
+            if let value = detection["gate_poll_interval"] { core.detection.gatePollInterval = try value.duration() }
             if let value = detection["fall"] { core.detection.fall = try value.int(min: 1) }
             if let value = detection["rise"] { core.detection.rise = try value.int(min: 1) }
             if let value = detection["min_failure_duration"] { core.detection.minFailureDuration = try value.duration(allowZero: true) }

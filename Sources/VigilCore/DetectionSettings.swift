@@ -6,6 +6,9 @@ public struct DetectionSettings: Equatable, Hashable, Sendable, Codable {
     public var interval: Duration = .seconds(1)
     /// Between checks while a failure (or a recovery) is not yet confirmed, and during a health gate.
     public var fastInterval: Duration = .milliseconds(250)
+    /// Between checks during a health gate while the target fails: a service that is starting is
+    /// seen as soon as it answers. Passed checks still count `fastInterval` apart toward `rise`.
+    public var gatePollInterval: Duration = .milliseconds(50)
     /// Between checks while the backend is down.
     public var downInterval: Duration = .seconds(1)
     /// Consecutive failed rounds before a backend is down.

@@ -35,11 +35,14 @@ extension ServiceStateMachine {
         var effects: [Effect] = []
         let change = state.health[backend, default: BackendHealth()]
             .record(outcomes, of: backend, at: now, settings: config.detection)
+        let gated = state.runbook?.currentStep == .gate(backend)
+        let passed = config.detection.combination.passes(outcomes)
         if state.probes[backend] == .inFlight {
             if wantsProbes(backend) {
-                let interval = state.runbook?.currentStep == .gate(backend)
-                    ? config.detection.fastInterval
-                    : state.health[backend, default: BackendHealth()].nextInterval(config.detection)
+                let detection = config.detection
+                let interval = gated
+                    ? (passed ? detection.fastInterval : min(detection.gatePollInterval, detection.fastInterval))
+                    : state.health[backend, default: BackendHealth()].nextInterval(detection)
                 let generation = state.timers.next
                 state.timers.next += 1
                 state.probes[backend] = .waiting(generation: generation)
@@ -48,8 +51,8 @@ extension ServiceStateMachine {
                 stopProbing(backend)
             }
         }
-        if state.runbook?.currentStep == .gate(backend), isRunning {
-            effects += gateRound(passed: config.detection.combination.passes(outcomes), at: now)
+        if gated, isRunning {
+            effects += gateRound(passed: passed, at: now)
         }
         effects += noteChange(change, of: backend, at: now)
         effects += decide(at: now)

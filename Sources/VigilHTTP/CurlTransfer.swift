@@ -73,6 +73,9 @@ final class CurlTransfer: @unchecked Sendable {
         try check(vigil_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
         try check(vigil_curl_setopt_pointer(handle, CURLOPT_PRIVATE, context), "PRIVATE")
         try check(vigil_curl_setopt_string(handle, CURLOPT_USERAGENT, "vigil"), "USERAGENT")
+        // Health answers are small: a 4 KiB receive buffer instead of 16 KiB keeps a round of
+        // a thousand concurrent checks 12 MB lighter (bodies still arrive whole, in pieces).
+        try check(vigil_curl_setopt_long(handle, CURLOPT_BUFFERSIZE, 4_096), "BUFFERSIZE")
         try check(vigil_curl_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION, curlWriteBody), "WRITEFUNCTION")
         try check(vigil_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context), "WRITEDATA")
         try check(vigil_curl_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION, curlWriteHeader), "HEADERFUNCTION")

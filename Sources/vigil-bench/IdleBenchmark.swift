@@ -9,6 +9,7 @@ enum IdleBenchmark {
         var cpuShareOfOneCore: Double
         var rssBytes: Int
         var peakRSSBytes: Int
+        var anonymousBytes: Int
     }
 
     static func run(duration: Duration, output: String) async throws {
@@ -30,9 +31,10 @@ enum IdleBenchmark {
         let elapsed = clock.duration(to: .now).secondsValue
         await primary.stop()
         let result = Result(seconds: elapsed, cpuShareOfOneCore: (end.cpuSeconds - start.cpuSeconds) / elapsed, rssBytes: end.rssBytes,
-                            peakRSSBytes: end.peakRSSBytes)
-        var table = Table("Idle: one service, one check a second", ["duration", "CPU (one core)", "RSS", "peak RSS"])
-        table.add([seconds(elapsed), percent(result.cpuShareOfOneCore), megabytes(result.rssBytes), megabytes(result.peakRSSBytes)])
+                            peakRSSBytes: end.peakRSSBytes, anonymousBytes: end.anonymousBytes)
+        var table = Table("Idle: one service, one check a second", ["duration", "CPU (one core)", "RSS", "peak RSS", "of it private (anonymous)"])
+        table.add([seconds(elapsed), percent(result.cpuShareOfOneCore), megabytes(result.rssBytes), megabytes(result.peakRSSBytes),
+                   megabytes(result.anonymousBytes)])
         table.print()
         try writeJSON(result, name: "idle", folder: output)
     }

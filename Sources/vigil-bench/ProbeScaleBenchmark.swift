@@ -15,6 +15,7 @@ enum ProbeScaleBenchmark {
         var cpuShareOfOneCore: Double
         var cpuSecondsPerCheck: Double
         var peakRSSBytes: Int
+        var anonymousBytes: Int
         /// From a separate in-process run of the same checks with the same engine.
         var latency: Statistics
     }
@@ -32,11 +33,11 @@ enum ProbeScaleBenchmark {
         }
         let curl = try await curlBaseline(checks: curlChecks)
         var table = Table("Probe scale: N health endpoints at 1 s for \(DurationText.format(duration))",
-                          ["endpoints", "checks/s", "agent CPU (one core)", "CPU a check", "peak RSS", "latency median", "latency p99", "curl CPU a check ÷ agent's"])
+                          ["endpoints", "checks/s", "agent CPU (one core)", "CPU a check", "peak RSS", "private now", "latency median", "latency p99", "curl CPU a check ÷ agent's"])
         for result in results {
             table.add(["\(result.endpoints)", String(format: "%.0f", result.checksPerSecond), percent(result.cpuShareOfOneCore),
                        String(format: "%.1f µs", result.cpuSecondsPerCheck * 1e6), megabytes(result.peakRSSBytes),
-                       milliseconds(result.latency.median), milliseconds(result.latency.p99),
+                       megabytes(result.anonymousBytes), milliseconds(result.latency.median), milliseconds(result.latency.p99),
                        String(format: "%.0f×", curl.cpuSecondsPerCheck / result.cpuSecondsPerCheck)])
         }
         table.print()
@@ -75,7 +76,8 @@ enum ProbeScaleBenchmark {
         for backend in backends { await backend.stop() }
         let cpu = end.cpuSeconds - start.cpuSeconds
         return Result(endpoints: endpoints, seconds: elapsed, checksPerSecond: Double(done) / elapsed, cpuShareOfOneCore: cpu / elapsed,
-                      cpuSecondsPerCheck: cpu / Double(max(1, done)), peakRSSBytes: end.peakRSSBytes, latency: latency)
+                      cpuSecondsPerCheck: cpu / Double(max(1, done)), peakRSSBytes: end.peakRSSBytes,
+                      anonymousBytes: end.anonymousBytes, latency: latency)
     }
 
     /// The checks' total time, measured by the same engine in this process: every URL once a

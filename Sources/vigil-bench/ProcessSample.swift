@@ -7,6 +7,8 @@ struct ProcessSample {
     /// Peak resident set size so far (VmHWM).
     var peakRSSBytes: Int
     var rssBytes: Int
+    /// The anonymous (private) part of the RSS now; the rest is file-backed shared library code.
+    var anonymousBytes: Int
 
     static func of(_ pid: pid_t) -> ProcessSample? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
@@ -20,7 +22,8 @@ struct ProcessSample {
             let line = status.split(separator: "\n").first { $0.hasPrefix(key + ":") } ?? ""
             return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1_024
         }
-        return ProcessSample(cpuSeconds: (user + system) / ticks, peakRSSBytes: kilobytes("VmHWM"), rssBytes: kilobytes("VmRSS"))
+        return ProcessSample(cpuSeconds: (user + system) / ticks, peakRSSBytes: kilobytes("VmHWM"), rssBytes: kilobytes("VmRSS"),
+                             anonymousBytes: kilobytes("RssAnon"))
     }
 
     /// The CPU used by this process's reaped children so far (getrusage), for the curl baseline.

@@ -61,6 +61,20 @@ import VigilCore
         #expect(scenario.machine.state.upstreams == [UpstreamLayout(active: .primary)])
     }
 
+    @Test func theGatePollsQuicklyUntilTheTargetAnswersThenCountsPassesAtTheFastInterval() {
+        var scenario = failingOver()
+        scenario.finishStep()  // the start
+        func nextProbeDelay(_ effects: [Effect]) -> Duration? {
+            effects.compactMap { if case .schedule(.probe(.standby, _), let delay) = $0 { delay } else { nil } }.first
+        }
+        #expect(nextProbeDelay(scenario.probe(.standby, refused)) == .milliseconds(50), "still starting: poll again soon")
+        #expect(nextProbeDelay(scenario.probe(.standby, ok, after: .milliseconds(50))) == .milliseconds(250),
+                "a pass: the next one counts toward rise at the fast interval")
+        #expect(scenario.step == .gate(.standby))
+        scenario.probe(.standby, ok)
+        #expect(scenario.step != .gate(.standby), "rise 2 passed, 250 ms apart")
+    }
+
     @Test func aGateThatTimesOutFailsTheRunbook() {
         var scenario = failingOver()
         scenario.finishStep()
