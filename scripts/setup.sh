@@ -13,7 +13,12 @@ packages=(
   openssh-client         # ssh-keygen
   openssl                # the lab's certificates
   procps
-  curl                   # the shell-style baseline in the benchmarks
+  curl                   # the tests' HTTP client and the benchmarks' shell-style baseline
+  prometheus             # promtool checks /metrics in the tests (the server is never run)
+  python3-jsonschema     # checks /status.json against docs/status.schema.json in the tests
+  chromium               # renders the status page headless in the tests
+  fonts-dejavu-core      # so that page has a font
+  util-linux             # setpriv (tests run a command as another user)
 )
 
 missing=()

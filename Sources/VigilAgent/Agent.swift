@@ -12,7 +12,10 @@ public enum Agent {
 
     /// Watches every configured service and serves the control socket until the task running it
     /// is cancelled (SIGTERM, SIGINT), then stops gracefully.
-    public static func run(config: AgentConfig, logger: Logger) async throws {
+    /// The status listener reads from `board`; systemd hears READY once the services are watched
+    /// and WATCHDOG from this loop while every service's driver answers.
+    static func run(config: AgentConfig, logger: Logger, board: StatusBoard? = nil,
+                    systemd: SystemdNotifier = SystemdNotifier()) async throws {
         let lock = try RunLock.acquire(stateDirectory: config.stateDirectory)
         defer { withExtendedLifetime(lock) {} }
         let runtime = try await AgentRuntime.start(config: config, driftCheckInterval: config.driftCheckInterval, logger: logger)
@@ -25,9 +28,14 @@ public enum Agent {
             await runtime.shutdown(grace: .zero)
             throw error
         }
+        board?.publish(runtime.status)
+        systemd.send("READY=1\nSTATUS=watching \(runtime.services.count) service(s)")
         while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(3_600))
+            try? await Task.sleep(for: systemd.watchdogInterval ?? .seconds(3_600))
+            if systemd.watchdogInterval != nil, !Task.isCancelled, await runtime.status.responsive() { systemd.send("WATCHDOG=1") }
         }
+        systemd.send("STOPPING=1")
+        board?.publish(nil)
         control.stop()
         // This task is cancelled; the graceful stop waits (and sleeps) in one that is not.
         _ = await Task { await runtime.shutdown(grace: config.shutdownGrace) }.value

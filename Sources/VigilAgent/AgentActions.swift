@@ -14,11 +14,15 @@ public struct AgentActions: ServiceActions {
     let notifier: Notifier?
     let store: StateStore
     let renderer: UpstreamRenderer
+    let telemetry: Telemetry?
+    let history: IncidentHistory?
     let logger: Logger
 
     public init(service: ServiceDefinition, hosts: HostPool, engine: HTTPEngine = .shared, notifier: Notifier?,
-                store: StateStore, logger: Logger) throws {
+                store: StateStore, telemetry: Telemetry? = nil, history: IncidentHistory? = nil, logger: Logger) throws {
         self.service = service
+        self.telemetry = telemetry
+        self.history = history
         self.hosts = hosts
         self.engine = engine
         self.notifier = notifier
@@ -36,14 +40,22 @@ public struct AgentActions: ServiceActions {
 
     public func probe(_ backend: Backend) async -> [ProbeOutcome] {
         let probes = definition(backend).probes
-        return await withTaskGroup(of: (Int, ProbeOutcome).self) { group in
+        let results = await withTaskGroup(of: (Int, ProbeOutcome, Double).self) { group in
             for (index, probe) in probes.enumerated() {
-                group.addTask { (index, await engine.probe(probe)) }
+                group.addTask {
+                    let started = ContinuousClock.now
+                    let outcome = await engine.probe(probe)
+                    return (index, outcome, started.duration(to: .now).secondsValue)
+                }
             }
-            var outcomes = [ProbeOutcome?](repeating: nil, count: probes.count)
-            for await (index, outcome) in group { outcomes[index] = outcome }
-            return outcomes.compactMap { $0 }
+            var results = [(ProbeOutcome, Double)?](repeating: nil, count: probes.count)
+            for await (index, outcome, seconds) in group { results[index] = (outcome, seconds) }
+            return results.compactMap { $0 }
         }
+        let outcomes = results.map(\.0)
+        telemetry?.recordChecks(service: service.core.name, backend: backend, probes: probes.map { HealthCheckReport.shown($0.url) },
+                                outcomes: outcomes, seconds: results.map(\.1), at: Date())
+        return outcomes
     }
 
     public func run(_ step: RunbookStep) async -> StepOutcome {
@@ -177,6 +189,14 @@ public struct AgentActions: ServiceActions {
 
     public func persist(_ snapshot: ServiceSnapshot) async throws {
         try store.save(snapshot, service: service.core.name)
+        telemetry?.observe(service: service.core.name, snapshot: snapshot)
+        if let closed = snapshot.lastIncident {
+            do {
+                try history?.record(closed, service: service.core.name)
+            } catch {
+                logger.error("cannot keep incident \(closed.id) in the history: \(error)")
+            }
+        }
     }
 
     /// Makes nginx's loaded config match its upstream file before anything is decided: a valid

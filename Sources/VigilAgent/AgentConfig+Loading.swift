@@ -31,7 +31,7 @@ extension AgentConfig {
         }
         let top = try ConfigNode(node: root, path: "", file: file)
             .mapping(allowed: ["state_dir", "ssh", "channels", "services", "control_socket", "shutdown_grace",
-                               "drift_check_interval"])
+                               "drift_check_interval", "status"])
 
         var ssh = SSHDefaults()
         if let node = top["ssh"] {
@@ -66,6 +66,16 @@ extension AgentConfig {
                 let group = try value.string()
                 guard getgrnam(group) != nil else { throw value.error("no group named \(group) on this machine") }
                 config.controlGroup = group
+            }
+        }
+        if let node = top["status"] {
+            let keys = try node.mapping(allowed: ["listen", "public_url"])
+            if let value = keys["listen"] { config.statusListen = try listenAddress(value) }
+            if let value = keys["public_url"] {
+                config.statusPublicURL = try value.string()
+                for index in config.channels.indices where config.channels[index].statusPageURL == nil {
+                    config.channels[index].statusPageURL = config.statusPublicURL
+                }
             }
         }
         if let value = top["shutdown_grace"] { config.shutdownGrace = try value.duration() }
@@ -140,6 +150,18 @@ extension AgentConfig {
         if signing != nil && kind != .webhook { throw node.error("only webhook channels are signed") }
         return NotificationChannel(name: name, kind: kind, url: url, headers: headers, signingSecret: signing, templates: templates,
                                    statusPageURL: try keys["status_page_url"]?.string())
+    }
+
+    /// `off`, or HOST:PORT (an IPv6 host in brackets).
+    private static func listenAddress(_ node: ConfigNode) throws(ConfigError) -> (host: String, port: Int)? {
+        let text = try node.string()
+        if text == "off" { return nil }
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
+            throw node.error("expected HOST:PORT (for example 127.0.0.1:9480) or off")
+        }
+        let host = text[..<colon].trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        guard !host.isEmpty else { throw node.error("expected HOST:PORT (for example 127.0.0.1:9480) or off") }
+        return (host, port)
     }
 
     private static func host(_ node: ConfigNode) throws(ConfigError) -> HostReference {

@@ -13,6 +13,10 @@ public struct AgentConfig: Sendable {
     public var controlGroup: String?
     /// How long SIGTERM waits for a runbook in flight to finish (or roll back) before stopping.
     public var shutdownGrace: Duration = .seconds(60)
+    /// The read-only HTTP listener (status page, `/status.json`, `/metrics`, `/healthz`); nil is off.
+    public var statusListen: (host: String, port: Int)? = ("127.0.0.1", 9480)
+    /// Where people read the status page; messages link to it.
+    public var statusPublicURL: String?
     /// How often each upstream file is compared with what Vigil last wrote.
     public var driftCheckInterval: Duration = .seconds(300)
 

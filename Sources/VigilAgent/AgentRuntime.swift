@@ -9,17 +9,20 @@ import VigilCore
 final class AgentRuntime: Sendable {
     let services: [RunningService]
     let handler: ControlHandler
+    let status: StatusSource
     private let notifier: Notifier
     private let hosts: HostPool
     private let driftTask: Task<Void, Never>?
     private let logger: Logger
 
-    private init(services: [RunningService], notifier: Notifier, hosts: HostPool, driftCheckInterval: Duration?, logger: Logger) {
+    private init(services: [RunningService], status: StatusSource, notifier: Notifier, hosts: HostPool, driftCheckInterval: Duration?,
+                 logger: Logger) {
         self.services = services
+        self.status = status
         self.notifier = notifier
         self.hosts = hosts
         self.logger = logger
-        handler = ControlHandler(services: services, agentHost: ProcessInfo.processInfo.hostName)
+        handler = ControlHandler(services: services, status: status)
         driftTask = driftCheckInterval.map { interval in
             Task { await Self.checkDrift(of: services, every: interval, logger: logger) }
         }
@@ -28,18 +31,23 @@ final class AgentRuntime: Sendable {
     /// Sets up and starts every service; `driftCheckInterval` nil leaves the drift check out.
     static func start(config: AgentConfig, driftCheckInterval: Duration?, logger: Logger) async throws -> AgentRuntime {
         let store = try StateStore(folder: config.stateDirectory)
+        let telemetry = Telemetry()
+        let history = IncidentHistory(folder: config.stateDirectory)
         let notifier = try Notifier(stateDirectory: config.stateDirectory, channels: config.channels,
-                                    agentHost: ProcessInfo.processInfo.hostName, logger: logger)
+                                    agentHost: ProcessInfo.processInfo.hostName, telemetry: telemetry, logger: logger)
         notifier.start()
         let hosts = HostPool(ssh: config.ssh)
         var services: [RunningService] = []
         for service in config.services {
             let name = service.core.name
-            let actions = try AgentActions(service: service, hosts: hosts, notifier: notifier, store: store, logger: logger)
+            let actions = try AgentActions(service: service, hosts: hosts, notifier: notifier, store: store, telemetry: telemetry,
+                                           history: history, logger: logger)
             await actions.reconcileLoadBalancers()
             let observed = await actions.observeUpstreams()
             let driver: ServiceDriver<ContinuousClock>
             if let snapshot = try store.load(service: name) {
+                // What happened before this process is not counted again in its metrics.
+                telemetry.observe(service: name, snapshot: snapshot, counting: false)
                 let (machine, effects) = ServiceStateMachine.restore(config: service.core, snapshot: snapshot, observed: observed,
                                                                      at: Agent.wallClockNow())
                 driver = ServiceDriver(machine: machine, actions: actions, clock: ContinuousClock(),
@@ -55,7 +63,10 @@ final class AgentRuntime: Sendable {
             }
             services.append(RunningService(name: name, driver: driver, actions: actions))
         }
-        return AgentRuntime(services: services, notifier: notifier, hosts: hosts, driftCheckInterval: driftCheckInterval, logger: logger)
+        let status = StatusSource(services: services, telemetry: telemetry, history: history,
+                                  agentHost: ProcessInfo.processInfo.hostName, publicURL: config.statusPublicURL)
+        return AgentRuntime(services: services, status: status, notifier: notifier, hosts: hosts,
+                            driftCheckInterval: driftCheckInterval, logger: logger)
     }
 
     /// Stops in order: a runbook in flight gets up to `grace` to finish (or roll back); past it,

@@ -5,7 +5,8 @@ import UnixSignals
 /// `vigil run` as a swift-service-lifecycle service: the agent runs until the service group
 /// shuts down gracefully (SIGTERM, SIGINT), which lets a runbook in flight finish; SIGHUP rereads
 /// the config, and a valid one replaces the running agent while an invalid one is reported and
-/// the old one kept.
+/// the old one kept. The status listener (when on) runs beside it for the whole process: its
+/// address is read at start only.
 public struct AgentService: Service {
     let configPath: String
     let initialConfig: AgentConfig
@@ -30,13 +31,25 @@ public struct AgentService: Service {
             for await _ in await UnixSignalsSequence(trapping: .sighup) { wake.yield(.hangup) }
         }
         defer { hangups.cancel() }
+        let board = StatusBoard()
+        let listener = initialConfig.statusListen.map { address in
+            Task { [logger] in
+                do {
+                    try await StatusServer(host: address.host, port: address.port, board: board, logger: logger).run()
+                } catch {
+                    // Failing over matters more than the page: the agent runs on without it.
+                    logger.error("the status listener on \(address.host):\(address.port) failed: \(error)")
+                }
+            }
+        }
+        defer { listener?.cancel() }
         try await withGracefulShutdownHandler {
             var config = initialConfig
             for generation in 1... {
                 let running = config
                 let agent = Task {
                     defer { wake.yield(.agentEnded(generation: generation)) }
-                    try await Agent.run(config: running, logger: logger)
+                    try await Agent.run(config: running, logger: logger, board: board)
                 }
                 var reload = false
                 waiting: for await event in wakes {

@@ -4,7 +4,7 @@ import VigilCore
 /// Carries out control-socket requests on the running services.
 struct ControlHandler: Sendable {
     let services: [RunningService]
-    let agentHost: String
+    let status: StatusSource
 
     /// Answers one request; the last reply says whether it worked, and so does the result.
     @discardableResult
@@ -27,9 +27,7 @@ struct ControlHandler: Sendable {
             return false
         }
         if request.command == "status" && request.json {
-            var states: [(name: String, config: ServiceConfig, state: ServiceSnapshot)] = []
-            for service in chosen { states.append((service.name, await service.driver.machine.config, await service.driver.machine.state)) }
-            reply(ControlReply(text: StatusDocument(states: states, agentHost: agentHost).json()))
+            reply(ControlReply(text: await status.document(for: chosen).json()))
             reply(ControlReply(text: "done", ok: true))
             return true
         }

@@ -11,11 +11,14 @@ final class DeliveryWorker: Sendable {
     private let outbox: Outbox
     private let engine: HTTPEngine
     private let policy: DeliveryPolicy
+    private let telemetry: Telemetry?
     private let logger: Logger
     private let wakeUps: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    init(channel: NotificationChannel, outbox: Outbox, engine: HTTPEngine, policy: DeliveryPolicy, logger: Logger) {
+    init(channel: NotificationChannel, outbox: Outbox, engine: HTTPEngine, policy: DeliveryPolicy, telemetry: Telemetry? = nil,
+         logger: Logger) {
+        self.telemetry = telemetry
         self.channel = channel
         self.outbox = outbox
         self.engine = engine
@@ -62,14 +65,17 @@ final class DeliveryWorker: Sendable {
             lastAttempt = .now
             switch result {
             case .delivered:
+                telemetry?.recordDelivery(channel: channel.name, result: "delivered")
                 logger.debug("delivered message \(entry.eventID) after \(attempt) attempt(s)")
                 outbox.remove(name)
                 attempt = 0
             case .dropped(let why):
+                telemetry?.recordDelivery(channel: channel.name, result: "dropped")
                 logger.error("dropping message \(entry.eventID): \(why)")
                 outbox.remove(name)
                 attempt = 0
             case .retry(let why, let after):
+                telemetry?.recordDelivery(channel: channel.name, result: "failed")
                 let delay = after ?? policy.retryDelay(attempt: attempt, random: Double.random(in: 0...1))
                 logger.warning("message \(entry.eventID) not delivered (\(why)); retrying in \(DurationText.format(.milliseconds(delay.wholeMilliseconds)))")
                 try? await Task.sleep(for: delay)

@@ -16,7 +16,7 @@ public final class Notifier: Sendable {
     private let enqueueing = Mutex(())
 
     public init(stateDirectory: String, channels: [NotificationChannel], engine: HTTPEngine = .shared,
-                policy: DeliveryPolicy = DeliveryPolicy(), agentHost: String, logger: Logger) throws {
+                policy: DeliveryPolicy = DeliveryPolicy(), agentHost: String, telemetry: Telemetry? = nil, logger: Logger) throws {
         var byName: [String: NotificationChannel] = [:]
         var renderers: [String: MessageRenderer] = [:]
         var outboxes: [String: Outbox] = [:]
@@ -26,7 +26,8 @@ public final class Notifier: Sendable {
             renderers[channel.name] = try MessageRenderer(overrides: channel.templates)
             let outbox = try Outbox(stateDirectory: stateDirectory, channel: channel.name)
             outboxes[channel.name] = outbox
-            workers[channel.name] = DeliveryWorker(channel: channel, outbox: outbox, engine: engine, policy: policy, logger: logger)
+            workers[channel.name] = DeliveryWorker(channel: channel, outbox: outbox, engine: engine, policy: policy, telemetry: telemetry,
+                                                   logger: logger)
         }
         self.channels = byName
         self.renderers = renderers

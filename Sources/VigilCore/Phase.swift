@@ -21,3 +21,17 @@ extension Phase: CustomStringConvertible {
         }
     }
 }
+
+extension Phase {
+    /// The phase without its detail: primaryActive, failingOver, secondaryActive, failingBack, stuck, paused.
+    public var name: String {
+        switch self {
+        case .primaryActive: "primaryActive"
+        case .failingOver: "failingOver"
+        case .secondaryActive: "secondaryActive"
+        case .failingBack: "failingBack"
+        case .stuck: "stuck"
+        case .paused: "paused"
+        }
+    }
+}

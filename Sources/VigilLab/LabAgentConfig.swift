@@ -9,9 +9,12 @@ public struct LabAgentConfig: Sendable {
     /// `local` otherwise.
     public var sshd: LabSSHServer?
     public var stateDirectory: String
+    /// The agent's status listener on 127.0.0.1, or off.
+    public var statusPort: Int?
 
     public init(primary: LabHTTPBackend, standby: LabStandby, balancer: LabLoadBalancer, receiver: LabWebhookReceiver,
-                sshd: LabSSHServer? = nil, stateDirectory: String) {
+                sshd: LabSSHServer? = nil, stateDirectory: String, statusPort: Int? = nil) {
+        self.statusPort = statusPort
         self.primary = primary
         self.standby = standby
         self.balancer = balancer
@@ -34,6 +37,8 @@ public struct LabAgentConfig: Sendable {
         let remoteHost = sshd.map { "127.0.0.1:\($0.port)" } ?? "local"
         return sshSection + """
             state_dir: \(stateDirectory)
+            status:
+              listen: \(statusPort.map { "127.0.0.1:\($0)" } ?? "off")
             control_socket:
               path: \(stateDirectory)/vigil.sock
             channels:

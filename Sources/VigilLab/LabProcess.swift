@@ -18,8 +18,10 @@ public final class LabProcess: Sendable {
         self.pid = pid
     }
 
-    /// Starts `executable` with stdin from /dev/null and its output appended to `log`.
-    public static func launch(_ executable: String, _ arguments: [String], name: String, log: String) throws -> LabProcess {
+    /// Starts `executable` with stdin from /dev/null and its output appended to `log`; `environment`
+    /// adds to (or replaces in) this process's environment.
+    public static func launch(_ executable: String, _ arguments: [String], name: String, log: String,
+                              environment: [String: String] = [:]) throws -> LabProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -34,7 +36,11 @@ public final class LabProcess: Sendable {
         defer { posix_spawnattr_destroy(&attributes) }
         SpawnHygiene.resetSignals(&attributes)
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, &attributes, &argv, environ)
+        var merged = ProcessInfo.processInfo.environment
+        merged.merge(environment) { $1 }
+        var envp: [UnsafeMutablePointer<CChar>?] = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
+        let status = posix_spawn(&pid, executable, &actions, &attributes, &argv, &envp)
         guard status == 0 else {
             throw LabError.commandFailed(executable, status: status, output: String(cString: strerror(status)))
         }

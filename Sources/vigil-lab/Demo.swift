@@ -33,10 +33,11 @@ struct Demo: AsyncParsableCommand {
         let folder = try LabFolder(prefix: "demo")
         var agent: LabProcess?
         do {
+            let statusPort = try FreePort.pick()
             let config = LabAgentConfig(primary: primary, standby: standby, balancer: balancer, receiver: receiver, sshd: sshd,
-                                        stateDirectory: folder.file("state"))
+                                        stateDirectory: folder.file("state"), statusPort: statusPort)
             try folder.write("vigil.yaml", config.yaml)
-            say("config written to \(folder.file("vigil.yaml")); starting `vigil run`")
+            say("config written to \(folder.file("vigil.yaml")); starting `vigil run`; its status page: http://127.0.0.1:\(statusPort)/")
             agent = try LabProcess.launch(LabBinary.path("vigil"), ["run", "--config", folder.file("vigil.yaml")],
                                           name: "vigil", log: folder.file("vigil.log"))
             let log = LogFollower(path: folder.file("vigil.log"))

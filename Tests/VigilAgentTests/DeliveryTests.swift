@@ -98,7 +98,7 @@ import VigilLab
             let notifier = try notifier(receiver, policy: policy)
             notifier.start()
             _ = try notifier.enqueue(message(1), to: ["ops"])
-            try await receiver.waitForRequests(1)
+            _ = try await receiver.waitForRequests(1)
             let clock = ContinuousClock()
             let start = clock.now
             let event = try notifier.enqueue(message(2), to: ["ops"])
@@ -135,7 +135,7 @@ import VigilLab
             first.start()
             var events: [String] = []
             for number in 1...3 { events.append(try first.enqueue(message(number), to: ["ops"])) }
-            try await receiver.waitForRequests(1)
+            _ = try await receiver.waitForRequests(1)
             await first.stop()
             #expect(first.pendingCount(channel: "ops") == 3)
 

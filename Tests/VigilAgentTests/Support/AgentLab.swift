@@ -14,16 +14,22 @@ struct AgentLab {
     let receiver: LabWebhookReceiver
     let sshd: LabSSHServer?
     let folder: LabFolder
+    /// The agent's status listener, when the test asked for one.
+    var statusPort: Int?
 
     var config: String {
         LabAgentConfig(primary: primary, standby: standby, balancer: balancer, receiver: receiver, sshd: sshd,
-                       stateDirectory: folder.file("state")).yaml
+                       stateDirectory: folder.file("state"), statusPort: statusPort).yaml
     }
+
+    var statusURL: String { "http://127.0.0.1:\(statusPort ?? 0)" }
 
     var configPath: String { folder.file("vigil.yaml") }
     var nginxCommand: String { "\(LabNginx.binary) -c \(balancer.nginx.configPath) -p \(balancer.nginx.folder.path)" }
 
-    static func with(overSSH: Bool = true, startDelay: Duration = .seconds(1), _ body: (AgentLab) async throws -> Void) async throws {
+    static func with(overSSH: Bool = true, startDelay: Duration = .seconds(1), statusListener: Bool = false,
+                     _ body: (AgentLab) async throws -> Void) async throws {
+        let statusPort = statusListener ? try FreePort.pick() : nil
         try await withLabServer({ try await LabHTTPBackend.start(name: "primary") }) { primary in
             try await withLabServer({ try LabStandby.prepare(startDelay: startDelay) }) { standby in
                 try await withLabServer({ try await LabLoadBalancer.start(servers: ["127.0.0.1:\(primary.port)"]) }) { balancer in
@@ -32,12 +38,12 @@ struct AgentLab {
                         defer { folder.remove() }
                         guard overSSH else {
                             return try await body(AgentLab(primary: primary, standby: standby, balancer: balancer, receiver: receiver,
-                                                           sshd: nil, folder: folder))
+                                                           sshd: nil, folder: folder, statusPort: statusPort))
                         }
                         // Root logs in: the lab's nginx is root's, and only root may signal it to reload.
                         try await withLabServer({ try await LabSSHServer.start(login: .current) }) { sshd in
                             try await body(AgentLab(primary: primary, standby: standby, balancer: balancer, receiver: receiver,
-                                                    sshd: sshd, folder: folder))
+                                                    sshd: sshd, folder: folder, statusPort: statusPort))
                         }
                     }
                 }
@@ -46,11 +52,12 @@ struct AgentLab {
     }
 
     /// Writes the config (the lab's, or `config`) and starts `vigil run` on it, without waiting.
-    func launchAgent(config: String? = nil, log: String = "vigil.log") throws -> LabProcess {
+    func launchAgent(config: String? = nil, log: String = "vigil.log", environment: [String: String] = [:]) throws -> LabProcess {
         try folder.write("vigil.yaml", config ?? self.config)
         let binary = LabBinary.path("vigil")
         try LabProcess.require(binary, package: "this package (swift build --product vigil)")
-        return try LabProcess.launch(binary, ["run", "--config", configPath, "--log-level", "debug"], name: "vigil", log: folder.file(log))
+        return try LabProcess.launch(binary, ["run", "--config", configPath, "--log-level", "debug"], name: "vigil", log: folder.file(log),
+                                     environment: environment)
     }
 
     /// Starts `vigil run` and waits until it checks the primary.

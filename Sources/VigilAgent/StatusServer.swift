@@ -1,0 +1,57 @@
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The agent's read-only HTTP listener (loopback by default): `/` the status page,
+/// `/status.json`, `/metrics` for Prometheus, `/healthz` for whoever watches the watchdog.
+/// It answers GET and HEAD only; actions stay on the private control socket.
+struct StatusServer: Sendable {
+    let host: String
+    let port: Int
+    let board: StatusBoard
+    let logger: Logger
+
+    func run() async throws {
+        let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.get("/") { _, _ in
+            try await answer("text/html; charset=utf-8") { StatusPage.render(await $0.document()) }
+        }
+        router.get("/status.json") { _, _ in
+            try await answer("application/json") { await $0.document().json() + "\n" }
+        }
+        router.get("/metrics") { _, _ in
+            try await answer(MetricsExposition.contentType) { await $0.metrics() }
+        }
+        router.get("/healthz") { _, _ in
+            try await answer("text/plain; charset=utf-8") { await $0.responsive() ? "ok\n" : "unresponsive\n" }
+        }
+        let app = Application(responder: ReadOnlyResponder(inner: router.buildResponder()),
+                              configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "vigil"),
+                              logger: logger)
+        try await app.run()
+    }
+
+    /// 503 while no agent runs (between a SIGHUP's stop and start).
+    private func answer(_ contentType: String, _ make: (StatusSource) async -> String) async throws -> Response {
+        guard let source = board.source else {
+            return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: "the agent is restarting\n")))
+        }
+        let text = await make(source)
+        return Response(status: .ok, headers: [.contentType: contentType, .cacheControl: "no-store"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// Refuses every method but GET and HEAD with 405, before any route is looked at.
+struct ReadOnlyResponder<Inner: HTTPResponder>: HTTPResponder {
+    let inner: Inner
+
+    func respond(to request: Request, context: Inner.Context) async throws -> Response {
+        guard request.method == .get || request.method == .head else {
+            return Response(status: .methodNotAllowed, headers: [.allow: "GET, HEAD", .contentType: "text/plain"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: "read-only: GET or HEAD; commands go to the control socket\n")))
+        }
+        return try await inner.respond(to: request, context: context)
+    }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import Testing
+import VigilLab
+
+/// The agent's HTTP listener, fetched from a running agent over loopback: the status page,
+/// `/status.json` against the hand-written schema in every phase, `/metrics` through promtool,
+/// `/healthz`, methods other than GET and HEAD refused, the page in headless Chromium, and
+/// systemd's notify protocol through a fake NOTIFY_SOCKET.
+@Suite struct StatusEndpointTests {
+    static let curl = "/usr/bin/curl"
+    static let python = "/usr/bin/python3"
+    static let promtool = "/usr/bin/promtool"
+    static let chromium = "/usr/bin/chromium"
+    static let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("docs/status.schema.json").path
+
+    struct Fetched {
+        var status: Int
+        var head: String
+        var body: String
+    }
+
+    /// One request with curl: the status code, the response head and the body.
+    static func fetch(_ url: String, method: String = "GET") async throws -> Fetched {
+        try LabProcess.require(curl, package: "curl")
+        let arguments = method == "HEAD" ? ["-sS", "-I", url] : ["-sS", "-X", method, "-D", "-", url]
+        let (status, output) = try await LabProcess.run(curl, arguments, timeout: .seconds(20), check: false)
+        guard status == 0, let split = output.range(of: "\r\n\r\n") else { return Fetched(status: 0, head: output, body: "") }
+        let head = String(output[..<split.lowerBound])
+        let code = head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return Fetched(status: code, head: head, body: String(output[split.upperBound...]))
+    }
+
+    /// Validates a document against docs/status.schema.json with Debian's python3-jsonschema.
+    static func validate(_ json: String, phase: String, in folder: LabFolder) async throws {
+        try LabProcess.require(python, package: "python3-jsonschema")
+        try folder.write("status-\(phase).json", json)
+        let script = "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1]))); print('valid')"
+        let (status, output) = try await LabProcess.run(python, ["-c", script, schema, folder.file("status-\(phase).json")], check: false)
+        #expect(status == 0 && output.contains("valid"), "the \(phase) document breaks the schema: \(output)\n\(json)")
+    }
+
+    static func phase(of json: String) -> String? {
+        let document = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        return ((document?["services"] as? [[String: Any]])?.first)?["phase"] as? String
+    }
+
+    /// The facts that do not change from one fetch to the next: overall, and per service its
+    /// phase, active side, load balancers and recent incident ids.
+    static func summary(of json: String) -> String {
+        guard let document = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return "not JSON" }
+        let services = (document["services"] as? [[String: Any]] ?? []).map { service in
+            let incidents = (service["recentIncidents"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            return "\(service["name"] ?? "") \(service["phase"] ?? "") \(service["activeSide"] ?? "") \(incidents)"
+        }
+        return "\(document["overall"] ?? "") \(services)"
+    }
+
+    /// Waits until /status.json says `phase`, and returns that document.
+    static func document(in phase: String, from lab: AgentLab, timeout: Duration = .seconds(60)) async throws -> String {
+        var last = ""
+        do {
+            try await LabWait.until("/status.json to say \(phase)", timeout: timeout, interval: .milliseconds(100)) {
+                last = try await fetch(lab.statusURL + "/status.json").body
+                return Self.phase(of: last) == phase
+            }
+        } catch {
+            Issue.record("last document: \(last)\n\(lab.folder.read("vigil.log").suffix(2_000))")
+            throw error
+        }
+        return last
+    }
+
+    @Test func everyEndpointAnswersAndTheDocumentMatchesItsSchemaInEveryPhase() async throws {
+        try await AgentLab.with(overSSH: false, startDelay: .seconds(3), statusListener: true) { lab in
+            let agent = try await lab.startWatching()
+            defer { agent.terminate() }
+            try await Self.validate(try await Self.document(in: "primaryActive", from: lab), phase: "primaryActive", in: lab.folder)
+
+            let page = try await Self.fetch(lab.statusURL + "/")
+            #expect(page.status == 200 && page.head.lowercased().contains("content-type: text/html"))
+            #expect(page.body.contains("All systems operational") && page.body.contains("<meta http-equiv=\"refresh\""), "\(page.body)")
+            let health = try await Self.fetch(lab.statusURL + "/healthz")
+            #expect(health.status == 200 && health.body == "ok\n")
+            let head = try await Self.fetch(lab.statusURL + "/status.json", method: "HEAD")
+            #expect(head.status == 200 && head.body.isEmpty, "HEAD: \(head)")
+            for method in ["POST", "PUT", "DELETE", "PATCH"] {
+                let refused = try await Self.fetch(lab.statusURL + "/status.json", method: method)
+                #expect(refused.status == 405 && refused.head.lowercased().contains("allow: get, head"), "\(method): \(refused.head)")
+            }
+            let refusedAction = try await Self.fetch(lab.statusURL + "/failover", method: "POST")
+            #expect(refusedAction.status == 405)
+
+            try await lab.primary.setHealth(.refuse)
+            let during = try await Self.document(in: "failingOver", from: lab)
+            try await Self.validate(during, phase: "failingOver", in: lab.folder)
+            #expect(during.contains("\"overall\" : \"outage\""), "\(during)")
+            let after = try await Self.document(in: "secondaryActive", from: lab)
+            try await Self.validate(after, phase: "secondaryActive", in: lab.folder)
+            #expect(after.contains("\"recentIncidents\" : [\n") && after.contains("\"id\" : \"shop-1\""), "\(after)")
+
+            let (cliStatus, cli) = try await lab.vigil(["status", "--json"])
+            #expect(cliStatus == 0)
+            let served = try await Self.fetch(lab.statusURL + "/status.json").body
+            #expect(Self.summary(of: cli) == Self.summary(of: served), "the CLI prints the same document:\n\(cli)\n\(served)")
+            #expect(Self.summary(of: cli).contains("secondaryActive"))
+
+            let metrics = try await Self.fetch(lab.statusURL + "/metrics")
+            #expect(metrics.status == 200 && metrics.head.contains("version=0.0.4"))
+            for name in ["vigil_build_info", "vigil_probe_duration_seconds_bucket", "vigil_probe_results_total", "vigil_backend_up",
+                         "vigil_service_phase{phase=\"secondaryActive\",service=\"shop\"} 1", "vigil_runbooks_total{kind=\"failover\",result=\"succeeded\",service=\"shop\"} 1",
+                         "vigil_runbook_step_duration_seconds_count{service=\"shop\",step=\"switch\"} 1",
+                         "vigil_last_incident_time_to_recover_seconds", "vigil_notifications_total{channel=\"hooks\",result=\"delivered\"}"] {
+                #expect(metrics.body.contains(name), "\(name) in /metrics")
+            }
+            try LabProcess.require(Self.promtool, package: "prometheus")
+            try lab.folder.write("metrics.txt", metrics.body)
+            let (lint, lintOutput) = try await LabProcess.run("/bin/sh", ["-c", "\(Self.promtool) check metrics < \(lab.folder.file("metrics.txt"))"],
+                                                               check: false)
+            #expect(lint == 0, "promtool: \(lintOutput)")
+
+            let paused = try await lab.vigil(["pause", "--for", "1h", "--reason", "kernel upgrade"])
+            #expect(paused.status == 0, "\(paused.output)")
+            let pausedDocument = try await Self.document(in: "paused", from: lab)
+            try await Self.validate(pausedDocument, phase: "paused", in: lab.folder)
+            #expect(pausedDocument.contains("\"overall\" : \"maintenance\""))
+            let maintenance = try await Self.fetch(lab.statusURL + "/")
+            #expect(maintenance.body.contains("Maintenance") && maintenance.body.contains("kernel upgrade"))
+        }
+    }
+
+    @Test func aStuckServiceStillMatchesTheSchema() async throws {
+        try await AgentLab.with(overSSH: false, statusListener: true) { lab in
+            try lab.standby.failStarts(true)
+            let agent = try await lab.startWatching()
+            defer { agent.terminate() }
+            try await lab.primary.setHealth(.refuse)
+            let stuck = try await Self.document(in: "stuck", from: lab)
+            try await Self.validate(stuck, phase: "stuck", in: lab.folder)
+            #expect(stuck.contains("start failed"), "\(stuck)")
+        }
+    }
+
+    /// The page in headless Chromium (its script run) during an incident and after it.
+    @Test func theStatusPageReadsRightInABrowser() async throws {
+        try LabProcess.require(Self.chromium, package: "chromium")
+        try await AgentLab.with(overSSH: false, startDelay: .seconds(4), statusListener: true) { lab in
+            let agent = try await lab.startWatching()
+            defer { agent.terminate() }
+            let shots = ProcessInfo.processInfo.environment["VIGIL_SCREENSHOTS"]
+            func render(_ name: String) async throws -> String {
+                var arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                                 "--user-data-dir=\(lab.folder.file("chromium-\(name)"))", "--virtual-time-budget=3000"]
+                if let shots {
+                    _ = try await LabProcess.run(Self.chromium, arguments + ["--window-size=412,1000", "--screenshot=\(shots)/\(name).png",
+                                                                             lab.statusURL + "/"], timeout: .seconds(60), check: false)
+                }
+                arguments.append(contentsOf: ["--dump-dom", lab.statusURL + "/"])
+                let (status, dom) = try await LabProcess.run(Self.chromium, arguments, timeout: .seconds(60), check: false)
+                #expect(status == 0, "chromium: \(dom.suffix(2_000))")
+                return dom
+            }
+            try await lab.primary.setHealth(.refuse)
+            _ = try await Self.document(in: "failingOver", from: lab)
+            let during = try await render("during")
+            #expect(during.contains("Outage"), "the banner during the incident")
+            #expect(during.contains("Failing over to the standby"), "the phase")
+            #expect(during.contains("Incident shop-1 (open)") && during.contains("started start standby"), "the step timeline")
+            _ = try await Self.document(in: "secondaryActive", from: lab)
+            let after = try await render("after")
+            #expect(after.contains("Degraded"), "after: the standby serves, the primary is still down")
+            #expect(after.contains("class=\"active\">standby</b>"), "the active side")
+            #expect(after.contains("Recent incidents"))
+            #expect(after.contains("shop-1 failover"), "the incident in the recent list")
+        }
+    }
+
+    /// READY=1 once it watches, then WATCHDOG=1 again and again, through a fake NOTIFY_SOCKET.
+    @Test func systemdHearsReadyAndThePetsOfItsWatchdog() async throws {
+        try await AgentLab.with(overSSH: false) { lab in
+            let path = lab.folder.file("notify.sock")
+            let listener = try DatagramListener(path: path)
+            defer { listener.close() }
+            let agent = try lab.launchAgent(environment: ["NOTIFY_SOCKET": path, "WATCHDOG_USEC": "400000"])
+            defer { agent.terminate() }
+            var messages: [String] = []
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(30)
+            while clock.now < deadline, messages.filter({ $0.contains("WATCHDOG=1") }).count < 3 {
+                if let message = await listener.receive(timeout: .seconds(1)) { messages.append(message) }
+            }
+            #expect(messages.first?.contains("READY=1") == true, "\(messages)")
+            #expect(messages.filter { $0.contains("WATCHDOG=1") }.count >= 3, "\(messages)")
+            agent.terminate()
+            while let message = await listener.receive(timeout: .milliseconds(300)) { messages.append(message) }
+            #expect(messages.contains { $0.contains("STOPPING=1") }, "\(messages)")
+        }
+    }
+}
+
+/// A Unix datagram socket standing in for systemd's notify socket.
+final class DatagramListener: Sendable {
+    let descriptor: Int32
+
+    init(path: String) throws {
+        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { throw LabError.commandFailed("bind \(path)", status: errno, output: String(cString: strerror(errno))) }
+    }
+
+    /// One datagram, or nil after `timeout`; waits off the cooperative pool.
+    func receive(timeout: Duration) async -> String? {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { [descriptor] in
+                var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                guard poll(&poller, 1, Int32(timeout.components.seconds * 1_000 + timeout.components.attoseconds / 1_000_000_000_000_000)) == 1 else {
+                    return continuation.resume(returning: nil)
+                }
+                var buffer = [UInt8](repeating: 0, count: 4_096)
+                let count = recv(descriptor, &buffer, buffer.count, 0)
+                continuation.resume(returning: count > 0 ? String(decoding: buffer.prefix(count), as: UTF8.self) : nil)
+            }
+        }
+    }
+
+    func close() { Glibc.close(descriptor) }
+}
