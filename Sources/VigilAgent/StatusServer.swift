@@ -27,6 +27,11 @@ struct StatusServer: Sendable {
         }
         let app = Application(responder: ReadOnlyResponder(inner: router.buildResponder()),
                               configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "vigil"),
+                              onServerRunning: { [logger] channel in
+                                  // The port actually bound: `listen: 127.0.0.1:0` takes a free one.
+                                  let bound = channel.localAddress?.port ?? port
+                                  logger.notice("status page on http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/")
+                              },
                               logger: logger)
         try await app.run()
     }

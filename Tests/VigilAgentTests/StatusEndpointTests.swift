@@ -191,9 +191,15 @@ import VigilLab
             }
             #expect(messages.first?.contains("READY=1") == true, "\(messages)")
             #expect(messages.filter { $0.contains("WATCHDOG=1") }.count >= 3, "\(messages)")
-            agent.terminate()
+            kill(agent.pid, SIGTERM)
+            do {
+                try await LabWait.until("the agent to stop", timeout: .seconds(60)) { !agent.isRunning }
+            } catch {
+                Issue.record("\(messages)\n\(lab.folder.read("vigil.log").suffix(3_000))")
+                throw error
+            }
             while let message = await listener.receive(timeout: .milliseconds(300)) { messages.append(message) }
-            #expect(messages.contains { $0.contains("STOPPING=1") }, "\(messages)")
+            #expect(messages.contains { $0.contains("STOPPING=1") }, "\(messages)\n\(lab.folder.read("vigil.log").suffix(2_000))")
         }
     }
 }

@@ -14,7 +14,8 @@ struct AgentLab {
     let receiver: LabWebhookReceiver
     let sshd: LabSSHServer?
     let folder: LabFolder
-    /// The agent's status listener, when the test asked for one.
+    /// The agent's status listener, when the test asked for one: port 0, the agent takes a free
+    /// port and logs it.
     var statusPort: Int?
 
     var config: String {
@@ -22,14 +23,19 @@ struct AgentLab {
                        stateDirectory: folder.file("state"), statusPort: statusPort).yaml
     }
 
-    var statusURL: String { "http://127.0.0.1:\(statusPort ?? 0)" }
+    /// The status listener's address, from the agent's log ("" until it listens).
+    var statusURL: String {
+        let log = folder.read("vigil.log")
+        guard let start = log.range(of: "status page on ")?.upperBound, let end = log[start...].range(of: "/\n")?.lowerBound else { return "" }
+        return String(log[start..<end])
+    }
 
     var configPath: String { folder.file("vigil.yaml") }
     var nginxCommand: String { "\(LabNginx.binary) -c \(balancer.nginx.configPath) -p \(balancer.nginx.folder.path)" }
 
     static func with(overSSH: Bool = true, startDelay: Duration = .seconds(1), statusListener: Bool = false,
                      _ body: (AgentLab) async throws -> Void) async throws {
-        let statusPort = statusListener ? try FreePort.pick() : nil
+        let statusPort = statusListener ? 0 : nil
         try await withLabServer({ try await LabHTTPBackend.start(name: "primary") }) { primary in
             try await withLabServer({ try LabStandby.prepare(startDelay: startDelay) }) { standby in
                 try await withLabServer({ try await LabLoadBalancer.start(servers: ["127.0.0.1:\(primary.port)"]) }) { balancer in
