@@ -34,6 +34,7 @@ public enum Agent {
             try? await Task.sleep(for: systemd.watchdogInterval ?? .seconds(3_600))
             if systemd.watchdogInterval != nil, !Task.isCancelled, await runtime.status.responsive() { systemd.send("WATCHDOG=1") }
         }
+        logger.debug("the agent's main loop ended; stopping")
         systemd.send("STOPPING=1")
         board?.publish(nil)
         control.stop()

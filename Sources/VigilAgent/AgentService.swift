@@ -73,7 +73,8 @@ public struct AgentService: Service {
                 try await agent.value
                 if !reload { return }
             }
-        } onGracefulShutdown: {
+        } onGracefulShutdown: { [logger] in
+            logger.debug("graceful shutdown: stopping the agent")
             wake.yield(.shutdown)
         }
     }

@@ -17,7 +17,8 @@ public struct SystemdNotifier: Sendable {
         }
     }
 
-    /// Sends one state update; failures are ignored (systemd not listening is not our problem).
+    /// Sends one state update, never waiting: a notify socket whose queue is full (nobody reads
+    /// it) must not stall the agent's main loop. Failures are ignored.
     public func send(_ state: String) {
         guard let socketPath else { return }
         let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -35,7 +36,7 @@ public struct SystemdNotifier: Sendable {
         _ = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
                 Array(state.utf8).withUnsafeBytes { bytes in
-                    sendto(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL), socketAddress, length)
+                    sendto(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT), socketAddress, length)
                 }
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VigilLab
 
@@ -175,38 +176,35 @@ import VigilLab
         }
     }
 
-    /// READY=1 once it watches, then WATCHDOG=1 again and again, through a fake NOTIFY_SOCKET.
+    /// READY=1 once it watches, then WATCHDOG=1 again and again, through a fake NOTIFY_SOCKET;
+    /// STOPPING=1 when it stops.
     @Test func systemdHearsReadyAndThePetsOfItsWatchdog() async throws {
         try await AgentLab.with(overSSH: false) { lab in
-            let path = lab.folder.file("notify.sock")
-            let listener = try DatagramListener(path: path)
+            let listener = try DatagramListener(path: lab.folder.file("notify.sock"))
             defer { listener.close() }
-            let agent = try lab.launchAgent(environment: ["NOTIFY_SOCKET": path, "WATCHDOG_USEC": "400000"])
+            let agent = try lab.launchAgent(environment: ["NOTIFY_SOCKET": lab.folder.file("notify.sock"), "WATCHDOG_USEC": "400000"])
             defer { agent.terminate() }
-            var messages: [String] = []
-            let clock = ContinuousClock()
-            let deadline = clock.now + .seconds(30)
-            while clock.now < deadline, messages.filter({ $0.contains("WATCHDOG=1") }).count < 3 {
-                if let message = await listener.receive(timeout: .seconds(1)) { messages.append(message) }
+            try await LabWait.until("READY=1 and three WATCHDOG=1", timeout: .seconds(30)) {
+                listener.messages.filter { $0.contains("WATCHDOG=1") }.count >= 3
             }
-            #expect(messages.first?.contains("READY=1") == true, "\(messages)")
-            #expect(messages.filter { $0.contains("WATCHDOG=1") }.count >= 3, "\(messages)")
+            #expect(listener.messages.first?.contains("READY=1") == true, "\(listener.messages)")
             kill(agent.pid, SIGTERM)
             do {
-                try await LabWait.until("the agent to stop", timeout: .seconds(60)) { !agent.isRunning }
+                try await LabWait.until("STOPPING=1", timeout: .seconds(60)) { listener.messages.contains { $0.contains("STOPPING=1") } }
             } catch {
-                Issue.record("\(messages)\n\(lab.folder.read("vigil.log").suffix(3_000))")
+                Issue.record("\(listener.messages)\n\(lab.folder.read("vigil.log").suffix(3_000))")
                 throw error
             }
-            while let message = await listener.receive(timeout: .milliseconds(300)) { messages.append(message) }
-            #expect(messages.contains { $0.contains("STOPPING=1") }, "\(messages)\n\(lab.folder.read("vigil.log").suffix(2_000))")
         }
     }
 }
 
-/// A Unix datagram socket standing in for systemd's notify socket.
+/// A Unix datagram socket standing in for systemd's notify socket: a thread of its own reads
+/// every datagram as it comes (as systemd does), until it is closed.
 final class DatagramListener: Sendable {
-    let descriptor: Int32
+    private let descriptor: Int32
+    private let received = Mutex<[String]>([])
+    private let open = Mutex(true)
 
     init(path: String) throws {
         descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
@@ -217,22 +215,22 @@ final class DatagramListener: Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard bound == 0 else { throw LabError.commandFailed("bind \(path)", status: errno, output: String(cString: strerror(errno))) }
+        Thread.detachNewThread { [self] in read() }
     }
 
-    /// One datagram, or nil after `timeout`; waits off the cooperative pool.
-    func receive(timeout: Duration) async -> String? {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread { [descriptor] in
-                var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-                guard poll(&poller, 1, Int32(timeout.components.seconds * 1_000 + timeout.components.attoseconds / 1_000_000_000_000_000)) == 1 else {
-                    return continuation.resume(returning: nil)
-                }
-                var buffer = [UInt8](repeating: 0, count: 4_096)
-                let count = recv(descriptor, &buffer, buffer.count, 0)
-                continuation.resume(returning: count > 0 ? String(decoding: buffer.prefix(count), as: UTF8.self) : nil)
-            }
+    var messages: [String] { received.withLock { $0 } }
+
+    /// Polls in short rounds, so it notices the close within 100 ms.
+    private func read() {
+        var buffer = [UInt8](repeating: 0, count: 4_096)
+        while open.withLock({ $0 }) {
+            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 100) == 1 else { continue }
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count > 0 { received.withLock { $0.append(String(decoding: buffer.prefix(count), as: UTF8.self)) } }
         }
+        Glibc.close(descriptor)
     }
 
-    func close() { Glibc.close(descriptor) }
+    func close() { open.withLock { $0 = false } }
 }
