@@ -28,7 +28,8 @@ struct BenchAgent {
         func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
         let test = quoted(setup.nginxCommand.map { "\($0) -t" } ?? "true")
         let reload = quoted(setup.nginxCommand.map { "\($0) -s reload" } ?? "true")
-        var text = "state_dir: \(stateDirectory)\ncontrol_socket:\n  path: \(stateDirectory)/vigil.sock\n"
+        // The status listener is on, as deployed, on a port of its own choosing.
+        var text = "state_dir: \(stateDirectory)\nstatus:\n  listen: 127.0.0.1:0\ncontrol_socket:\n  path: \(stateDirectory)/vigil.sock\n"
         if let webhook = setup.webhookURL {
             text += "channels:\n  hooks:\n    type: webhook\n    url: \(webhook)\n"
         }

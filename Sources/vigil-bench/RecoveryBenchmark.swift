@@ -34,7 +34,7 @@ enum RecoveryBenchmark {
                           ["fault", "run", "fault→standby", "bound", "over bound", "detection", "start+gate", "switch", "verify", "failed req"])
         for (name, fault) in [("refuse", HealthMode.refuse), ("hang", .hang), ("500", .status(500))] {
             for index in 1...runs {
-                let run = try await measure(fault: fault, name: name, warm: false)
+                let run = try await measure(fault: fault, name: name, warm: false, phase: index)
                 results.append(run)
                 table.add([name, "\(index)", seconds(run.firstServedByStandby), run.bound.map(seconds) ?? "-",
                            run.bound.map { milliseconds(run.firstServedByStandby - $0) } ?? "-", seconds(run.detection),
@@ -56,7 +56,7 @@ enum RecoveryBenchmark {
                               ["fault", "run", "fault→Vigil's switch done", "failed req"])
         for (name, fault) in [("refuse", HealthMode.refuse), ("500", .status(500))] {
             for index in 1...runs {
-                let run = try await measure(fault: fault, name: name, warm: true)
+                let run = try await measure(fault: fault, name: name, warm: true, phase: index)
                 results.append(run)
                 warmTable.add([name, "\(index)", seconds(run.switchSucceeded), "\(run.failedRequests)/\(run.requests)"])
                 say("recovery warm \(name) \(index)/\(runs): \(run.failedRequests) failed requests")
@@ -66,8 +66,9 @@ enum RecoveryBenchmark {
         try writeJSON(results, name: "recovery", folder: output)
     }
 
-    /// One fresh lab, one fault, one failover.
-    static func measure(fault: HealthMode, name: String, warm: Bool) async throws -> Run {
+    /// One fresh lab, one fault, one failover. `phase` spreads the moment of the fault over the
+    /// 1 s between checks, run by run (steps of 0.1 s), so runs do not all land at the same point.
+    static func measure(fault: HealthMode, name: String, warm: Bool, phase: Int) async throws -> Run {
         let primary = try await LabHTTPBackend.start(name: "primary")
         let coldStandby = warm ? nil : try LabStandby.prepare(startDelay: .seconds(startDelay))
         let warmStandby = warm ? try await LabHTTPBackend.start(name: "standby") : nil
@@ -88,7 +89,7 @@ enum RecoveryBenchmark {
         try await agent.waitUntilWatching()
         try await LabWait.until("the primary to be checked", timeout: .seconds(20)) { primary.healthRequestsReceived >= 3 }
         client.start(url: balancer.url + "/")
-        try await Task.sleep(for: .seconds(1))
+        try await Task.sleep(for: .seconds(1) + .milliseconds(100 * (phase % 10)))
         let faultClock = ContinuousClock.now
         let faultDate = Date()
         try await primary.setHealth(fault)
