@@ -11,9 +11,9 @@ public enum Agent {
     }
 
     /// Watches every configured service and serves the control socket until the task running it
-    /// is cancelled (SIGTERM, SIGINT), then stops gracefully.
-    /// The status listener reads from `board`; systemd hears READY once the services are watched
-    /// and WATCHDOG from this loop while every service's driver answers.
+    /// is cancelled (SIGTERM, SIGINT), then stops gracefully. The status listener reads from
+    /// `board`; systemd hears READY once the services are watched, and WATCHDOG from this loop
+    /// only while every service's driver answers (a wedged agent is restarted).
     static func run(config: AgentConfig, logger: Logger, board: StatusBoard? = nil,
                     systemd: SystemdNotifier = SystemdNotifier()) async throws {
         let lock = try RunLock.acquire(stateDirectory: config.stateDirectory)

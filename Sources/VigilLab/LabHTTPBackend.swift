@@ -66,6 +66,19 @@ public final class LabHTTPBackend: Sendable {
         }
     }
 
+    /// Refuses connections for `duration`, then serves again. The end is timed on one of NIO's
+    /// event loops, not by the caller's task, so a busy test process cannot stretch the outage.
+    /// Returns once it serves again.
+    public func blip(for duration: Duration) async throws {
+        try await setHealth(.refuse)
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+        try await loop.flatScheduleTask(in: .nanoseconds(nanoseconds)) { [self] in
+            state.withLock { $0.mode = .ok }
+            return listener.openFuture(port: listener.port)
+        }.futureResult.get()
+    }
+
     public func stop() async { await listener.close(releasingPort: true) }
 
     // MARK: Serving

@@ -27,6 +27,11 @@ final class LabListener: Sendable {
 
     /// Binds (again) to `port`, or to a free port the first time when `port` is 0.
     func open(port requested: Int) async throws {
+        try await openFuture(port: requested).get()
+    }
+
+    /// `open` as a future, for callers that run on an event loop (a timed reopening).
+    func openFuture(port requested: Int) -> EventLoopFuture<Void> {
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 1_024)
@@ -43,11 +48,12 @@ final class LabListener: Sendable {
                 return initializer(channel)
             }
         state.withLock { $0.reservation?.stop() }
-        let server = try await bootstrap.bind(host: "127.0.0.1", port: requested).get()
-        state.withLock {
-            $0.server = server
-            $0.reservation = nil
-            $0.port = server.localAddress?.port ?? requested
+        return bootstrap.bind(host: "127.0.0.1", port: requested).map { [self] server in
+            state.withLock {
+                $0.server = server
+                $0.reservation = nil
+                $0.port = server.localAddress?.port ?? requested
+            }
         }
     }
 

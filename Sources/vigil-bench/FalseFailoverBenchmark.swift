@@ -22,9 +22,7 @@ enum FalseFailoverBenchmark {
             let clock = ContinuousClock()
             while clock.now + .seconds(30) <= deadline {
                 try await Task.sleep(for: .seconds(28.5))
-                try await primary.setHealth(.refuse)
-                try await Task.sleep(for: .milliseconds(1_500))
-                try await primary.setHealth(.ok)
+                try await primary.blip(for: .milliseconds(1_500))
             }
         })
         var table = Table("False failovers at the default settings (interval 1s, fast 250ms, fall 3, rise 2, min failure 2s)",

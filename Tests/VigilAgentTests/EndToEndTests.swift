@@ -48,12 +48,8 @@ import VigilLab
         try await AgentLab.with { lab in
             let agent = try await lab.startWatching()
             defer { agent.terminate() }
-            try await lab.primary.setHealth(.refuse)
-            let clock = ContinuousClock()
-            let blip = clock.now
             // 1.5 s down, then healthy again; the default settings need 2 s and 3 checks.
-            try await LabWait.until("the blip to last 1.5 s", timeout: .seconds(5)) { blip.duration(to: clock.now) >= .milliseconds(1_500) }
-            try await lab.primary.setHealth(.ok)
+            try await lab.primary.blip(for: .milliseconds(1_500))
             let requestsAfter = lab.primary.healthRequestsReceived
             try await LabWait.until("the agent to check the primary again", timeout: .seconds(10)) {
                 lab.primary.healthRequestsReceived >= requestsAfter + 3
