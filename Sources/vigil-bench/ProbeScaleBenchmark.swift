@@ -16,6 +16,9 @@ enum ProbeScaleBenchmark {
         var cpuSecondsPerCheck: Double
         var peakRSSBytes: Int
         var anonymousBytes: Int
+        /// The lab's side (backends, in this process) over the same window, to show what else
+        /// wanted the machine's cores.
+        var labCPUShareOfOneCore: Double
         /// From a separate in-process run of the same checks with the same engine.
         var latency: Statistics
     }
@@ -33,12 +36,13 @@ enum ProbeScaleBenchmark {
         }
         let curl = try await curlBaseline(checks: curlChecks)
         var table = Table("Probe scale: N health endpoints at 1 s for \(DurationText.format(duration))",
-                          ["endpoints", "checks/s", "agent CPU (one core)", "CPU a check", "peak RSS", "private now", "latency median", "latency p99", "curl CPU a check ÷ agent's"])
+                          ["endpoints", "checks/s", "agent CPU (one core)", "CPU a check", "peak RSS", "private now", "latency median", "latency p99",
+                           "curl CPU a check ÷ agent's", "lab backends' CPU"])
         for result in results {
             table.add(["\(result.endpoints)", String(format: "%.0f", result.checksPerSecond), percent(result.cpuShareOfOneCore),
                        String(format: "%.1f µs", result.cpuSecondsPerCheck * 1e6), megabytes(result.peakRSSBytes),
                        megabytes(result.anonymousBytes), milliseconds(result.latency.median), milliseconds(result.latency.p99),
-                       String(format: "%.0f×", curl.cpuSecondsPerCheck / result.cpuSecondsPerCheck)])
+                       String(format: "%.0f×", curl.cpuSecondsPerCheck / result.cpuSecondsPerCheck), percent(result.labCPUShareOfOneCore)])
         }
         table.print()
         say(String(format: "curl baseline: %d checks, one `curl -fsS` process each: %.2f ms CPU a check", curl.checks, curl.cpuSecondsPerCheck * 1_000))
@@ -64,11 +68,15 @@ enum ProbeScaleBenchmark {
         // Warm-up: a few rounds, so connections are open and the process has settled.
         try await LabWait.until("the first rounds", timeout: .seconds(60)) { checks() >= endpoints * 3 }
         say("probe scale: \(endpoints) endpoints for \(DurationText.format(duration))")
-        guard let start = ProcessSample.of(agent.process.pid) else { throw LabError.notReady("vigil", log: agent.log) }
+        guard let start = ProcessSample.of(agent.process.pid), let labStart = ProcessSample.of(getpid()) else {
+            throw LabError.notReady("vigil", log: agent.log)
+        }
         let checksBefore = checks()
         let clock = ContinuousClock.now
         try await Task.sleep(for: duration)
-        guard let end = ProcessSample.of(agent.process.pid) else { throw LabError.notReady("vigil", log: agent.log) }
+        guard let end = ProcessSample.of(agent.process.pid), let labEnd = ProcessSample.of(getpid()) else {
+            throw LabError.notReady("vigil", log: agent.log)
+        }
         let elapsed = clock.duration(to: .now).secondsValue
         let done = checks() - checksBefore
         agent.stop()
@@ -77,7 +85,8 @@ enum ProbeScaleBenchmark {
         let cpu = end.cpuSeconds - start.cpuSeconds
         return Result(endpoints: endpoints, seconds: elapsed, checksPerSecond: Double(done) / elapsed, cpuShareOfOneCore: cpu / elapsed,
                       cpuSecondsPerCheck: cpu / Double(max(1, done)), peakRSSBytes: end.peakRSSBytes,
-                      anonymousBytes: end.anonymousBytes, latency: latency)
+                      anonymousBytes: end.anonymousBytes, labCPUShareOfOneCore: (labEnd.cpuSeconds - labStart.cpuSeconds) / elapsed,
+                      latency: latency)
     }
 
     /// The checks' total time, measured by the same engine in this process: every URL once a
