@@ -22,7 +22,7 @@ final class AgentRuntime: Sendable {
         self.notifier = notifier
         self.hosts = hosts
         self.logger = logger
-        handler = ControlHandler(services: services, status: status)
+        handler = ControlHandler(status: status)
         driftTask = driftCheckInterval.map { interval in
             Task { await Self.checkDrift(of: services, every: interval, logger: logger) }
         }

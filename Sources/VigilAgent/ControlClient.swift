@@ -56,8 +56,8 @@ public enum ControlClient {
                 let lineData = buffer[buffer.startIndex..<end]
                 buffer = Data(buffer[buffer.index(after: end)...])
                 guard let reply = try? JSONDecoder().decode(ControlReply.self, from: lineData) else { continue }
-                if let verdict = reply.ok { ok = verdict } else { line(reply) }
-                if reply.ok != nil && reply.text != "done" && reply.text != "failed" { line(reply) }
+                if let verdict = reply.ok { ok = verdict }
+                if reply.isWorthShowing { line(reply) }
             }
         }
         return ok

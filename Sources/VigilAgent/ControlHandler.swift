@@ -3,8 +3,9 @@ import VigilCore
 
 /// Carries out control-socket requests on the running services.
 struct ControlHandler: Sendable {
-    let services: [RunningService]
     let status: StatusSource
+
+    var services: [RunningService] { status.services }
 
     /// Answers one request; the last reply says whether it worked, and so does the result.
     @discardableResult

@@ -33,4 +33,7 @@ public struct ControlReply: Codable, Sendable, Equatable {
         self.text = text
         self.ok = ok
     }
+
+    /// Worth showing a person: every progress line, and a last line that says more than done or failed.
+    public var isWorthShowing: Bool { ok == nil || (text != "done" && text != "failed") }
 }

@@ -144,6 +144,7 @@ enum StatusPage {
         .url{word-break:break-all}.ok,.health.up{color:#2e7d32}.failed,.health.down{color:#c62828}.quiet{color:#86868b}
         .timeline{padding-left:1.2rem;font-size:.9rem}time{color:#86868b;font-variant-numeric:tabular-nums}
         footer{color:#86868b;font-size:.8rem;text-align:center;padding:1rem}
+        @media (max-width:40rem){main{padding:.5rem}table{font-size:.78rem}th,td{padding:.2rem .3rem}.url{min-width:8rem}}
         """
 
     /// Fetches the page again and swaps the content in place; the banner's colour follows.

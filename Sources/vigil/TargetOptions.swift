@@ -38,7 +38,7 @@ struct TargetOptions: ParsableArguments {
         let ok: Bool
         do {
             ok = try await Agent.runOnce(request, config: agentConfig, logger: Logger(label: "vigil")) { reply in
-                if reply.ok == nil || (reply.text != "done" && reply.text != "failed") { say(reply.text) }
+                if reply.isWorthShowing { say(reply.text) }
             }
         } catch {
             printError("\(error)")
