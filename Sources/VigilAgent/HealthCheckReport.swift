@@ -52,8 +52,9 @@ public struct HealthCheckReport: Sendable {
             case .healthy(let timings):
                 return [row.service, row.target, row.url, "ok", "\(timings.total.wholeMilliseconds) ms"]
             case .failed(let failure):
-                let result = "DOWN: \(MessageRenderer.describe(failure))" + (row.expectedDown ? " (cold standby, not started: expected)" : "")
-                return [row.service, row.target, row.url, row.expectedDown ? result.replacingOccurrences(of: "DOWN", with: "down") : result, "-"]
+                let result = row.expectedDown ? "down: \(MessageRenderer.describe(failure)) (cold standby, not started: expected)"
+                    : "DOWN: \(MessageRenderer.describe(failure))"
+                return [row.service, row.target, row.url, result, "-"]
             }
         }
         let widths = header.indices.map { column in ([header] + lines).map { $0[column].count }.max() ?? 0 }
