@@ -16,6 +16,7 @@ public struct AgentActions: ServiceActions {
     let renderer: UpstreamRenderer
     let telemetry: Telemetry?
     let history: IncidentHistory?
+    private let checkLabels: [Backend: [String]]
     let logger: Logger
 
     public init(service: ServiceDefinition, hosts: HostPool, engine: HTTPEngine = .shared, notifier: Notifier?,
@@ -29,14 +30,13 @@ public struct AgentActions: ServiceActions {
         self.store = store
         self.logger = logger
         renderer = try UpstreamRenderer(service: service)
+        // Worked out once: a check's URL as metrics and the status page show it.
+        checkLabels = Dictionary(uniqueKeysWithValues: Backend.allCases.map { backend in
+            (backend, service.backend(backend).probes.map { HealthCheckReport.shown($0.url) })
+        })
     }
 
-    private func definition(_ backend: Backend) -> BackendDefinition {
-        switch backend {
-        case .primary: service.primary
-        case .standby: service.standby
-        }
-    }
+    private func definition(_ backend: Backend) -> BackendDefinition { service.backend(backend) }
 
     public func probe(_ backend: Backend) async -> [ProbeOutcome] {
         let probes = definition(backend).probes
@@ -53,7 +53,7 @@ public struct AgentActions: ServiceActions {
             return results.compactMap { $0 }
         }
         let outcomes = results.map(\.0)
-        telemetry?.recordChecks(service: service.core.name, backend: backend, probes: probes.map { HealthCheckReport.shown($0.url) },
+        telemetry?.recordChecks(service: service.core.name, backend: backend, probes: checkLabels[backend] ?? [],
                                 outcomes: outcomes, seconds: results.map(\.1), at: Date())
         return outcomes
     }

@@ -64,4 +64,11 @@ public struct ServiceDefinition: Sendable {
     public var postHook: String?
     public var hookHost: HostReference
     public var notify: [String]
+
+    public func backend(_ backend: Backend) -> BackendDefinition {
+        switch backend {
+        case .primary: primary
+        case .standby: standby
+        }
+    }
 }

@@ -130,7 +130,7 @@ public struct StatusDocument: Codable, Sendable, Equatable {
 
     /// Agent instants count from the Unix epoch.
     static func time(_ instant: Instant) -> String {
-        time(Date(timeIntervalSince1970: Double(instant.sinceEpoch.wholeMilliseconds) / 1_000))
+        time(instant.date)
     }
 
     static func time(_ date: Date) -> String {

@@ -19,8 +19,8 @@ public struct UpstreamRenderer: Sendable {
 
     /// The file that makes `layout` true on load balancer `index`.
     public func text(_ index: Int, _ layout: UpstreamLayout) throws -> String {
-        var servers = [UpstreamServer(address: address(layout.active))]
-        if let backup = layout.backup { servers.append(UpstreamServer(address: address(backup), backup: true)) }
+        var servers = [UpstreamServer(address: service.backend(layout.active).address)]
+        if let backup = layout.backup { servers.append(UpstreamServer(address: service.backend(backup).address, backup: true)) }
         return try templates[index].render(service: service.core.name, upstream: service.loadBalancers[index].upstreamName,
                                            servers: servers)
     }
@@ -29,12 +29,5 @@ public struct UpstreamRenderer: Sendable {
     /// behind the primary (while its checks pass).
     public func layout(active: Backend) -> UpstreamLayout {
         UpstreamLayout(active: active, backup: active == .primary && service.core.standbyMode == .warm ? .standby : nil)
-    }
-
-    private func address(_ backend: Backend) -> String {
-        switch backend {
-        case .primary: service.primary.address
-        case .standby: service.standby.address
-        }
     }
 }

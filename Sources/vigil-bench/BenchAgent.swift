@@ -76,8 +76,3 @@ struct BenchAgent {
         folder.remove()
     }
 }
-
-extension Instant {
-    /// Agent instants count from the Unix epoch.
-    var date: Date { Date(timeIntervalSince1970: sinceEpoch.secondsValue) }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilAgent
 import VigilHTTP
 import VigilLab
 
