@@ -32,38 +32,57 @@ let package = Package(
         ),
         .target(name: "VigilCore"),
         .target(name: "VigilHTTP", dependencies: ["CCurl", "VigilCore"]),
-        .target(name: "VigilSSH", dependencies: ["CLibSSH2", "VigilCore"]),
+        .target(name: "VigilHosts", dependencies: ["CLibSSH2", "VigilCore"]),
+        .target(
+            name: "VigilUpstream",
+            dependencies: [
+                "VigilCore", "VigilHTTP", "VigilHosts",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .target(
+            name: "VigilNotify",
+            dependencies: [
+                "VigilCore", "VigilHTTP", "VigilHosts",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .target(
+            name: "VigilStatus",
+            dependencies: [
+                "VigilCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .target(
+            name: "VigilAgent",
+            dependencies: [
+                "VigilCore", "VigilHTTP", "VigilHosts", "VigilUpstream", "VigilNotify", "VigilStatus",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "VigilLab",
             dependencies: [
                 "VigilCore",
-                "VigilSSH",
+                "VigilHosts",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .target(
-            name: "VigilTemplates",
-            dependencies: ["VigilCore", .product(name: "Mustache", package: "swift-mustache")]
-        ),
-        .target(
-            name: "VigilAgent",
-            dependencies: [
-                "VigilCore", "VigilHTTP", "VigilSSH", "VigilTemplates",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-            ]
-        ),
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilHTTP", "VigilSSH", "VigilAgent",
+                "VigilCore", "VigilAgent", "VigilNotify", "VigilUpstream",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -72,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "vigil-bench",
             dependencies: [
-                "VigilLab", "VigilAgent", "VigilHTTP", "VigilSSH", "VigilTemplates", "VigilCore",
+                "VigilLab", "VigilAgent", "VigilHTTP", "VigilHosts", "VigilUpstream", "VigilStatus", "VigilCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -85,15 +104,25 @@ let package = Package(
         ),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilHTTPTests", dependencies: ["VigilHTTP", "VigilLab", "VigilCore"]),
-        .testTarget(name: "VigilSSHTests", dependencies: ["VigilSSH", "VigilLab", "VigilCore"]),
+        .testTarget(name: "VigilHostsTests", dependencies: ["VigilHosts", "VigilLab", "VigilCore"]),
         .testTarget(
-            name: "VigilAgentTests",
-            dependencies: ["VigilAgent", "VigilLab", "VigilCore", "VigilHTTP", "VigilSSH", "VigilTemplates", "vigil",
-                           .product(name: "Logging", package: "swift-log")],
+            name: "VigilUpstreamTests",
+            dependencies: ["VigilUpstream", "VigilHosts", "VigilHTTP", "VigilLab", "VigilCore"]
+        ),
+        .testTarget(
+            name: "VigilNotifyTests",
+            dependencies: ["VigilNotify", "VigilLab", "VigilCore", .product(name: "Logging", package: "swift-log")],
             exclude: ["Golden"]
         ),
-        .testTarget(name: "VigilTemplatesTests", dependencies: ["VigilTemplates", "VigilLab", "VigilCore"]),
-        .testTarget(name: "VigilLabTests", dependencies: ["VigilLab", "VigilHTTP", "VigilSSH", "VigilCore", "vigil-lab"]),
+        .testTarget(name: "VigilStatusTests", dependencies: ["VigilStatus", "VigilCore"]),
+        .testTarget(
+            name: "VigilAgentTests",
+            dependencies: [
+                "VigilAgent", "VigilLab", "VigilCore", "VigilHTTP", "VigilHosts", "VigilNotify", "VigilStatus", "VigilUpstream", "vigil",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "VigilLabTests", dependencies: ["VigilLab", "VigilHTTP", "VigilHosts", "VigilCore", "vigil-lab"]),
     ],
     swiftLanguageModes: [.v6]
 )

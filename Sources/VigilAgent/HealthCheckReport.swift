@@ -52,8 +52,8 @@ public struct HealthCheckReport: Sendable {
             case .healthy(let timings):
                 return [row.service, row.target, row.url, "ok", "\(timings.total.wholeMilliseconds) ms"]
             case .failed(let failure):
-                let result = row.expectedDown ? "down: \(MessageRenderer.describe(failure)) (cold standby, not started: expected)"
-                    : "DOWN: \(MessageRenderer.describe(failure))"
+                let result = row.expectedDown ? "down: \(failure.description) (cold standby, not started: expected)"
+                    : "DOWN: \(failure.description)"
                 return [row.service, row.target, row.url, result, "-"]
             }
         }

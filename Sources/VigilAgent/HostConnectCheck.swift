@@ -1,5 +1,5 @@
 import VigilCore
-import VigilSSH
+import VigilHosts
 
 /// `vigil config check --connect`: logs in to every SSH host the config names, once, checking its
 /// host key against known_hosts. With `trustNewHostKeys`, an unknown host's key is shown and

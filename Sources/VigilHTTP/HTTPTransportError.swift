@@ -6,5 +6,5 @@ public struct HTTPTransportError: Error, Equatable, Sendable, CustomStringConver
     public var failure: ProbeFailure
     public var peer: String
 
-    public var description: String { "\(peer): \(failure.summary)" }
+    public var description: String { "\(peer): \(failure)" }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import VigilSSH
+import VigilHosts
 
 /// nginx on loopback, in a folder of its own: pid, logs and every temp path inside it. It runs in
 /// the foreground (`daemon off`), so the lab knows its master's PID and ends exactly that process.

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import VigilCore
-import VigilSSH
+import VigilHosts
 
 /// A program the lab started. It is ended by its own PID, never by name.
 ///

@@ -2,8 +2,8 @@ import Foundation
 import VigilAgent
 import VigilCore
 import VigilLab
-import VigilSSH
-import VigilTemplates
+import VigilHosts
+import VigilUpstream
 
 /// The switch on one load balancer over SSH (render, upload, backup + swap + `nginx -t` + reload
 /// in one command), repeated: on the agent's persistent session and on a new session each time.
@@ -30,11 +30,11 @@ enum SwitchBenchmark {
         let sshTarget = SSHTarget(host: "127.0.0.1", port: sshd.port, user: sshd.user, identityFile: sshd.clientKey,
                                   knownHostsFile: sshd.knownHosts)
         let template = try UpstreamTemplate()
-        func target(_ host: any RemoteHost) -> LoadBalancerTarget {
+        func target(_ host: any VigilHosts.Host) -> LoadBalancerTarget {
             LoadBalancerTarget(name: "lb1", host: host, upstreamFile: balancer.upstreamFile,
                                testCommand: "\(balancer.nginx.commandLine) -t", reloadCommand: "\(balancer.nginx.commandLine) -s reload")
         }
-        func oneSwitch(_ index: Int, on host: any RemoteHost) async throws -> Double {
+        func oneSwitch(_ index: Int, on host: any VigilHosts.Host) async throws -> Double {
             let started = ContinuousClock.now
             let active = index % 2 == 0 ? standby.port : primary.port
             let text = try template.render(service: "shop", upstream: balancer.upstreamName, servers: [UpstreamServer(address: "127.0.0.1:\(active)")])
@@ -43,7 +43,7 @@ enum SwitchBenchmark {
             }
             return started.duration(to: .now).secondsValue
         }
-        func trueCommand(on host: any RemoteHost) async throws -> Double {
+        func trueCommand(on host: any VigilHosts.Host) async throws -> Double {
             let started = ContinuousClock.now
             _ = try await host.run("true", timeout: .seconds(10))
             return started.duration(to: .now).secondsValue

@@ -29,9 +29,9 @@ struct ConfigCommand: AsyncParsableCommand {
             let config = try options.load()
             for service in config.services {
                 do {
-                    let renderer = try UpstreamRenderer(service: service)
+                    let renderer = try service.upstreamRenderer()
                     for index in service.loadBalancers.indices {
-                        for active in Backend.allCases { _ = try renderer.text(index, renderer.layout(active: active)) }
+                        for active in Backend.allCases { _ = try renderer.text(index, service.layout(active: active)) }
                     }
                 } catch {
                     printError("\(options.config): services.\(service.core.name): \(error)")

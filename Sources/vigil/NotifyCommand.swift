@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import VigilAgent
+import VigilNotify
 
 struct NotifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "notify", abstract: "Work with notification channels.",
@@ -20,7 +21,7 @@ struct NotifyCommand: AsyncParsableCommand {
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let notifier = try Notifier(stateDirectory: folder, channels: config.channels, agentHost: ProcessInfo.processInfo.hostName,
                                         logger: Logger(label: "vigil"))
-            let results = await notifier.sendTest(to: channel.map { [$0] } ?? [])
+            let results = await notifier.sendTest(to: channel.map { [$0] } ?? [], at: Agent.wallClockNow())
             if results.isEmpty { print("no channels are configured") }
             for result in results { print("\(result.delivered ? "ok  " : "FAIL") \(result.channel): \(result.result)") }
             if results.contains(where: { !$0.delivered }) { throw ExitCode(1) }

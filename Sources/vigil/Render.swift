@@ -1,6 +1,7 @@
 import ArgumentParser
 import VigilAgent
 import VigilCore
+import VigilUpstream
 
 struct Render: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,14 +19,14 @@ struct Render: AsyncParsableCommand {
         }
         let renderer: UpstreamRenderer
         do {
-            renderer = try UpstreamRenderer(service: definition)
+            renderer = try definition.upstreamRenderer()
         } catch {
             printError("\(error)")
             throw ExitCode(78)
         }
         for (index, balancer) in definition.loadBalancers.enumerated() {
             if definition.loadBalancers.count > 1 { print("# \(balancer.name): \(balancer.upstreamFile)") }
-            print(try renderer.text(index, renderer.layout(active: side)), terminator: "")
+            print(try renderer.text(index, definition.layout(active: side)), terminator: "")
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilAgent
 import VigilLab
+import VigilNotify
 
 @Suite struct SecretTests {
     @Test func secretsComeFromAPrivateFileOrTheEnvironment() throws {

@@ -3,7 +3,7 @@ import Testing
 import VigilCore
 import VigilHTTP
 import VigilLab
-import VigilSSH
+import VigilHosts
 
 /// nginx in front of two backends, switched by rewriting its upstream file over SSH, testing it
 /// with `nginx -t` and reloading: the mechanics of Vigil's switch, with the lab's real parts.

@@ -2,7 +2,7 @@ import Testing
 import VigilCore
 import VigilHTTP
 import VigilLab
-import VigilSSH
+import VigilHosts
 
 /// The cold standby: down until its start script runs, which returns at once like
 /// `systemctl start`; listening after the start delay; stopped by its stop script.

@@ -1,0 +1,350 @@
+import Foundation
+import VigilCore
+import VigilHTTP
+import VigilNotify
+import Yams
+
+extension AgentConfig {
+    /// Reads and checks a config file. Every problem is an error with file, line, column and key
+    /// path; nothing is defaulted silently but what the example config documents.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            checkFiles: Bool = true) throws(ConfigError) -> AgentConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, line: 1, column: 1, keyPath: "", message: "cannot read the config file")
+        }
+        return try parse(String(decoding: data, as: UTF8.self), file: path, environment: environment, checkFiles: checkFiles)
+    }
+
+    public static func parse(_ text: String, file: String, environment: [String: String] = [:],
+                             checkFiles: Bool = true) throws(ConfigError) -> AgentConfig {
+        let root: Node
+        do {
+            guard let composed = try Yams.compose(yaml: text) else {
+                throw ConfigError(file: file, line: 1, column: 1, keyPath: "", message: "the file is empty")
+            }
+            root = composed
+        } catch let error as ConfigError {
+            throw error
+        } catch let error as YamlError {
+            throw Self.located(error, file: file)
+        } catch {
+            throw ConfigError(file: file, line: 1, column: 1, keyPath: "", message: "not YAML: \(error)")
+        }
+        let top = try ConfigNode(node: root, path: "", file: file)
+            .mapping(allowed: ["state_dir", "ssh", "channels", "services", "control_socket", "shutdown_grace",
+                               "drift_check_interval", "status"])
+
+        var ssh = SSHDefaults()
+        if let node = top["ssh"] {
+            let keys = try node.mapping(allowed: ["user", "identity_file", "known_hosts", "connect_timeout", "command_timeout"])
+            if let value = keys["user"] { ssh.user = try value.string() }
+            if let value = keys["identity_file"] { ssh.identityFile = try value.string() }
+            if let value = keys["known_hosts"] { ssh.knownHosts = try value.string() }
+            if let value = keys["connect_timeout"] { ssh.connectTimeout = try value.duration() }
+            if let value = keys["command_timeout"] { ssh.commandTimeout = try value.duration() }
+        }
+
+        var channels: [NotificationChannel] = []
+        if let node = top["channels"] {
+            for (name, entry) in try node.namedEntries() {
+                channels.append(try channel(name, entry, environment: environment))
+            }
+        }
+
+        let servicesNode = try top.required("services")
+        var services: [ServiceDefinition] = []
+        for (name, entry) in try servicesNode.namedEntries() {
+            services.append(try service(name, entry, channels: Set(channels.map(\.name))))
+        }
+        guard !services.isEmpty else { throw servicesNode.error("at least one service is needed") }
+
+        var config = AgentConfig(file: file, stateDirectory: try top["state_dir"]?.string() ?? "/var/lib/vigil", ssh: ssh,
+                                 channels: channels, services: services)
+        if let node = top["control_socket"] {
+            let keys = try node.mapping(allowed: ["path", "group"])
+            if let value = keys["path"] { config.controlSocket = try value.string() }
+            if let value = keys["group"] {
+                let group = try value.string()
+                guard getgrnam(group) != nil else { throw value.error("no group named \(group) on this machine") }
+                config.controlGroup = group
+            }
+        }
+        if let node = top["status"] {
+            let keys = try node.mapping(allowed: ["listen", "public_url"])
+            if let value = keys["listen"] { config.statusListen = try listenAddress(value) }
+            if let value = keys["public_url"] {
+                config.statusPublicURL = try value.string()
+                for index in config.channels.indices where config.channels[index].statusPageURL == nil {
+                    config.channels[index].statusPageURL = config.statusPublicURL
+                }
+            }
+        }
+        if let value = top["shutdown_grace"] { config.shutdownGrace = try value.duration() }
+        if let value = top["drift_check_interval"] {
+            config.driftCheckInterval = try value.duration()
+            guard config.driftCheckInterval >= .seconds(1) else { throw value.error("at least 1s") }
+        }
+        if checkFiles { try config.checkFiles(top: top) }
+        return config
+    }
+
+    private static func located(_ error: YamlError, file: String) -> ConfigError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return ConfigError(file: file, line: mark.line, column: mark.column, keyPath: "", message: "not valid YAML: \(problem)")
+        default:
+            return ConfigError(file: file, line: 1, column: 1, keyPath: "", message: "not valid YAML: \(error)")
+        }
+    }
+
+    /// A secret named by exactly one of `KEY`, `KEY_file`, `KEY_env`.
+    private static func secret(_ key: String, in keys: ConfigMapping, environment: [String: String],
+                               required: Bool) throws(ConfigError) -> Secret? {
+        let candidates = [(key, SecretSource.value as (String) -> SecretSource), ("\(key)_file", SecretSource.file),
+                          ("\(key)_env", SecretSource.environment)]
+        let given = candidates.compactMap { name, make in keys[name].map { (name, make, $0) } }
+        guard given.count <= 1 else {
+            throw keys.owner.error("give only one of \(key), \(key)_file, \(key)_env")
+        }
+        guard let (_, make, node) = given.first else {
+            if required { throw keys.owner.error("missing \(key) (or \(key)_file, \(key)_env)") }
+            return nil
+        }
+        do {
+            return try make(try node.string()).load(environment: environment)
+        } catch let error as SecretSource.LoadError {
+            throw node.error(error.description)
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw node.error("\(error)")
+        }
+    }
+
+    private static func channel(_ name: String, _ node: ConfigNode, environment: [String: String]) throws(ConfigError) -> NotificationChannel {
+        let keys = try node.mapping(allowed: ["type", "url", "url_file", "url_env", "signing_secret", "signing_secret_file",
+                                              "signing_secret_env", "headers", "templates", "status_page_url"])
+        let typeNode = try keys.required("type")
+        guard let kind = ChannelKind(rawValue: try typeNode.string()) else {
+            throw typeNode.error("unknown channel type (slack, discord or webhook)")
+        }
+        guard let url = try secret("url", in: keys, environment: environment, required: true) else {
+            throw node.error("missing url")
+        }
+        var headers: [(name: String, value: Secret)] = []
+        if let node = keys["headers"] {
+            for (header, value) in try node.namedEntries() { headers.append((header, Secret(try value.string()))) }
+        }
+        var templates: [MessageKind: String] = [:]
+        if let node = keys["templates"] {
+            for (kindName, value) in try node.namedEntries() {
+                guard let kind = MessageKind(rawValue: kindName) else { throw value.error("unknown message kind") }
+                templates[kind] = try value.string()
+            }
+            do {
+                _ = try MessageRenderer(overrides: templates)
+            } catch {
+                throw node.error("\(error)")
+            }
+        }
+        let signing = try secret("signing_secret", in: keys, environment: environment, required: false)
+        if signing != nil && kind != .webhook { throw node.error("only webhook channels are signed") }
+        return NotificationChannel(name: name, kind: kind, url: url, headers: headers, signingSecret: signing, templates: templates,
+                                   statusPageURL: try keys["status_page_url"]?.string())
+    }
+
+    /// `off`, or HOST:PORT (an IPv6 host in brackets).
+    private static func listenAddress(_ node: ConfigNode) throws(ConfigError) -> (host: String, port: Int)? {
+        let text = try node.string()
+        if text == "off" { return nil }
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
+            throw node.error("expected HOST:PORT (for example 127.0.0.1:9480) or off")
+        }
+        let host = text[..<colon].trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        guard !host.isEmpty else { throw node.error("expected HOST:PORT (for example 127.0.0.1:9480) or off") }
+        return (host, port)
+    }
+
+    private static func host(_ node: ConfigNode) throws(ConfigError) -> HostReference {
+        let text = try node.string()
+        if text == "local" { return .local }
+        let parts = text.split(separator: ":")
+        guard (1...2).contains(parts.count), !parts[0].isEmpty else { throw node.error("expected local, HOST or HOST:PORT") }
+        guard let port = parts.count == 2 ? Int(parts[1]) : 22, (1...65_535).contains(port) else {
+            throw node.error("the port must be 1 to 65535")
+        }
+        return .ssh(host: String(parts[0]), port: port)
+    }
+
+    private static func probe(_ node: ConfigNode) throws(ConfigError) -> HealthProbe {
+        let keys = try node.mapping(allowed: ["url", "method", "expect_status", "body_contains", "json_field", "timeout",
+                                              "connect_timeout", "max_body_bytes", "latency_ceiling", "ca_file", "insecure"])
+        let url = try keys.required("url").string()
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw try keys.required("url").error("expected an http:// or https:// URL") }
+        var probe = HealthProbe(url: url)
+        if let value = keys["method"] {
+            guard let method = HealthProbe.Method(rawValue: try value.string().uppercased()) else { throw value.error("GET or HEAD") }
+            probe.method = method
+        }
+        if let value = keys["expect_status"] {
+            probe.expectedStatuses = try value.list().map { item throws(ConfigError) in
+                let code = try item.int(min: 100)
+                return code...code
+            }
+        }
+        if let value = keys["body_contains"] { probe.body = .contains(try value.string()) }
+        if let value = keys["json_field"] {
+            let field = try value.mapping(allowed: ["path", "equals"])
+            probe.body = .jsonField(path: try field.required("path").string(), equals: .string(try field.required("equals").string()))
+        }
+        if let value = keys["timeout"] { probe.timeout = try value.duration() }
+        if let value = keys["connect_timeout"] { probe.connectTimeout = try value.duration() }
+        if let value = keys["max_body_bytes"] { probe.maxBodyBytes = try value.int(min: 1) }
+        if let value = keys["latency_ceiling"] { probe.latencyCeiling = try value.duration() }
+        if let value = keys["ca_file"] { probe.tls.caFile = try value.string() }
+        if let value = keys["insecure"] { probe.tls.verifyPeer = !(try value.bool()) }
+        return probe
+    }
+
+    private static func backend(_ node: ConfigNode, standby: Bool) throws(ConfigError) -> (BackendDefinition, BackendSettings, StandbyMode) {
+        var allowed: Set = ["address", "host", "start", "stop", "health"]
+        if standby { allowed.formUnion(["mode", "watch_while_idle"]) }
+        let keys = try node.mapping(allowed: allowed)
+        let healthNode = try keys.required("health")
+        let probes = try healthNode.list().map { item throws(ConfigError) in try probe(item) }
+        guard !probes.isEmpty else { throw healthNode.error("at least one health check is needed") }
+        let definition = BackendDefinition(address: try keys.required("address").string(), host: try keys["host"].map { node throws(ConfigError) in try host(node) },
+                                           start: try keys["start"]?.string(), stop: try keys["stop"]?.string(), probes: probes)
+        var mode = StandbyMode.cold
+        if let value = keys["mode"] {
+            guard let parsed = StandbyMode(rawValue: try value.string()) else { throw value.error("cold or warm") }
+            mode = parsed
+        }
+        if standby && mode == .cold && definition.start == nil { throw node.error("a cold standby needs a start command") }
+        if (definition.start != nil || definition.stop != nil) && definition.host == nil {
+            throw node.error("start and stop commands need a host (local or HOST[:PORT])")
+        }
+        let settings = BackendSettings(canStart: definition.start != nil, canStop: definition.stop != nil,
+                                       watchedWhileIdle: try keys["watch_while_idle"]?.bool() ?? (mode == .warm || !standby))
+        return (definition, settings, mode)
+    }
+
+    private static func service(_ name: String, _ node: ConfigNode, channels: Set<String>) throws(ConfigError) -> ServiceDefinition {
+        let keys = try node.mapping(allowed: ["primary", "standby", "load_balancers", "detection", "runbook", "failback",
+                                              "anti_flap", "notify", "hooks_host"])
+        let (primary, primarySettings, _) = try backend(try keys.required("primary"), standby: false)
+        let (standby, standbySettings, mode) = try backend(try keys.required("standby"), standby: true)
+        let balancersNode = try keys.required("load_balancers")
+        let balancers = try balancersNode.list().map { item throws(ConfigError) in try loadBalancer(item, service: name) }
+        guard !balancers.isEmpty else { throw balancersNode.error("at least one load balancer is needed") }
+
+        var core = ServiceConfig(name: name, primary: primarySettings, standby: standbySettings, standbyMode: mode,
+                                 loadBalancers: balancers.map(\.name))
+        if let value = keys["detection"] {
+            let detection = try value.mapping(allowed: ["interval", "fast_interval", "gate_poll_interval", "down_interval", "fall",
+                                                        "rise", "min_failure_duration", "require"])
+            if let value = detection["interval"] { core.detection.interval = try value.duration() }
+            if let value = detection["fast_interval"] { core.detection.fastInterval = try value.duration() }
+            if let value = detection["down_interval"] { core.detection.downInterval = try value.duration() }
+            if let value = detection["gate_poll_interval"] { core.detection.gatePollInterval = try value.duration() }
+            if let value = detection["fall"] { core.detection.fall = try value.int(min: 1) }
+            if let value = detection["rise"] { core.detection.rise = try value.int(min: 1) }
+            if let value = detection["min_failure_duration"] { core.detection.minFailureDuration = try value.duration(allowZero: true) }
+            if let value = detection["require"] {
+                let text = try value.string()
+                if text != "all" {
+                    let count = try value.int(min: 1)
+                    guard count <= min(primary.probes.count, standby.probes.count) else {
+                        throw value.error("more checks required than a backend has")
+                    }
+                    core.detection.combination = .atLeast(count)
+                }
+            }
+        }
+        var preHook: String?
+        var postHook: String?
+        if let value = keys["runbook"] {
+            let runbook = try value.mapping(allowed: ["step_timeout", "start_timeout", "pre_hook", "post_hook", "fence",
+                                                      "retry_interval", "reminder_interval", "recovery_time_objective"])
+            if let value = runbook["step_timeout"] { core.runbook.stepTimeout = try value.duration() }
+            if let value = runbook["start_timeout"] { core.runbook.startTimeout = try value.duration() }
+            preHook = try runbook["pre_hook"]?.string()
+            postHook = try runbook["post_hook"]?.string()
+            core.runbook.preHook = preHook != nil
+            core.runbook.postHook = postHook != nil
+            if let value = runbook["fence"] { core.runbook.fenceOldActive = try value.bool() }
+            if let value = runbook["retry_interval"] { core.runbook.retryInterval = try optionalDuration(value) }
+            if let value = runbook["reminder_interval"] { core.runbook.reminderInterval = try optionalDuration(value) }
+            if let value = runbook["recovery_time_objective"] { core.runbook.recoveryTimeObjective = try value.duration() }
+        }
+        if let value = keys["failback"] {
+            let failback = try value.mapping(allowed: ["policy", "after"])
+            let after = try failback["after"]?.duration(allowZero: true) ?? .seconds(300)
+            switch try failback["policy"]?.string() ?? "manual" {
+            case "manual": core.failback = .manual(after: after)
+            case "automatic": core.failback = .automatic(after: after)
+            case "never": core.failback = .never
+            default: throw (try failback.required("policy")).error("manual, automatic or never")
+            }
+        }
+        if let value = keys["anti_flap"] {
+            let antiFlap = try value.mapping(allowed: ["cooldown", "budget", "window"])
+            if let value = antiFlap["cooldown"] { core.antiFlap.cooldown = try value.duration(allowZero: true) }
+            if let value = antiFlap["budget"] { core.antiFlap.budget = try value.int(min: 1) }
+            if let value = antiFlap["window"] { core.antiFlap.window = try value.duration() }
+        }
+        var notify: [String] = []
+        if let value = keys["notify"] {
+            for item in try value.list() {
+                let channel = try item.string()
+                guard channels.contains(channel) else { throw item.error("no channel named \(channel) under channels") }
+                notify.append(channel)
+            }
+        }
+        return ServiceDefinition(core: core, primary: primary, standby: standby, loadBalancers: balancers, preHook: preHook,
+                                 postHook: postHook, hookHost: try keys["hooks_host"].map { node throws(ConfigError) in try host(node) } ?? .local,
+                                 notify: notify)
+    }
+
+    private static func optionalDuration(_ node: ConfigNode) throws(ConfigError) -> Duration? {
+        try node.string() == "off" ? nil : try node.duration()
+    }
+
+    private static func loadBalancer(_ node: ConfigNode, service: String) throws(ConfigError) -> LoadBalancerDefinition {
+        let keys = try node.mapping(allowed: ["name", "host", "upstream_file", "upstream_name", "test_command", "reload_command",
+                                              "verify_url", "template"])
+        return LoadBalancerDefinition(
+            name: try keys.required("name").string(), host: try host(try keys.required("host")),
+            upstreamFile: try keys.required("upstream_file").string(),
+            upstreamName: try keys["upstream_name"]?.string() ?? service,
+            testCommand: try keys["test_command"]?.string() ?? "nginx -t",
+            reloadCommand: try keys["reload_command"]?.string() ?? "nginx -s reload",
+            verifyURL: try keys["verify_url"]?.string(), template: try keys["template"]?.string())
+    }
+
+    /// Files the config names must exist (and private keys be private) before the agent starts.
+    private func checkFiles(top: ConfigMapping) throws(ConfigError) {
+        let usesSSH = services.contains { service in
+            ([service.primary.host, service.standby.host, service.hookHost] + service.loadBalancers.map(\.host))
+                .contains { if case .ssh = $0 { true } else { false } }
+        }
+        if usesSSH {
+            let sshNode = top["ssh"] ?? top.owner
+            for (key, path) in [("identity_file", ssh.identityFile), ("known_hosts", ssh.knownHosts)] {
+                guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+                    throw sshNode.error("\(key) \(path) does not exist")
+                }
+                if key == "identity_file", let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
+                    throw sshNode.error("\(key) \(path) can be read by other users; run `chmod 600 \(path)`")
+                }
+            }
+        }
+        for service in services {
+            for balancer in service.loadBalancers {
+                if let template = balancer.template, !FileManager.default.fileExists(atPath: template) {
+                    throw top.owner.error("the template \(template) of \(service.core.name)/\(balancer.name) does not exist")
+                }
+            }
+        }
+    }
+}

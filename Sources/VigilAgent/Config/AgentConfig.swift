@@ -1,0 +1,31 @@
+import VigilCore
+import VigilHTTP
+import VigilNotify
+
+/// Everything `vigil.yaml` says, checked. See `deploy/vigil.example.yaml` for every key.
+public struct AgentConfig: Sendable {
+    public var file: String
+    public var stateDirectory: String
+    public var ssh: SSHDefaults
+    public var channels: [NotificationChannel]
+    public var services: [ServiceDefinition]
+    /// The operator commands' Unix socket, mode 0660, owned by root and `controlGroup`.
+    public var controlSocket: String = "/run/vigil/vigil.sock"
+    public var controlGroup: String?
+    /// How long SIGTERM waits for a runbook in flight to finish (or roll back) before stopping.
+    public var shutdownGrace: Duration = .seconds(60)
+    /// The read-only HTTP listener (status page, `/status.json`, `/metrics`, `/healthz`); nil is off.
+    public var statusListen: (host: String, port: Int)? = ("127.0.0.1", 9480)
+    /// Where people read the status page; messages link to it.
+    public var statusPublicURL: String?
+    /// How often each upstream file is compared with what Vigil last wrote.
+    public var driftCheckInterval: Duration = .seconds(300)
+
+    public struct SSHDefaults: Sendable, Equatable {
+        public var user: String = "root"
+        public var identityFile: String = "/etc/vigil/id_ed25519"
+        public var knownHosts: String = "/etc/vigil/known_hosts"
+        public var connectTimeout: Duration = .seconds(5)
+        public var commandTimeout: Duration = .seconds(30)
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import VigilCore
+import VigilStatus
+
+/// Carries out control-socket requests on the running services.
+struct ControlHandler: Sendable {
+    let status: StatusSource
+
+    var services: [RunningService] { status.services }
+
+    /// Answers one request; the last reply says whether it worked, and so does the result.
+    @discardableResult
+    func handle(_ request: ControlRequest, uid: UInt32, reply: @escaping @Sendable (ControlReply) -> Void) async -> Bool {
+        let who = getpwuid(uid).map { String(cString: $0.pointee.pw_name) + " (uid \(uid))" } ?? "uid \(uid)"
+        let names = services.map(\.name)
+        let chosen: [RunningService]
+        if request.all || (request.command == "status" && request.service == nil) {
+            chosen = services
+        } else if let name = request.service {
+            guard let service = services.first(where: { $0.name == name }) else {
+                reply(ControlReply(text: "no service named \(name); configured: \(names.joined(separator: ", "))", ok: false))
+                return false
+            }
+            chosen = [service]
+        } else if services.count == 1 {
+            chosen = services
+        } else {
+            reply(ControlReply(text: "name a service with --service (or --all): \(names.joined(separator: ", "))", ok: false))
+            return false
+        }
+        if request.command == "status" && request.json {
+            reply(ControlReply(text: await status.document(for: chosen).json()))
+            reply(ControlReply(text: "done", ok: true))
+            return true
+        }
+        var allOK = true
+        for service in chosen {
+            allOK = await handle(request, service: service, who: who, reply: reply) && allOK
+        }
+        reply(ControlReply(text: allOK ? "done" : "failed", ok: allOK))
+        return allOK
+    }
+
+    private func handle(_ request: ControlRequest, service running: RunningService, who: String,
+                        reply: @escaping @Sendable (ControlReply) -> Void) async -> Bool {
+        let (service, driver) = (running.name, running.driver)
+        let command: OperatorCommand
+        switch request.command {
+        case "status":
+            let state = await driver.machine.state
+            reply(ControlReply(text: Self.status(service, state)))
+            return true
+        case "failover": command = .failover(skipGate: request.skipGate, dryRun: request.dryRun)
+        case "failback": command = .failback(skipGate: request.skipGate, dryRun: request.dryRun)
+        case "pause":
+            let until = request.pauseSeconds.map { seconds in Instant.zero + .milliseconds(Int64(seconds * 1_000)) }
+            command = .pause(until: until)
+        case "resume": command = .resume
+        case "ack": command = .acknowledge
+        case "retry": command = .retry
+        default:
+            reply(ControlReply(text: "unknown command \(request.command)"))
+            return false
+        }
+        // A pause for a while ends at the driver's now plus that while.
+        var resolved = command
+        if case .pause(let until?) = command { resolved = .pause(until: await driver.now + until.sinceEpoch) }
+        if request.skipGate { reply(ControlReply(text: "\(service): WARNING: the health gate is skipped at the operator's request")) }
+        let answer = await driver.send(.operatorRequested(OperatorRequest(resolved, by: who, reason: request.reason)))
+        switch answer {
+        case .refused(_, let why)?:
+            reply(ControlReply(text: "\(service): refused: \(why)"))
+            return false
+        case .plan(_, let steps)?:
+            reply(ControlReply(text: "\(service): the plan (nothing is done):"))
+            steps.enumerated().forEach { reply(ControlReply(text: "  \($0.offset + 1). \($0.element)")) }
+            for case .switchUpstream(let index, let layout) in steps {
+                reply(ControlReply(text: await running.actions.previewSwitch(index, layout)))
+            }
+            return true
+        case .accepted?:
+            break
+        case nil:
+            reply(ControlReply(text: "\(service): the agent is stopping"))
+            return false
+        }
+        switch command {
+        case .failover, .failback, .retry:
+            break
+        case .pause, .resume, .acknowledge:
+            reply(ControlReply(text: "\(service): \(request.command) accepted; now \(await driver.phase)"))
+            return true
+        }
+        // Follow the runbook: each timeline entry as it happens, until it ends or gets stuck.
+        var shown = 0
+        for _ in 0..<36_000 {
+            let state = await driver.machine.state
+            let timeline = (state.incident ?? state.lastIncident)?.timeline ?? []
+            for entry in timeline.dropFirst(shown) { reply(ControlReply(text: "\(service): \(StatusDocument.time(entry.at)) \(entry.what)")) }
+            shown = timeline.count
+            switch state.phase {
+            case .failingOver, .failingBack:
+                try? await Task.sleep(for: .milliseconds(100))
+            case .primaryActive, .secondaryActive:
+                reply(ControlReply(text: "\(service): \(state.phase)"))
+                return true
+            case .stuck(let reason):
+                reply(ControlReply(text: "\(service): STUCK: \(reason)"))
+                return false
+            case .paused:
+                return false
+            }
+        }
+        return false
+    }
+
+    static func status(_ service: String, _ state: ServiceSnapshot) -> String {
+        let upstreams = state.upstreams.map { $0.map(\.description) ?? "unknown" }.joined(separator: ", ")
+        let health = Backend.allCases.map { "\($0.rawValue) \(state.health[$0]?.status.rawValue ?? "unknown")" }.joined(separator: ", ")
+        var line = "\(service): \(state.phase); load balancers serve \(upstreams); \(health)"
+        if let incident = state.incident { line += "; incident \(incident.id) open: \(incident.cause)" }
+        if let last = state.lastIncident, let recovered = last.timeToRecover {
+            line += "; last incident \(last.id) recovered in \(DurationText.format(.milliseconds(recovered.wholeMilliseconds)))"
+        }
+        return line
+    }
+}

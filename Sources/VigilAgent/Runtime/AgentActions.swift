@@ -1,0 +1,228 @@
+import Crypto
+import Foundation
+import Logging
+import VigilCore
+import VigilHTTP
+import VigilHosts
+import VigilNotify
+import VigilStatus
+import VigilUpstream
+
+/// The real `ServiceActions` of one service: libcurl probes, commands on its hosts, the upstream
+/// switch, the outbox and the state store.
+public struct AgentActions: ServiceActions {
+    let service: ServiceDefinition
+    let hosts: HostPool
+    let engine: HTTPEngine
+    let notifier: Notifier?
+    let store: StateStore
+    let renderer: UpstreamRenderer
+    let telemetry: Telemetry?
+    let history: IncidentHistory?
+    private let checkLabels: [Backend: [String]]
+    let logger: Logger
+
+    public init(service: ServiceDefinition, hosts: HostPool, engine: HTTPEngine = .shared, notifier: Notifier?,
+                store: StateStore, telemetry: Telemetry? = nil, history: IncidentHistory? = nil, logger: Logger) throws {
+        self.service = service
+        self.telemetry = telemetry
+        self.history = history
+        self.hosts = hosts
+        self.engine = engine
+        self.notifier = notifier
+        self.store = store
+        self.logger = logger
+        renderer = try service.upstreamRenderer()
+        // Worked out once: a check's URL as metrics and the status page show it.
+        checkLabels = Dictionary(uniqueKeysWithValues: Backend.allCases.map { backend in
+            (backend, service.backend(backend).probes.map { HealthCheckReport.shown($0.url) })
+        })
+    }
+
+    private func definition(_ backend: Backend) -> BackendDefinition { service.backend(backend) }
+
+    public func probe(_ backend: Backend) async -> [ProbeOutcome] {
+        let probes = definition(backend).probes
+        let results = await withTaskGroup(of: (Int, ProbeOutcome, Double).self) { group in
+            for (index, probe) in probes.enumerated() {
+                group.addTask {
+                    let started = ContinuousClock.now
+                    let outcome = await engine.probe(probe)
+                    return (index, outcome, started.duration(to: .now).secondsValue)
+                }
+            }
+            var results = [(ProbeOutcome, Double)?](repeating: nil, count: probes.count)
+            for await (index, outcome, seconds) in group { results[index] = (outcome, seconds) }
+            return results.compactMap { $0 }
+        }
+        let outcomes = results.map(\.0)
+        telemetry?.recordChecks(service: service.core.name, backend: backend, probes: checkLabels[backend] ?? [],
+                                outcomes: outcomes, seconds: results.map(\.1), at: Date())
+        return outcomes
+    }
+
+    public func run(_ step: RunbookStep) async -> StepOutcome {
+        let timeout = service.core.runbook.stepTimeout
+        switch step {
+        case .preHook:
+            return await command(service.preHook, on: service.hookHost, timeout: timeout, what: "the pre-hook", report: true)
+        case .postHook:
+            return await command(service.postHook, on: service.hookHost, timeout: timeout, what: "the post-hook", report: true)
+        case .start(let backend):
+            return await command(definition(backend).start, on: definition(backend).host, timeout: timeout, what: "the start command")
+        case .fence(let backend):
+            return await command(definition(backend).stop, on: definition(backend).host, timeout: timeout, what: "the stop command")
+        case .gate:
+            preconditionFailure("the gate is the state machine's own step, never run: \(step)")
+        case .switchUpstream(let index, let layout):
+            let balancer = service.loadBalancers[index]
+            let text: String
+            do {
+                text = try renderer.text(index, layout)
+            } catch {
+                return .failed("\(error)")
+            }
+            let verify = balancer.verifyURL.map { HealthProbe(url: $0, timeout: .seconds(2)) }
+            let written = store.writtenUpstream(service: service.core.name, balancer: balancer.name)
+            let target = target(balancer)
+            switch await UpstreamSwitcher(engine: engine).apply(text, to: target, verify: verify, expectedSHA256: written.map(Self.sha256)) {
+            case .switched(let durations, let replacedHandEdit):
+                logger.info("switched \(balancer.name) to \(layout): \(durations.map { "\($0.key.rawValue) \(DurationText.format(.milliseconds($0.value.wholeMilliseconds)))" }.sorted().joined(separator: ", "))")
+                record(text, balancer)
+                guard replacedHandEdit else { return .succeeded }
+                logger.warning("\(balancer.name): the file replaced had been edited by hand; the edit is kept in \(target.backupFile)")
+                return .succeededReporting("\(balancer.upstreamFile) had been edited by hand; the edit is kept in \(target.backupFile)")
+            case .failed(let stage, let message, let restored):
+                return .failed("\(stage.rawValue) failed on \(balancer.name): \(message)" + (restored ? "" : "; THE PREVIOUS FILE COULD NOT BE RESTORED"))
+            }
+        case .rollback(let index, _):
+            let balancer = service.loadBalancers[index]
+            let target = target(balancer)
+            guard await UpstreamSwitcher(engine: engine).restore(target) else {
+                return .failed("restoring \(target.backupFile) on \(target.name) failed")
+            }
+            // The file is the backup again: that is what Vigil last wrote (or the file it found).
+            if let restored = try? await target.host.readFile(balancer.upstreamFile) {
+                record(String(decoding: restored, as: UTF8.self), balancer)
+            }
+            return .succeeded
+        }
+    }
+
+    private func record(_ text: String, _ balancer: LoadBalancerDefinition) {
+        do {
+            try store.recordWrittenUpstream(text, service: service.core.name, balancer: balancer.name)
+        } catch {
+            logger.error("\(balancer.name): cannot keep a copy of the file written, so hand edits go unnoticed: \(error)")
+        }
+    }
+
+    static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Compares each upstream file with what Vigil last wrote there; returns one line per file
+    /// that differs. A file Vigil has never written is adopted as it is, so later edits show.
+    public func checkDrift() async -> [String] {
+        var drifted: [String] = []
+        for balancer in service.loadBalancers {
+            guard let data = try? await hosts.host(balancer.host).readFile(balancer.upstreamFile) else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            guard let written = store.writtenUpstream(service: service.core.name, balancer: balancer.name) else {
+                record(text, balancer)
+                continue
+            }
+            if let line = LineDiff.firstDifference(written, text) {
+                drifted.append("\(balancer.name): \(balancer.upstreamFile) differs from what Vigil wrote (line \(line)).")
+            }
+        }
+        return drifted
+    }
+
+    /// For a dry run: what the switch of load balancer `index` to `layout` would change, as a
+    /// unified diff of the file.
+    public func previewSwitch(_ index: Int, _ layout: UpstreamLayout) async -> String {
+        let balancer = service.loadBalancers[index]
+        let new: String
+        do {
+            new = try renderer.text(index, layout)
+        } catch {
+            return "cannot render: \(error)"
+        }
+        let current: String
+        do {
+            current = String(decoding: try await hosts.host(balancer.host).readFile(balancer.upstreamFile), as: UTF8.self)
+        } catch {
+            return "cannot read \(balancer.upstreamFile) on \(balancer.name): \(error)"
+        }
+        return LineDiff.unified(current, new, oldName: "\(balancer.name):\(balancer.upstreamFile)", newName: "\(balancer.name):\(balancer.upstreamFile) (new)")
+    }
+
+    func target(_ balancer: LoadBalancerDefinition) -> LoadBalancerTarget {
+        LoadBalancerTarget(name: balancer.name, host: hosts.host(balancer.host), upstreamFile: balancer.upstreamFile,
+                           testCommand: balancer.testCommand, reloadCommand: balancer.reloadCommand,
+                           commandTimeout: service.core.runbook.stepTimeout)
+    }
+
+    /// Runs a step's command; a hook (`report`) leaves its exit status and output tail in the
+    /// timeline even when it succeeds, since that is where a team's own scripts say what they did.
+    private func command(_ command: String?, on host: HostReference?, timeout: Duration, what: String,
+                         report: Bool = false) async -> StepOutcome {
+        guard let command, let host else { return .failed("\(what) is not configured") }
+        do {
+            let result = try await hosts.host(host).run(command, timeout: timeout)
+            guard result.succeeded else {
+                return .failed("\(what) exited with \(result.exitStatus.map(String.init) ?? result.signal ?? "?"): \(result.tail())")
+            }
+            let tail = result.tail()
+            return report ? .succeededReporting("exit 0" + (tail.isEmpty ? ", no output" : ": \(tail)")) : .succeeded
+        } catch {
+            return .failed("\(what): \(error)")
+        }
+    }
+
+    public func notify(_ message: Message) async {
+        guard let notifier, !service.notify.isEmpty else { return }
+        do {
+            try notifier.enqueue(message, to: service.notify)
+        } catch {
+            logger.error("cannot queue the \(message.kind.rawValue) message: \(error)")
+        }
+    }
+
+    public func persist(_ snapshot: ServiceSnapshot) async throws {
+        try store.save(snapshot, service: service.core.name)
+        telemetry?.observe(service: service.core.name, snapshot: snapshot)
+        if let closed = snapshot.lastIncident {
+            do {
+                try history?.record(closed, service: service.core.name)
+            } catch {
+                logger.error("cannot keep incident \(closed.id) in the history: \(error)")
+            }
+        }
+    }
+
+    /// Makes nginx's loaded config match its upstream file before anything is decided: a valid
+    /// file is loaded (a crash may have come between the swap and the reload); an invalid one
+    /// (a crash between the swap and the test) is replaced by the backup.
+    public func reconcileLoadBalancers() async {
+        for balancer in service.loadBalancers {
+            let target = target(balancer)
+            let command = "\(balancer.testCommand) 2>&1 && \(balancer.reloadCommand) 2>&1"
+            if let result = try? await target.host.run(command, timeout: service.core.runbook.stepTimeout), result.succeeded { continue }
+            let restored = await UpstreamSwitcher(engine: engine).restore(target)
+            logger.error("\(balancer.name): the upstream file did not pass the test at start; \(restored ? "restored the backup" : "RESTORING THE BACKUP FAILED")")
+        }
+    }
+
+    /// What each load balancer's upstream file names now.
+    public func observeUpstreams() async -> [UpstreamLayout?] {
+        var layouts: [UpstreamLayout?] = []
+        for balancer in service.loadBalancers {
+            let text = try? await hosts.host(balancer.host).readFile(balancer.upstreamFile)
+            layouts.append(text.flatMap { UpstreamLayout.parse(String(decoding: $0, as: UTF8.self),
+                                                               primary: service.primary.address, standby: service.standby.address) })
+        }
+        return layouts
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Logging
+import VigilCore
+import VigilNotify
+import VigilStatus
+
+/// The services of one process, watched: the state store, the notifier, the hosts and one driver
+/// a service, restored from its saved state after nginx was made to match its file; and the
+/// drift check. Both the daemon and a one-off `vigil failover` without a daemon run one, under
+/// the run lock.
+final class AgentRuntime: Sendable {
+    let services: [RunningService]
+    let handler: ControlHandler
+    let status: StatusSource
+    private let notifier: Notifier
+    private let hosts: HostPool
+    private let driftTask: Task<Void, Never>?
+    private let logger: Logger
+
+    private init(services: [RunningService], status: StatusSource, notifier: Notifier, hosts: HostPool, driftCheckInterval: Duration?,
+                 logger: Logger) {
+        self.services = services
+        self.status = status
+        self.notifier = notifier
+        self.hosts = hosts
+        self.logger = logger
+        handler = ControlHandler(status: status)
+        driftTask = driftCheckInterval.map { interval in
+            Task { await Self.checkDrift(of: services, every: interval, logger: logger) }
+        }
+    }
+
+    /// Sets up and starts every service; `driftCheckInterval` nil leaves the drift check out.
+    static func start(config: AgentConfig, driftCheckInterval: Duration?, logger: Logger) async throws -> AgentRuntime {
+        let store = try StateStore(folder: config.stateDirectory)
+        let telemetry = Telemetry()
+        let history = IncidentHistory(folder: config.stateDirectory)
+        let notifier = try Notifier(stateDirectory: config.stateDirectory, channels: config.channels,
+                                    agentHost: ProcessInfo.processInfo.hostName,
+                                    observe: { telemetry.recordDelivery(channel: $0, result: $1.rawValue) }, logger: logger)
+        notifier.start()
+        let hosts = HostPool(ssh: config.ssh)
+        var services: [RunningService] = []
+        for service in config.services {
+            let name = service.core.name
+            let actions = try AgentActions(service: service, hosts: hosts, notifier: notifier, store: store, telemetry: telemetry,
+                                           history: history, logger: logger)
+            await actions.reconcileLoadBalancers()
+            let observed = await actions.observeUpstreams()
+            let driver: ServiceDriver<ContinuousClock>
+            if let snapshot = try store.load(service: name) {
+                // What happened before this process is not counted again in its metrics.
+                telemetry.observe(service: name, snapshot: snapshot, counting: false)
+                let (machine, effects) = ServiceStateMachine.restore(config: service.core, snapshot: snapshot, observed: observed,
+                                                                     at: Agent.wallClockNow())
+                driver = ServiceDriver(machine: machine, actions: actions, clock: ContinuousClock(),
+                                       origin: Agent.wallClockNow().sinceEpoch, logger: logger)
+                logger.info("\(name): resuming from its saved state (\(machine.phase))")
+                await driver.start(restoredEffects: effects)
+            } else {
+                let machine = ServiceStateMachine(config: service.core, upstreams: observed)
+                driver = ServiceDriver(machine: machine, actions: actions, clock: ContinuousClock(),
+                                       origin: Agent.wallClockNow().sinceEpoch, logger: logger)
+                logger.info("\(name): watching, \(machine.phase)")
+                await driver.start()
+            }
+            services.append(RunningService(name: name, driver: driver, actions: actions))
+        }
+        let status = StatusSource(services: services, telemetry: telemetry, history: history,
+                                  agentHost: ProcessInfo.processInfo.hostName, publicURL: config.statusPublicURL)
+        return AgentRuntime(services: services, status: status, notifier: notifier, hosts: hosts,
+                            driftCheckInterval: driftCheckInterval, logger: logger)
+    }
+
+    /// Stops in order: a runbook in flight gets up to `grace` to finish (or roll back); past it,
+    /// the saved state resumes it at the next start. With `deliverWithin`, waits that long for
+    /// the outboxes to empty; what is left stays on disk for the daemon. Returns how many
+    /// messages are left.
+    @discardableResult
+    func shutdown(grace: Duration, deliverWithin: Duration? = nil) async -> Int {
+        driftTask?.cancel()
+        await withTaskGroup(of: Void.self) { group in
+            for service in services {
+                group.addTask { [logger] in
+                    guard await service.driver.isRunningRunbook else { return }
+                    logger.notice("\(service.name): waiting up to \(DurationText.format(grace)) for the runbook in flight before stopping")
+                    if await !service.driver.waitUntilRunbookEnds(within: grace) {
+                        let phase = await service.driver.phase
+                        logger.warning("\(service.name): stopping in the middle of a runbook (\(phase)); the next start resumes it from the saved state")
+                    }
+                }
+            }
+        }
+        for service in services { await service.driver.stop() }
+        var left = 0
+        if let deliverWithin { left = await notifier.drain(within: deliverWithin) }
+        await notifier.stop()
+        await hosts.closeAll()
+        return left
+    }
+
+    /// Compares the upstream files with what Vigil last wrote, now and every `interval`, and
+    /// warns (log and message) when a file's difference changes. Never while a runbook is
+    /// writing them, and never acted on.
+    private static func checkDrift(of services: [RunningService], every interval: Duration, logger: Logger) async {
+        var reported: [String: [String]] = [:]
+        while !Task.isCancelled {
+            for service in services where await !service.driver.isRunningRunbook {
+                let drifted = await service.actions.checkDrift()
+                guard await !service.driver.isRunningRunbook, drifted != reported[service.name, default: []] else { continue }
+                reported[service.name] = drifted
+                guard !drifted.isEmpty else { continue }
+                let reason = drifted.joined(separator: " ")
+                logger.warning("\(service.name): an upstream file was edited by hand: \(reason) Vigil does not act on the edit.")
+                await service.actions.notify(Message(kind: .upstreamEdited, service: service.name, reason: reason, at: Agent.wallClockNow()))
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import Synchronization
+import VigilHosts
+
+/// One `Host` per host the config names, shared by every service, so one SSH session
+/// serves all the commands for a host.
+public final class HostPool: Sendable {
+    private let ssh: AgentConfig.SSHDefaults
+    private let connections = Mutex<[String: SSHConnection]>([:])
+
+    public init(ssh: AgentConfig.SSHDefaults) { self.ssh = ssh }
+
+    public func host(_ reference: HostReference) -> any Host {
+        switch reference {
+        case .local:
+            return LocalHost()
+        case .ssh(let host, let port):
+            return connections.withLock { connections in
+                let key = "\(host):\(port)"
+                if let existing = connections[key] { return existing }
+                let connection = SSHConnection(target: SSHTarget(
+                    host: host, port: port, user: ssh.user, identityFile: ssh.identityFile, knownHostsFile: ssh.knownHosts,
+                    connectTimeout: ssh.connectTimeout, operationTimeout: ssh.commandTimeout))
+                connections[key] = connection
+                return connection
+            }
+        }
+    }
+
+    public func closeAll() async {
+        for connection in connections.withLock({ Array($0.values) }) { await connection.close() }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import VigilCore
+import VigilStatus
+
+/// Where the status document and the metrics are made from: the running services' live state,
+/// the telemetry, the incident history. The control socket's `status --json` and the HTTP
+/// listener both ask it, so they say the same.
+struct StatusSource: StatusProvider {
+    let services: [RunningService]
+    let telemetry: Telemetry
+    let history: IncidentHistory
+    let agentHost: String
+    let publicURL: String?
+
+    func document() async -> StatusDocument { await document(for: services) }
+
+    func document(for chosen: [RunningService]) async -> StatusDocument {
+        var inputs: [StatusDocument.Input] = []
+        for service in chosen {
+            let machine = await service.driver.machine
+            inputs.append(StatusDocument.Input(name: service.name, config: machine.config, state: machine.state,
+                                               checks: telemetry.checks(service: service.name),
+                                               recentIncidents: history.recent(service: service.name)))
+        }
+        return StatusDocument(services: inputs, agentHost: agentHost, statusPageURL: publicURL)
+    }
+
+    func metrics() async -> String {
+        var states: [(name: String, state: ServiceSnapshot)] = []
+        for service in services { states.append((service.name, await service.driver.machine.state)) }
+        return MetricsExposition.render(telemetry: telemetry, services: states)
+    }
+
+    /// True when every service's driver answers: an actor that is wedged never does.
+    func responsive() async -> Bool {
+        for service in services { _ = await service.driver.phase }
+        return true
+    }
+}

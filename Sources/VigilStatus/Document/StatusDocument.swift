@@ -1,0 +1,201 @@
+import Foundation
+import VigilCore
+
+/// `/status.json` and `vigil status --json`: the overall state, every service's phase, what each
+/// load balancer serves, each backend's health with its latest checks, the open incident with
+/// its timeline, recent incidents and maintenance. Field names are stable (see
+/// docs/status.schema.json); times are ISO 8601 in UTC, durations are seconds. Within a version,
+/// fields are added, never renamed or removed.
+public struct StatusDocument: Codable, Sendable, Equatable {
+    public var version = 1
+    public var generatedAt: String
+    public var agentHost: String
+    public var agentVersion: String
+    /// The worst of the services: outage, degraded, maintenance or operational.
+    public var overall: String
+    /// Where people read this page, when the config gives one.
+    public var statusPageURL: String?
+    public var services: [ServiceStatus]
+
+    public struct ServiceStatus: Codable, Sendable, Equatable {
+        public var name: String
+        /// operational, degraded (serving, but something is down or being fixed), outage (the
+        /// serving side is down) or maintenance (paused).
+        public var status: String
+        /// primaryActive, failingOver, secondaryActive, failingBack, stuck or paused.
+        public var phase: String
+        /// The runbook step in flight, while failing over or back.
+        public var step: String?
+        /// Why it is stuck, when it is.
+        public var stuckReason: String?
+        /// The side the load balancers send traffic to, when they all agree.
+        public var activeSide: String?
+        public var loadBalancers: [LoadBalancerStatus]
+        public var backends: [BackendStatus]
+        public var incident: IncidentStatus?
+        /// Closed incidents, newest first.
+        public var recentIncidents: [IncidentStatus]
+        public var pause: PauseStatus?
+    }
+
+    public struct LoadBalancerStatus: Codable, Sendable, Equatable {
+        public var name: String
+        /// primary, standby, or nil when Vigil does not know what the file names.
+        public var serves: String?
+        public var backup: String?
+    }
+
+    public struct BackendStatus: Codable, Sendable, Equatable {
+        public var role: String
+        /// up, down or unknown.
+        public var health: String
+        public var consecutiveFailures: Int
+        public var consecutiveSuccesses: Int
+        public var failingSince: String?
+        public var upSince: String?
+        /// The latest result of each of its checks (none while it is not watched).
+        public var checks: [CheckStatus]
+    }
+
+    public struct CheckStatus: Codable, Sendable, Equatable {
+        public var url: String
+        public var ok: Bool
+        /// ok, or what failed: "connection refused", "HTTP 500", "timeout (firstByte)", ...
+        public var result: String
+        public var seconds: Double
+        public var at: String
+    }
+
+    public struct IncidentStatus: Codable, Sendable, Equatable {
+        public var id: String
+        public var kind: String
+        public var from: String
+        public var to: String
+        public var cause: String
+        public var openedAt: String
+        public var resolvedAt: String?
+        public var timeToRecoverSeconds: Double?
+        public var objectiveSeconds: Double?
+        public var metObjective: Bool?
+        public var requestedBy: String?
+        public var gateSkipped: Bool
+        public var timeline: [TimelineLine]
+    }
+
+    public struct TimelineLine: Codable, Sendable, Equatable {
+        public var at: String
+        public var text: String
+    }
+
+    public struct PauseStatus: Codable, Sendable, Equatable {
+        public var until: String?
+        public var by: String
+        public var reason: String
+    }
+
+    /// What the document is made of, per service.
+    public struct Input: Sendable {
+        public var name: String
+        public var config: ServiceConfig
+        public var state: ServiceSnapshot
+        public var checks: [Backend: [CheckRecord]]
+        public var recentIncidents: [Incident]
+
+        public init(name: String, config: ServiceConfig, state: ServiceSnapshot, checks: [Backend: [CheckRecord]] = [:],
+                    recentIncidents: [Incident] = []) {
+            self.name = name
+            self.config = config
+            self.state = state
+            self.checks = checks
+            self.recentIncidents = recentIncidents
+        }
+    }
+
+    public init(services inputs: [Input], agentHost: String, statusPageURL: String? = nil, now: Date = Date()) {
+        generatedAt = Self.time(now)
+        self.agentHost = agentHost
+        agentVersion = VigilVersion.current
+        self.statusPageURL = statusPageURL
+        services = inputs.map(Self.service)
+        let ranked = ["operational", "maintenance", "degraded", "outage"]
+        overall = services.map(\.status).max { ranked.firstIndex(of: $0) ?? 0 < ranked.firstIndex(of: $1) ?? 0 } ?? "operational"
+    }
+
+    /// The document as pretty, key-sorted JSON.
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// Agent instants count from the Unix epoch.
+    public static func time(_ instant: Instant) -> String {
+        time(instant.date)
+    }
+
+    public static func time(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    private static func service(_ input: Input) -> ServiceStatus {
+        let state = input.state
+        var status = ServiceStatus(name: input.name, status: Self.status(state), phase: state.phase.name, step: nil, stuckReason: nil,
+                                   activeSide: nil, loadBalancers: [], backends: [], incident: state.incident.map(incident),
+                                   recentIncidents: input.recentIncidents.map(incident), pause: nil)
+        switch state.phase {
+        case .failingOver(let step), .failingBack(let step): status.step = step.description
+        case .stuck(let reason): status.stuckReason = reason.description
+        case .primaryActive, .secondaryActive, .paused: break
+        }
+        status.loadBalancers = zip(input.config.loadBalancers, state.upstreams).map { name, layout in
+            LoadBalancerStatus(name: name, serves: layout?.active.rawValue, backup: layout?.backup?.rawValue)
+        }
+        status.activeSide = activeSide(state)?.rawValue
+        status.backends = Backend.allCases.map { backend in
+            let health = state.health[backend] ?? BackendHealth()
+            let checks = (input.checks[backend] ?? []).map { record in
+                CheckStatus(url: record.url, ok: record.outcome.isHealthy,
+                            result: { if case .failed(let failure) = record.outcome { failure.description } else { "ok" } }(),
+                            seconds: record.seconds, at: time(record.at))
+            }
+            return BackendStatus(role: backend.rawValue, health: health.status.rawValue, consecutiveFailures: health.consecutiveFailures,
+                                 consecutiveSuccesses: health.consecutiveSuccesses, failingSince: health.failingSince.map(time),
+                                 upSince: health.upSince.map(time), checks: checks)
+        }
+        status.pause = state.pause.map { PauseStatus(until: $0.until.map(time), by: $0.by, reason: $0.reason) }
+        return status
+    }
+
+    private static func activeSide(_ state: ServiceSnapshot) -> Backend? {
+        let sides = Set(state.upstreams.map { $0?.active })
+        guard sides.count == 1, let side = sides.first else { return nil }
+        return side
+    }
+
+    /// outage when the side that serves (or is being replaced) is down; degraded while something
+    /// is down or being fixed but traffic is served; maintenance while paused.
+    static func status(_ state: ServiceSnapshot) -> String {
+        func down(_ backend: Backend?) -> Bool { backend.map { state.health[$0]?.status == .down } ?? false }
+        switch state.phase {
+        case .paused:
+            return "maintenance"
+        case .failingOver, .failingBack:
+            return down(state.runbook?.target.other) ? "outage" : "degraded"
+        case .stuck:
+            return down(activeSide(state)) || activeSide(state) == nil ? "outage" : "degraded"
+        case .primaryActive, .secondaryActive:
+            let active = activeSide(state)
+            if down(active) { return "outage" }
+            return down(active?.other) || state.incident != nil ? "degraded" : "operational"
+        }
+    }
+
+    private static func incident(_ incident: Incident) -> IncidentStatus {
+        IncidentStatus(id: incident.id, kind: incident.kind.rawValue, from: incident.from.rawValue, to: incident.to.rawValue,
+                       cause: incident.cause, openedAt: time(incident.openedAt), resolvedAt: incident.resolvedAt.map(time),
+                       timeToRecoverSeconds: incident.timeToRecover.map(\.secondsValue),
+                       objectiveSeconds: incident.recoveryTimeObjective.map(\.secondsValue), metObjective: incident.metObjective,
+                       requestedBy: incident.requestedBy, gateSkipped: incident.gateSkipped,
+                       timeline: incident.timeline.map { TimelineLine(at: time($0.at), text: $0.what.description) })
+    }
+}

@@ -1,0 +1,26 @@
+import VigilHosts
+
+/// One load balancer as the switch reaches it: a host (SSH or local), its upstream file and the
+/// commands that test and reload nginx.
+public struct LoadBalancerTarget: Sendable {
+    public var name: String
+    public var host: any Host
+    public var upstreamFile: String
+    /// The last good file, kept beside the upstream; the snapshot records this path.
+    public var backupFile: String
+    public var testCommand: String
+    public var reloadCommand: String
+    public var commandTimeout: Duration
+
+    public init(name: String, host: any Host, upstreamFile: String, backupFile: String? = nil,
+                testCommand: String = "nginx -t", reloadCommand: String = "nginx -s reload",
+                commandTimeout: Duration = .seconds(30)) {
+        self.name = name
+        self.host = host
+        self.upstreamFile = upstreamFile
+        self.backupFile = backupFile ?? upstreamFile + ".vigil-backup"
+        self.testCommand = testCommand
+        self.reloadCommand = reloadCommand
+        self.commandTimeout = commandTimeout
+    }
+}

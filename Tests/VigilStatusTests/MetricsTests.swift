@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import VigilCore
+@testable import VigilStatus
+
+@Suite struct MetricsTests {
+    @Test func metricsAreValidTextWithEscapedLabelsAndWholeHistograms() {
+        let telemetry = Telemetry()
+        telemetry.recordChecks(service: "shop", backend: .primary, probes: ["http://127.0.0.1:1/he\"alth"],
+                               outcomes: [.failed(.refused)], seconds: [0.003], at: Date())
+        telemetry.recordDelivery(channel: "ops", result: "delivered")
+        let config = ServiceConfig(name: "shop", loadBalancers: ["lb1"])
+        let machine = ServiceStateMachine(config: config, upstreams: [UpstreamLayout(active: .primary)])
+        let text = MetricsExposition.render(telemetry: telemetry, services: [("shop", machine.state)])
+        #expect(text.contains(#"vigil_probe_results_total{backend="primary",probe="http://127.0.0.1:1/he\"alth",result="refused",service="shop"} 1"#),
+                "\(text)")
+        #expect(text.contains(#"le="0.0025",probe="http://127.0.0.1:1/he\"alth",service="shop"} 0"#))
+        #expect(text.contains(#"le="0.005",probe="http://127.0.0.1:1/he\"alth",service="shop"} 1"#))
+        #expect(text.contains(#"le="+Inf",probe="http://127.0.0.1:1/he\"alth",service="shop"} 1"#))
+        #expect(text.contains(#"vigil_service_phase{phase="primaryActive",service="shop"} 1"#))
+        #expect(text.contains(#"vigil_notifications_total{channel="ops",result="delivered"} 1"#))
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            #expect(line.hasPrefix("vigil_") && line.split(separator: " ").count == 2, "one sample a line: \(line)")
+        }
+    }
+
+    @Test func aRunbookIsCountedOnceEvenWhenItsSnapshotIsSavedAgain() {
+        let telemetry = Telemetry()
+        var scenario = ServiceStateMachine(config: ServiceConfig(name: "shop", loadBalancers: ["lb1"]), upstreams: [UpstreamLayout(active: .primary)])
+        let start = Instant(.seconds(1_000))
+        _ = scenario.handle(.started, at: start)
+        _ = scenario.handle(.operatorRequested(OperatorRequest(.failover(skipGate: true, dryRun: false), by: "root", reason: "drill")), at: start)
+        _ = scenario.handle(.stepFinished(.start(.standby), .succeeded), at: start + .seconds(1))
+        _ = scenario.handle(.stepFinished(.switchUpstream(loadBalancer: 0, to: UpstreamLayout(active: .standby)), .succeeded), at: start + .seconds(2))
+        #expect(scenario.phase == .secondaryActive)
+        telemetry.observe(service: "shop", snapshot: scenario.state)
+        telemetry.observe(service: "shop", snapshot: scenario.state)
+        let counted = telemetry.state.withLock { $0.runbooks }
+        #expect(counted.values.reduce(0, +) == 1)
+        let steps = telemetry.state.withLock { $0.stepDurations }
+        #expect(steps[.init(service: "shop", step: "start")]?.count == 1 && steps[.init(service: "shop", step: "start")]?.sum == 1)
+        let fresh = Telemetry()
+        fresh.observe(service: "shop", snapshot: scenario.state, counting: false)
+        fresh.observe(service: "shop", snapshot: scenario.state)
+        #expect(fresh.state.withLock { $0.runbooks.isEmpty && $0.stepDurations.isEmpty }, "a restart does not count the past again")
+    }
+}
