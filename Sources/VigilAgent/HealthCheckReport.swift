@@ -28,7 +28,9 @@ public struct HealthCheckReport: Sendable {
             jobs += service.primary.probes.map { (service.core.name, "primary", $0, false) }
             jobs += service.standby.probes.map { (service.core.name, "standby", $0, cold) }
             for balancer in service.loadBalancers {
-                if let url = balancer.verifyURL { jobs.append((service.core.name, balancer.name, HealthProbe(url: url, timeout: .seconds(2)), false)) }
+                if let url = balancer.verifyURL {
+                    jobs.append((service.core.name, balancer.name, HealthProbe(url: url, timeout: .seconds(2)), false))
+                }
             }
         }
         let outcomes = await withTaskGroup(of: (Int, ProbeOutcome).self) { group in
@@ -37,11 +39,13 @@ public struct HealthCheckReport: Sendable {
             for await (index, outcome) in group { outcomes[index] = outcome }
             return outcomes
         }
-        return HealthCheckReport(rows: jobs.enumerated().map { index, job in
-            let outcome = outcomes[index] ?? .failed(.other(code: 0, message: "not probed"))
-            return Row(service: job.service, target: job.target, url: Self.shown(job.probe.url), outcome: outcome,
-                       expectedDown: job.coldStandby && !outcome.isHealthy)
-        })
+        return HealthCheckReport(
+            rows: jobs.enumerated().map { index, job in
+                let outcome = outcomes[index] ?? .failed(.other(code: 0, message: "not probed"))
+                return Row(
+                    service: job.service, target: job.target, url: Self.shown(job.probe.url), outcome: outcome,
+                    expectedDown: job.coldStandby && !outcome.isHealthy)
+            })
     }
 
     /// A fixed-width table, one row a probe.
@@ -52,7 +56,9 @@ public struct HealthCheckReport: Sendable {
             case .healthy(let timings):
                 return [row.service, row.target, row.url, "ok", "\(timings.total.wholeMilliseconds) ms"]
             case .failed(let failure):
-                let result = row.expectedDown ? "down: \(failure.description) (cold standby, not started: expected)"
+                let result =
+                    row.expectedDown
+                    ? "down: \(failure.description) (cold standby, not started: expected)"
                     : "DOWN: \(failure.description)"
                 return [row.service, row.target, row.url, result, "-"]
             }

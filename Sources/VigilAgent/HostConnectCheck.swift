@@ -23,8 +23,9 @@ public enum HostConnectCheck {
     }
 
     private static func check(host: String, port: Int, ssh: AgentConfig.SSHDefaults, trust: Bool, line: (String) -> Void) async -> Bool {
-        var target = SSHTarget(host: host, port: port, user: ssh.user, identityFile: ssh.identityFile, knownHostsFile: ssh.knownHosts,
-                               connectTimeout: ssh.connectTimeout, operationTimeout: ssh.commandTimeout)
+        var target = SSHTarget(
+            host: host, port: port, user: ssh.user, identityFile: ssh.identityFile, knownHostsFile: ssh.knownHosts,
+            connectTimeout: ssh.connectTimeout, operationTimeout: ssh.commandTimeout)
         let name = target.peer
         switch await login(target) {
         case nil:
@@ -51,8 +52,12 @@ public enum HostConnectCheck {
         let failure: RemoteError?
         do {
             let result = try await connection.run("true", timeout: target.operationTimeout)
-            failure = result.succeeded ? nil : RemoteError(.protocolError, host: target.peer,
-                                                          "`true` exited with \(result.exitStatus.map(String.init) ?? "a signal")")
+            failure =
+                result.succeeded
+                ? nil
+                : RemoteError(
+                    .protocolError, host: target.peer,
+                    "`true` exited with \(result.exitStatus.map(String.init) ?? "a signal")")
         } catch {
             failure = error
         }

@@ -19,8 +19,10 @@ public struct BackendHealth: Equatable, Hashable, Sendable, Codable {
     }
 
     /// Records one round; returns the change of status it caused, if any.
-    public mutating func record(_ outcomes: [ProbeOutcome], of backend: Backend, at now: Instant,
-                                settings: DetectionSettings) -> Change? {
+    public mutating func record(
+        _ outcomes: [ProbeOutcome], of backend: Backend, at now: Instant,
+        settings: DetectionSettings
+    ) -> Change? {
         if settings.combination.passes(outcomes) {
             consecutiveSuccesses += 1
             consecutiveFailures = 0
@@ -33,10 +35,12 @@ public struct BackendHealth: Equatable, Hashable, Sendable, Codable {
         consecutiveFailures += 1
         consecutiveSuccesses = 0
         if failingSince == nil { failingSince = now }
-        recentFailures = Array((recentFailures + [ProbeEvidence(backend: backend, at: now, outcomes: outcomes)])
-            .suffix(max(1, settings.fall)))
+        recentFailures = Array(
+            (recentFailures + [ProbeEvidence(backend: backend, at: now, outcomes: outcomes)])
+                .suffix(max(1, settings.fall)))
         guard status != .down, consecutiveFailures >= settings.fall,
-              let failingSince, now - failingSince >= settings.minFailureDuration else { return nil }
+            let failingSince, now - failingSince >= settings.minFailureDuration
+        else { return nil }
         status = .down
         upSince = nil
         return .wentDown

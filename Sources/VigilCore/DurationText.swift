@@ -6,7 +6,8 @@ public enum DurationText {
         for unit in units where text.hasSuffix(unit.suffix) {
             let number = text.dropLast(unit.suffix.count)
             guard !number.isEmpty, number.allSatisfy({ $0.isNumber || $0 == "." }),
-                  let value = Double(number), value.isFinite else { continue }
+                let value = Double(number), value.isFinite
+            else { continue }
             return .milliseconds(Int64((value * unit.milliseconds).rounded()))
         }
         return nil

@@ -15,9 +15,11 @@ public struct Incident: Equatable, Hashable, Sendable, Codable {
     public var gateSkipped: Bool
     public var recoveryTimeObjective: Duration?
 
-    public init(id: String, kind: RunbookKind, from: Backend, to: Backend, openedAt: Instant, cause: String,
-                evidence: [ProbeEvidence], timeline: [TimelineEntry], resolvedAt: Instant?, requestedBy: String?,
-                gateSkipped: Bool, recoveryTimeObjective: Duration?) {
+    public init(
+        id: String, kind: RunbookKind, from: Backend, to: Backend, openedAt: Instant, cause: String,
+        evidence: [ProbeEvidence], timeline: [TimelineEntry], resolvedAt: Instant?, requestedBy: String?,
+        gateSkipped: Bool, recoveryTimeObjective: Duration?
+    ) {
         self.id = id
         self.kind = kind
         self.from = from

@@ -9,8 +9,10 @@ public struct Message: Equatable, Hashable, Sendable, Codable {
     public var incident: Incident?
     public var at: Instant
 
-    public init(kind: MessageKind, service: String, from: Backend? = nil, to: Backend? = nil, reason: String,
-                incident: Incident? = nil, at: Instant) {
+    public init(
+        kind: MessageKind, service: String, from: Backend? = nil, to: Backend? = nil, reason: String,
+        incident: Incident? = nil, at: Instant
+    ) {
         self.kind = kind
         self.service = service
         self.from = from

@@ -8,8 +8,10 @@ public struct ProbeTimings: Equatable, Hashable, Sendable, Codable {
     public var firstByte: Duration
     public var total: Duration
 
-    public init(nameLookup: Duration = .zero, connect: Duration = .zero, tlsHandshake: Duration = .zero,
-                firstByte: Duration = .zero, total: Duration = .zero) {
+    public init(
+        nameLookup: Duration = .zero, connect: Duration = .zero, tlsHandshake: Duration = .zero,
+        firstByte: Duration = .zero, total: Duration = .zero
+    ) {
         self.nameLookup = nameLookup
         self.connect = connect
         self.tlsHandshake = tlsHandshake

@@ -13,11 +13,13 @@ public struct ServiceConfig: Equatable, Hashable, Sendable, Codable {
 
     /// The default standby is cold and not checked while the primary serves: a stopped service
     /// would only raise warnings. Name a cheap check to watch it.
-    public init(name: String, primary: BackendSettings = BackendSettings(),
-                standby: BackendSettings = BackendSettings(canStart: true, canStop: true, watchedWhileIdle: false),
-                standbyMode: StandbyMode = .cold, loadBalancers: [String],
-                detection: DetectionSettings = DetectionSettings(), runbook: RunbookSettings = RunbookSettings(),
-                failback: FailbackPolicy = .default, antiFlap: AntiFlapSettings = AntiFlapSettings()) {
+    public init(
+        name: String, primary: BackendSettings = BackendSettings(),
+        standby: BackendSettings = BackendSettings(canStart: true, canStop: true, watchedWhileIdle: false),
+        standbyMode: StandbyMode = .cold, loadBalancers: [String],
+        detection: DetectionSettings = DetectionSettings(), runbook: RunbookSettings = RunbookSettings(),
+        failback: FailbackPolicy = .default, antiFlap: AntiFlapSettings = AntiFlapSettings()
+    ) {
         self.name = name
         self.primary = primary
         self.standby = standby

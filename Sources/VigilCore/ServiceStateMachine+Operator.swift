@@ -6,11 +6,13 @@ extension ServiceStateMachine {
         func refuse(_ why: String) -> [Effect] { [.answer(.refused(command, why: why))] }
         switch command {
         case .failover(let skipGate, let dryRun), .failback(let skipGate, let dryRun):
-            let (kind, target, expected): (RunbookKind, Backend, Phase) = command == .failover(skipGate: skipGate, dryRun: dryRun)
+            let (kind, target, expected): (RunbookKind, Backend, Phase) =
+                command == .failover(skipGate: skipGate, dryRun: dryRun)
                 ? (.failover, .standby, .primaryActive) : (.failback, .primary, .secondaryActive)
             guard state.phase == expected else {
-                return refuse("\(config.name) is \(Self.describe(state.phase)); \(kind.rawValue) starts only while "
-                              + "\(Self.describe(expected))")
+                return refuse(
+                    "\(config.name) is \(Self.describe(state.phase)); \(kind.rawValue) starts only while "
+                        + "\(Self.describe(expected))")
             }
             if skipGate && health(target) == .down {
                 return refuse("\(target.rawValue) is down; its health gate cannot be skipped")
@@ -18,8 +20,9 @@ extension ServiceStateMachine {
             if dryRun { return [.answer(.plan(command, steps: plan(kind, to: target, skipGate: skipGate)))] }
             let cause = "\(kind.rawValue) forced by \(request.by): \(request.reason)"
             var effects: [Effect] = [.answer(.accepted(command))]
-            effects += startRunbook(kind, to: target, automatic: false, skipGate: skipGate, requestedBy: request.by,
-                                    cause: cause, at: now)
+            effects += startRunbook(
+                kind, to: target, automatic: false, skipGate: skipGate, requestedBy: request.by,
+                cause: cause, at: now)
             log(.operatorRequested(command, by: request.by, reason: request.reason), at: now)
             return effects
         case .pause(let until):
@@ -32,9 +35,13 @@ extension ServiceStateMachine {
             state.pause = PauseState(previous: state.phase, until: until, by: request.by, reason: request.reason)
             state.phase = .paused
             state.timers.retry = nil
-            var effects: [Effect] = [.answer(.accepted(command)),
-                                     message(.paused, reason: "paused by \(request.by): \(request.reason)"
-                                         + (until.map { " until \($0)" } ?? ""), at: now)]
+            var effects: [Effect] = [
+                .answer(.accepted(command)),
+                message(
+                    .paused,
+                    reason: "paused by \(request.by): \(request.reason)"
+                        + (until.map { " until \($0)" } ?? ""), at: now),
+            ]
             if let until {
                 effects.append(newTimer({ .pauseEnds(generation: $0) }, after: max(.zero, until - now), store: \.pauseEnds))
             }

@@ -2,12 +2,16 @@
 /// loaded config match each file) decide whether to resume, roll back or carry on. Nothing is
 /// guessed: what cannot be explained waits for an operator.
 extension ServiceStateMachine {
-    public static func restore(config: ServiceConfig, snapshot: ServiceSnapshot, observed: [UpstreamLayout?],
-                               at now: Instant) -> (ServiceStateMachine, [Effect]) {
+    public static func restore(
+        config: ServiceConfig, snapshot: ServiceSnapshot, observed: [UpstreamLayout?],
+        at now: Instant
+    ) -> (ServiceStateMachine, [Effect]) {
         guard snapshot.version == ServiceSnapshot.currentVersion else {
             var machine = ServiceStateMachine(config: config, upstreams: observed)
-            machine.state.phase = .stuck(.reconcileFailed("the saved state has version \(snapshot.version); "
-                                                          + "this Vigil reads version \(ServiceSnapshot.currentVersion)"))
+            machine.state.phase = .stuck(
+                .reconcileFailed(
+                    "the saved state has version \(snapshot.version); "
+                        + "this Vigil reads version \(ServiceSnapshot.currentVersion)"))
             let watching = machine.startWatching()
             return (machine, [.persist(machine.state)] + watching)
         }
@@ -68,8 +72,11 @@ extension ServiceStateMachine {
     private mutating func hold(_ why: String) -> [Effect] {
         state.phase = .stuck(.reconcileFailed(why))
         state.timers.stepDeadline = nil
-        return [message(.runbookFailed, reason: "after a restart: \(why); not acting until an operator looks",
-                        incident: state.incident, at: state.incident?.openedAt ?? .zero)]
+        return [
+            message(
+                .runbookFailed, reason: "after a restart: \(why); not acting until an operator looks",
+                incident: state.incident, at: state.incident?.openedAt ?? .zero)
+        ]
     }
 
     private func describeDrift(_ indices: [Int], _ observed: [UpstreamLayout?]) -> String {

@@ -22,12 +22,15 @@ extension ServiceStateMachine {
         return UpstreamLayout(active: target, backup: backup ? .standby : nil)
     }
 
-    mutating func startRunbook(_ kind: RunbookKind, to target: Backend, automatic: Bool, skipGate: Bool,
-                               requestedBy: String?, cause: String, at now: Instant) -> [Effect] {
+    mutating func startRunbook(
+        _ kind: RunbookKind, to target: Backend, automatic: Bool, skipGate: Bool,
+        requestedBy: String?, cause: String, at now: Instant
+    ) -> [Effect] {
         let source = target.other
-        state.runbook = Runbook(kind: kind, target: target, automatic: automatic, skipGate: skipGate,
-                                steps: plan(kind, to: target, skipGate: skipGate), index: 0, attempt: 1,
-                                gateSuccesses: 0, gatePassed: false, previousLayouts: state.upstreams, pendingFailure: nil)
+        state.runbook = Runbook(
+            kind: kind, target: target, automatic: automatic, skipGate: skipGate,
+            steps: plan(kind, to: target, skipGate: skipGate), index: 0, attempt: 1,
+            gateSuccesses: 0, gatePassed: false, previousLayouts: state.upstreams, pendingFailure: nil)
         state.incidentCount += 1
         let openedAt = kind == .failover && automatic ? (state.health[source]?.failingSince ?? now) : now
         state.incident = Incident(
@@ -36,9 +39,12 @@ extension ServiceStateMachine {
             timeline: [TimelineEntry(at: now, what: .opened(cause: cause))], resolvedAt: nil, requestedBy: requestedBy,
             gateSkipped: skipGate, recoveryTimeObjective: config.runbook.recoveryTimeObjective)
         state.failbackAvailableSaid = false
-        var effects = [message(kind == .failover ? .incidentStarted : .failbackStarted,
-                               reason: skipGate ? "\(cause) (HEALTH GATE SKIPPED by \(requestedBy ?? "operator"))" : cause,
-                               incident: state.incident, at: now)]
+        var effects = [
+            message(
+                kind == .failover ? .incidentStarted : .failbackStarted,
+                reason: skipGate ? "\(cause) (HEALTH GATE SKIPPED by \(requestedBy ?? "operator"))" : cause,
+                incident: state.incident, at: now)
+        ]
         if let interval = config.runbook.reminderInterval, kind == .failover {
             effects.append(newTimer({ .reminder(generation: $0) }, after: interval, store: \.reminder))
         }
@@ -75,8 +81,10 @@ extension ServiceStateMachine {
         }
         state.runbook = runbook
         log(.stepStarted(step), at: now)
-        return [newTimer({ .stepDeadline(generation: $0) }, after: config.runbook.stepTimeout, store: \.stepDeadline),
-                .run(step)]
+        return [
+            newTimer({ .stepDeadline(generation: $0) }, after: config.runbook.stepTimeout, store: \.stepDeadline),
+            .run(step),
+        ]
     }
 
     /// One probe round of the target while it is gated.
@@ -147,8 +155,10 @@ extension ServiceStateMachine {
         let trafficMoved = state.upstreams.contains { $0?.active == runbook.target }
         state.phase = .stuck(.runbookFailed(step: step, cause: cause, trafficMoved: trafficMoved))
         state.timers.stepDeadline = nil
-        let where_ = trafficMoved ? "some traffic already moved to \(runbook.target.rawValue) and stays there"
-                                  : "traffic did not move"
+        let where_ =
+            trafficMoved
+            ? "some traffic already moved to \(runbook.target.rawValue) and stays there"
+            : "traffic did not move"
         var effects = [message(.runbookFailed, reason: "\(step) failed: \(cause); \(where_)", incident: state.incident, at: now)]
         if let interval = config.runbook.retryInterval {
             effects.append(newTimer({ .retry(generation: $0) }, after: interval, store: \.retry))
@@ -213,8 +223,10 @@ extension ServiceStateMachine {
             guard state.timers.stepDeadline == generation, isRunning, let step = state.runbook?.currentStep else { return [] }
             state.timers.stepDeadline = nil
             if case .gate(let backend) = step {
-                return stepFailed(step, cause: "\(backend.rawValue) did not pass \(config.detection.rise) consecutive checks "
-                                  + "within \(DurationText.format(config.runbook.startTimeout))", at: now)
+                return stepFailed(
+                    step,
+                    cause: "\(backend.rawValue) did not pass \(config.detection.rise) consecutive checks "
+                        + "within \(DurationText.format(config.runbook.startTimeout))", at: now)
             }
             return stepFailed(step, cause: "no result within \(DurationText.format(config.runbook.stepTimeout))", at: now)
         case .retry(let generation):
@@ -222,10 +234,14 @@ extension ServiceStateMachine {
             return retryRunbook(at: now)
         case .reminder(let generation):
             guard state.timers.reminder == generation, let incident = state.incident,
-                  let interval = config.runbook.reminderInterval else { return [] }
-            return [message(.incidentUpdate, reason: "still open after \(DurationText.format(now - incident.openedAt))",
-                            incident: incident, at: now),
-                    newTimer({ .reminder(generation: $0) }, after: interval, store: \.reminder)]
+                let interval = config.runbook.reminderInterval
+            else { return [] }
+            return [
+                message(
+                    .incidentUpdate, reason: "still open after \(DurationText.format(now - incident.openedAt))",
+                    incident: incident, at: now),
+                newTimer({ .reminder(generation: $0) }, after: interval, store: \.reminder),
+            ]
         case .pauseEnds(let generation):
             guard state.timers.pauseEnds == generation, let pause = state.pause else { return [] }
             return resume(by: pause.by, reason: "the pause requested by \(pause.by) ended", at: now)

@@ -40,7 +40,8 @@ extension ServiceStateMachine {
         if state.probes[backend] == .inFlight {
             if wantsProbes(backend) {
                 let detection = config.detection
-                let interval = gated
+                let interval =
+                    gated
                     ? (passed ? detection.fastInterval : min(detection.gatePollInterval, detection.fastInterval))
                     : state.health[backend, default: BackendHealth()].nextInterval(detection)
                 let generation = state.timers.next
@@ -73,7 +74,8 @@ extension ServiceStateMachine {
         switch (backend, change) {
         // Only a standby that is meant to be up while it waits is worth a warning: a cold one is
         // down by design until a runbook starts it.
-        case (.standby, .wentDown) where activeSide == .primary && state.runbook == nil && !state.standbyWarningRaised
+        case (.standby, .wentDown)
+        where activeSide == .primary && state.runbook == nil && !state.standbyWarningRaised
             && (config.standbyMode == .warm || config.standby.watchedWhileIdle):
             state.standbyWarningRaised = true
             let evidence = state.health[.standby]?.recentFailures.last.map(Self.summary) ?? "checks failed"
@@ -115,7 +117,8 @@ extension ServiceStateMachine {
     /// left to do; the incident ends without a failover.
     private mutating func recoverWithoutFailover(_ reason: StuckReason, at now: Instant) -> [Effect] {
         guard case .runbookFailed(_, _, trafficMoved: false) = reason, let runbook = state.runbook,
-              runbook.kind == .failover, health(runbook.source) == .up, activeSide == runbook.source else { return [] }
+            runbook.kind == .failover, health(runbook.source) == .up, activeSide == runbook.source
+        else { return [] }
         state.timers.retry = nil
         return finishRunbook(note: "\(runbook.source.rawValue) recovered before traffic moved; no failover", at: now)
     }
@@ -128,9 +131,12 @@ extension ServiceStateMachine {
         case .manual(let after):
             guard now - upSince >= after, !state.failbackAvailableSaid else { return [] }
             state.failbackAvailableSaid = true
-            return [message(.failbackAvailable,
-                            reason: "the primary has been healthy for \(DurationText.format(now - upSince)); run `vigil failback`",
-                            from: .standby, to: .primary, at: now)]
+            return [
+                message(
+                    .failbackAvailable,
+                    reason: "the primary has been healthy for \(DurationText.format(now - upSince)); run `vigil failback`",
+                    from: .standby, to: .primary, at: now)
+            ]
         case .automatic(let after):
             guard now - upSince >= after else { return [] }
             return automaticRunbook(.failback, to: .primary, at: now)
@@ -144,13 +150,17 @@ extension ServiceStateMachine {
         state.automaticStarts = recent
         guard recent.count < config.antiFlap.budget else {
             state.phase = .stuck(.flapBudgetExhausted)
-            return [message(.flapBudgetExhausted,
-                            reason: "\(recent.count) automatic runbooks within \(DurationText.format(config.antiFlap.window)); "
-                                + "holding until an operator runs `vigil ack`",
-                            from: target.other, to: target, at: now)]
+            return [
+                message(
+                    .flapBudgetExhausted,
+                    reason: "\(recent.count) automatic runbooks within \(DurationText.format(config.antiFlap.window)); "
+                        + "holding until an operator runs `vigil ack`",
+                    from: target.other, to: target, at: now)
+            ]
         }
         state.automaticStarts.append(now)
-        let cause = state.health[target.other]?.recentFailures.last.map(Self.summary)
+        let cause =
+            state.health[target.other]?.recentFailures.last.map(Self.summary)
             ?? "\(target.other.rawValue) is down"
         return startRunbook(kind, to: target, automatic: true, skipGate: false, requestedBy: nil, cause: cause, at: now)
     }

@@ -82,10 +82,14 @@ public struct ServiceStateMachine: Equatable, Hashable, Sendable {
         return .schedule(make(generation), after: delay)
     }
 
-    func message(_ kind: MessageKind, reason: String, from: Backend? = nil, to: Backend? = nil,
-                 incident: Incident? = nil, at now: Instant) -> Effect {
-        .notify(Message(kind: kind, service: config.name, from: from ?? incident?.from, to: to ?? incident?.to,
-                        reason: reason, incident: incident, at: now))
+    func message(
+        _ kind: MessageKind, reason: String, from: Backend? = nil, to: Backend? = nil,
+        incident: Incident? = nil, at now: Instant
+    ) -> Effect {
+        .notify(
+            Message(
+                kind: kind, service: config.name, from: from ?? incident?.from, to: to ?? incident?.to,
+                reason: reason, incident: incident, at: now))
     }
 
     mutating func log(_ what: TimelineEntry.What, at now: Instant) {

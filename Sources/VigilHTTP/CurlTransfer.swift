@@ -68,7 +68,8 @@ final class CurlTransfer: @unchecked Sendable {
         try check(vigil_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"), "PROTOCOLS_STR")
         try check(vigil_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1), "NOSIGNAL")
         try check(vigil_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0), "FOLLOWLOCATION")
-        try check(vigil_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(max(1, request.connectTimeout.wholeMilliseconds))), "CONNECTTIMEOUT_MS")
+        try check(
+            vigil_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(max(1, request.connectTimeout.wholeMilliseconds))), "CONNECTTIMEOUT_MS")
         try check(vigil_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(max(1, request.timeout.wholeMilliseconds))), "TIMEOUT_MS")
         try check(vigil_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
         try check(vigil_curl_setopt_pointer(handle, CURLOPT_PRIVATE, context), "PRIVATE")
@@ -191,14 +192,16 @@ final class CurlTransfer: @unchecked Sendable {
             }
         }
         let libraryMessage = String(cString: errorBuffer)
-        let message = overrideMessage
+        let message =
+            overrideMessage
             ?? (libraryMessage.isEmpty ? String(cString: curl_easy_strerror(CURLcode(UInt32(code)))) : libraryMessage)
         // Freed here, on the loop's thread, rather than wherever the last reference goes.
         if let easy { curl_easy_cleanup(easy) }
         easy = nil
-        continuation.resume(returning: TransferResult(
-            code: code, message: message, osErrno: osErrno, status: status, timings: timings,
-            body: body, bodyCut: bodyCut, headers: headers, phaseReached: phase))
+        continuation.resume(
+            returning: TransferResult(
+                code: code, message: message, osErrno: osErrno, status: status, timings: timings,
+                body: body, bodyCut: bodyCut, headers: headers, phaseReached: phase))
     }
 }
 

@@ -19,11 +19,12 @@ public final class HTTPEngine: Sendable {
 
     /// Runs one health probe. Never throws: every failure is a named outcome.
     public func probe(_ probe: HealthProbe) async -> ProbeOutcome {
-        let result = await loop.perform(TransferRequest(
-            url: probe.url, method: probe.method.rawValue,
-            headers: probe.headers.map { "\($0.name): \($0.value)" }, body: nil,
-            connectTimeout: probe.connectTimeout, timeout: probe.timeout,
-            bodyLimit: probe.maxBodyBytes, tls: probe.tls, freshConnection: probe.freshConnection))
+        let result = await loop.perform(
+            TransferRequest(
+                url: probe.url, method: probe.method.rawValue,
+                headers: probe.headers.map { "\($0.name): \($0.value)" }, body: nil,
+                connectTimeout: probe.connectTimeout, timeout: probe.timeout,
+                bodyLimit: probe.maxBodyBytes, tls: probe.tls, freshConnection: probe.freshConnection))
         return probe.outcome(of: result)
     }
 
@@ -39,10 +40,11 @@ public final class HTTPEngine: Sendable {
         tls: TLSOptions = TLSOptions(),
         freshConnection: Bool = false
     ) async -> Result<HTTPResponse, HTTPTransportError> {
-        let result = await loop.perform(TransferRequest(
-            url: url, method: "POST", headers: headers.map { "\($0.name): \($0.value)" }, body: body,
-            connectTimeout: connectTimeout, timeout: timeout, bodyLimit: keepBodyBytes, tls: tls,
-            freshConnection: freshConnection))
+        let result = await loop.perform(
+            TransferRequest(
+                url: url, method: "POST", headers: headers.map { "\($0.name): \($0.value)" }, body: body,
+                connectTimeout: connectTimeout, timeout: timeout, bodyLimit: keepBodyBytes, tls: tls,
+                freshConnection: freshConnection))
         let answered = result.status > 0 && (result.code == 0 || result.bodyCut)
         guard answered else {
             let failure = result.transportFailure ?? .other(code: result.code, message: result.message)
@@ -50,10 +52,11 @@ public final class HTTPEngine: Sendable {
         }
         var headerMap: [String: String] = [:]
         for (name, value) in result.headers { headerMap[name] = value }
-        return .success(HTTPResponse(
-            status: result.status, headers: headerMap,
-            retryAfter: headerMap["retry-after"].flatMap { RetryAfter.parse($0) },
-            bodyPrefix: result.body, timings: result.timings))
+        return .success(
+            HTTPResponse(
+                status: result.status, headers: headerMap,
+                retryAfter: headerMap["retry-after"].flatMap { RetryAfter.parse($0) },
+                bodyPrefix: result.body, timings: result.timings))
     }
 
     /// `host:port` of a URL, which is all an error may say about a secret URL.

@@ -7,8 +7,10 @@ public struct TLSOptions: Equatable, Sendable {
     public var clientCertificateFile: String?
     public var clientKeyFile: String?
 
-    public init(verifyPeer: Bool = true, caFile: String? = nil, clientCertificateFile: String? = nil,
-                clientKeyFile: String? = nil) {
+    public init(
+        verifyPeer: Bool = true, caFile: String? = nil, clientCertificateFile: String? = nil,
+        clientKeyFile: String? = nil
+    ) {
         self.verifyPeer = verifyPeer
         self.caFile = caFile
         self.clientCertificateFile = clientCertificateFile

@@ -14,13 +14,16 @@ extension TransferResult {
             return osErrno == ECONNREFUSED ? .refused : .other(code: code, message: message)
         }
         if matches(CURLE_COULDNT_RESOLVE_HOST) || matches(CURLE_COULDNT_RESOLVE_PROXY) { return .nameResolution(message) }
-        let tlsCodes = [CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
-                        CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR,
-                        CURLE_SSL_CRL_BADFILE, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS,
-                        CURLE_SSL_ENGINE_INITFAILED, CURLE_SSL_SHUTDOWN_FAILED]
+        let tlsCodes = [
+            CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
+            CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR,
+            CURLE_SSL_CRL_BADFILE, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS,
+            CURLE_SSL_ENGINE_INITFAILED, CURLE_SSL_SHUTDOWN_FAILED,
+        ]
         if tlsCodes.contains(where: matches) { return .tls(message) }
         if matches(CURLE_WEIRD_SERVER_REPLY) || matches(CURLE_GOT_NOTHING)
-            || (matches(CURLE_UNSUPPORTED_PROTOCOL) && message.contains("HTTP/0.9")) {
+            || (matches(CURLE_UNSUPPORTED_PROTOCOL) && message.contains("HTTP/0.9"))
+        {
             return .invalidResponse(message)
         }
         return .other(code: code, message: message)

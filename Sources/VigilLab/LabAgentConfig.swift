@@ -12,8 +12,10 @@ public struct LabAgentConfig: Sendable {
     /// The agent's status listener on 127.0.0.1, or off.
     public var statusPort: Int?
 
-    public init(primary: LabHTTPBackend, standby: LabStandby, balancer: LabLoadBalancer, receiver: LabWebhookReceiver,
-                sshd: LabSSHServer? = nil, stateDirectory: String, statusPort: Int? = nil) {
+    public init(
+        primary: LabHTTPBackend, standby: LabStandby, balancer: LabLoadBalancer, receiver: LabWebhookReceiver,
+        sshd: LabSSHServer? = nil, stateDirectory: String, statusPort: Int? = nil
+    ) {
         self.statusPort = statusPort
         self.primary = primary
         self.standby = standby
@@ -25,15 +27,16 @@ public struct LabAgentConfig: Sendable {
 
     public var yaml: String {
         let nginx = "\(LabNginx.binary) -c \(balancer.nginx.configPath) -p \(balancer.nginx.folder.path)"
-        let sshSection = sshd.map { sshd in
-            """
-            ssh:
-              user: \(sshd.user)
-              identity_file: \(sshd.clientKey)
-              known_hosts: \(sshd.knownHosts)
+        let sshSection =
+            sshd.map { sshd in
+                """
+                ssh:
+                  user: \(sshd.user)
+                  identity_file: \(sshd.clientKey)
+                  known_hosts: \(sshd.knownHosts)
 
-            """
-        } ?? ""
+                """
+            } ?? ""
         let remoteHost = sshd.map { "127.0.0.1:\($0.port)" } ?? "local"
         return sshSection + """
             state_dir: \(stateDirectory)

@@ -47,8 +47,11 @@ final class LabBackendHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .answer(let status, let body, let delay):
             guard let delay else { return send(context: context, status: status, body: body) }
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            context.eventLoop.scheduleTask(in: .nanoseconds(Int64(delay.components.seconds) * 1_000_000_000
-                                                            + delay.components.attoseconds / 1_000_000_000)) {
+            context.eventLoop.scheduleTask(
+                in: .nanoseconds(
+                    Int64(delay.components.seconds) * 1_000_000_000
+                        + delay.components.attoseconds / 1_000_000_000)
+            ) {
                 let (handler, context) = loopBound.value
                 handler.send(context: context, status: status, body: body)
             }

@@ -18,7 +18,9 @@ public struct LabCertificates: Sendable {
 
     public static func make(in folder: LabFolder) async throws -> LabCertificates {
         try LabProcess.require(openssl, package: "openssl")
-        try folder.write("ca.cnf", """
+        try folder.write(
+            "ca.cnf",
+            """
             [ ca ]
             default_ca = lab
             [ lab ]
@@ -45,29 +47,40 @@ public struct LabCertificates: Sendable {
         try folder.write("serial", "1000\n")
         let caKey = folder.file("ca.key")
         let caCertificate = folder.file("ca.crt")
-        try await run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                 "-keyout", caKey, "-out", caCertificate, "-days", "3650", "-subj", "/CN=Vigil Lab CA"])
+        try await run([
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", caKey, "-out", caCertificate, "-days", "3650", "-subj", "/CN=Vigil Lab CA",
+        ])
 
         func signed(_ name: String, extensions: String, dates: [String]) async throws -> Pair {
             let pair = Pair(certificate: folder.file("\(name).crt"), key: folder.file("\(name).key"))
-            try await run(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                     "-keyout", pair.key, "-out", folder.file("\(name).csr"), "-subj", "/CN=\(name)"])
-            try await run(["ca", "-batch", "-notext", "-config", folder.file("ca.cnf"), "-cert", caCertificate,
-                     "-keyfile", caKey, "-in", folder.file("\(name).csr"), "-out", pair.certificate,
-                     "-extensions", extensions] + dates)
+            try await run([
+                "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", pair.key, "-out", folder.file("\(name).csr"), "-subj", "/CN=\(name)",
+            ])
+            try await run(
+                [
+                    "ca", "-batch", "-notext", "-config", folder.file("ca.cnf"), "-cert", caCertificate,
+                    "-keyfile", caKey, "-in", folder.file("\(name).csr"), "-out", pair.certificate,
+                    "-extensions", extensions,
+                ] + dates)
             return pair
         }
         let good = try await signed("good", extensions: "server", dates: ["-days", "365"])
-        let expired = try await signed("expired", extensions: "server",
-                                 dates: ["-startdate", "20200101000000Z", "-enddate", "20200102000000Z"])
+        let expired = try await signed(
+            "expired", extensions: "server",
+            dates: ["-startdate", "20200101000000Z", "-enddate", "20200102000000Z"])
         let wrongName = try await signed("wrong-name", extensions: "wrong_name", dates: ["-days", "365"])
         let client = try await signed("client", extensions: "client", dates: ["-days", "365"])
         let selfSigned = Pair(certificate: folder.file("self-signed.crt"), key: folder.file("self-signed.key"))
-        try await run(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                 "-keyout", selfSigned.key, "-out", selfSigned.certificate, "-days", "365",
-                 "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
-        return LabCertificates(folder: folder, caCertificate: caCertificate, good: good, selfSigned: selfSigned,
-                               expired: expired, wrongName: wrongName, client: client)
+        try await run([
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", selfSigned.key, "-out", selfSigned.certificate, "-days", "365",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        ])
+        return LabCertificates(
+            folder: folder, caCertificate: caCertificate, good: good, selfSigned: selfSigned,
+            expired: expired, wrongName: wrongName, client: client)
     }
 
     private static func run(_ arguments: [String]) async throws {

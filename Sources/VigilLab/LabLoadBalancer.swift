@@ -1,4 +1,5 @@
 import Foundation
+
 /// nginx as the load balancer in front of a service: it proxies `/` to `upstream vigil_app`,
 /// which lives in an included file of its own, the file that Vigil rewrites.
 public final class LabLoadBalancer: Sendable {
@@ -25,20 +26,22 @@ public final class LabLoadBalancer: Sendable {
             let upstreamFile = folder.file("upstream.conf")
             try folder.write("upstream.conf", upstreamBlock(servers: servers))
             do {
-                let nginx = try await LabNginx.start(folder: folder, httpBlock: """
-                        include \(upstreamFile);
-                        server {
-                            listen 127.0.0.1:\(port);
-                            location / {
-                                proxy_pass http://vigil_app;
-                                proxy_connect_timeout 1s;
-                                proxy_read_timeout 5s;
-                                # A failed or refusing server's request goes to the backup, as a
-                                # warm standby setup configures it.
-                                proxy_next_upstream error timeout http_500 http_502 http_503 http_504;
+                let nginx = try await LabNginx.start(
+                    folder: folder,
+                    httpBlock: """
+                            include \(upstreamFile);
+                            server {
+                                listen 127.0.0.1:\(port);
+                                location / {
+                                    proxy_pass http://vigil_app;
+                                    proxy_connect_timeout 1s;
+                                    proxy_read_timeout 5s;
+                                    # A failed or refusing server's request goes to the backup, as a
+                                    # warm standby setup configures it.
+                                    proxy_next_upstream error timeout http_500 http_502 http_503 http_504;
+                                }
                             }
-                        }
-                    """, ports: [port], owner: owner)
+                        """, ports: [port], owner: owner)
                 return LabLoadBalancer(nginx: nginx, port: port, upstreamFile: upstreamFile)
             } catch {
                 lastError = error  // most often another program took the port first: try another

@@ -30,8 +30,12 @@ public enum LabLoginUser: Sendable {
             // Concurrent tests may race to create it; whoever loses finds it made. The password
             // `*` (no password, not locked): sshd without PAM refuses every login to a locked
             // account, keys included.
-            _ = try? await LabProcess.run("/usr/sbin/useradd", ["--system", "--no-create-home", "--home-dir", "/",
-                                                                "--shell", "/bin/sh", "--password", "*", Self.fastShellName])
+            _ = try? await LabProcess.run(
+                "/usr/sbin/useradd",
+                [
+                    "--system", "--no-create-home", "--home-dir", "/",
+                    "--shell", "/bin/sh", "--password", "*", Self.fastShellName,
+                ])
             guard let user = Self.lookUp(name: Self.fastShellName) else {
                 throw LabError.commandFailed("useradd \(Self.fastShellName)", status: 1, output: "the user was not created")
             }

@@ -22,13 +22,17 @@ public final class LabNginx: Sendable {
     /// Starts nginx with `httpBlock` inside `http { }`. `ports` are the ports it listens on; the
     /// call returns once all of them accept connections. With `owner`, the folder is given to that
     /// user and nginx runs as it (through setpriv), so the user can test and reload it over SSH.
-    public static func start(folder created: LabFolder, httpBlock: String, ports: [Int],
-                             owner: (name: String, uid: uid_t, gid: gid_t)? = nil) async throws -> LabNginx {
+    public static func start(
+        folder created: LabFolder, httpBlock: String, ports: [Int],
+        owner: (name: String, uid: uid_t, gid: gid_t)? = nil
+    ) async throws -> LabNginx {
         try LabProcess.require(binary, package: "nginx")
         var folder = created
         let runAsRoot = geteuid() == 0 && owner == nil ? "user root;" : ""
         let configPath = folder.file("nginx.conf")
-        try folder.write("nginx.conf", """
+        try folder.write(
+            "nginx.conf",
+            """
             # Written by Vigil's lab; everything lives in \(folder.path).
             \(runAsRoot)
             worker_processes 1;

@@ -20,8 +20,10 @@ public final class LabProcess: Sendable {
 
     /// Starts `executable` with stdin from /dev/null and its output appended to `log`; `environment`
     /// adds to (or replaces in) this process's environment.
-    public static func launch(_ executable: String, _ arguments: [String], name: String, log: String,
-                              environment: [String: String] = [:]) throws -> LabProcess {
+    public static func launch(
+        _ executable: String, _ arguments: [String], name: String, log: String,
+        environment: [String: String] = [:]
+    ) throws -> LabProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -84,8 +86,10 @@ public final class LabProcess: Sendable {
     /// Runs a program to its end (off the cooperative pool) and returns its exit status and its
     /// stdout followed by its stderr. A program that outlives `timeout` is killed.
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(60),
-                           check: Bool = true) async throws -> (status: Int32, output: String) {
+    public static func run(
+        _ executable: String, _ arguments: [String], timeout: Duration = .seconds(60),
+        check: Bool = true
+    ) async throws -> (status: Int32, output: String) {
         let command = ([executable] + arguments).map(shellQuote).joined(separator: " ")
         let result: CommandResult
         do {

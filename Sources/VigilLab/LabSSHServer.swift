@@ -19,8 +19,10 @@ public final class LabSSHServer: Sendable {
     public let knownHostsLine: String
     private let process: LabProcess
 
-    private init(folder: LabFolder, port: Int, user: String, clientKey: String, knownHosts: String,
-                 knownHostsLine: String, process: LabProcess) {
+    private init(
+        folder: LabFolder, port: Int, user: String, clientKey: String, knownHosts: String,
+        knownHostsLine: String, process: LabProcess
+    ) {
         self.folder = folder
         self.port = port
         self.user = user
@@ -65,7 +67,9 @@ public final class LabSSHServer: Sendable {
         let knownHostsLine = "[127.0.0.1]:\(port) \(hostPublic)"
         try folder.write("known_hosts", knownHostsLine + "\n", mode: 0o600)
         folder.give(to: account.uid, account.gid)
-        try folder.write("sshd_config", """
+        try folder.write(
+            "sshd_config",
+            """
             Port \(port)
             ListenAddress 127.0.0.1
             HostKey \(hostKey)
@@ -83,10 +87,12 @@ public final class LabSSHServer: Sendable {
             Subsystem sftp /usr/lib/openssh/sftp-server
 
             """)
-        let process = try LabProcess.launch(sshd, ["-D", "-f", folder.file("sshd_config"), "-E", folder.file("sshd.log")],
-                                            name: "sshd", log: folder.file("stderr.log"))
-        let server = LabSSHServer(folder: folder, port: port, user: user, clientKey: clientKey,
-                                  knownHosts: folder.file("known_hosts"), knownHostsLine: knownHostsLine, process: process)
+        let process = try LabProcess.launch(
+            sshd, ["-D", "-f", folder.file("sshd_config"), "-E", folder.file("sshd.log")],
+            name: "sshd", log: folder.file("stderr.log"))
+        let server = LabSSHServer(
+            folder: folder, port: port, user: user, clientKey: clientKey,
+            knownHosts: folder.file("known_hosts"), knownHostsLine: knownHostsLine, process: process)
         do {
             try await LabWait.until("sshd to listen on port \(port)") {
                 guard process.isRunning else {
@@ -105,8 +111,10 @@ public final class LabSSHServer: Sendable {
     }
 
     /// Makes a client key in the server's folder; `authorize` adds it to authorized_keys.
-    public func makeClientKey(name: String, type: String = "ed25519", passphrase: String = "",
-                              authorize: Bool = true) async throws -> String {
+    public func makeClientKey(
+        name: String, type: String = "ed25519", passphrase: String = "",
+        authorize: Bool = true
+    ) async throws -> String {
         let path = folder.file(name)
         try await Self.generateKey(at: path, type: type, passphrase: passphrase)
         folder.handOver(name)

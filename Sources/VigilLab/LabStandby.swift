@@ -32,7 +32,9 @@ public final class LabStandby: Sendable {
         try LabProcess.require(binary, package: "this package (swift build --product vigil-lab)")
         let folder = try LabFolder(prefix: "standby")
         let standby = LabStandby(folder: folder, reservation: try LabClosedPort(sharedWithLaterListener: true), name: name)
-        try folder.write("start.sh", """
+        try folder.write(
+            "start.sh",
+            """
             #!/bin/sh
             # Starts the lab's standby like `systemctl start`: detach, return at once.
             if [ -e '\(folder.file("fail-start"))' ]; then
@@ -45,7 +47,9 @@ public final class LabStandby: Sendable {
             exit 0
 
             """, mode: 0o755)
-        try folder.write("stop.sh", """
+        try folder.write(
+            "stop.sh",
+            """
             #!/bin/sh
             # Stops the standby this lab started, by its PID.
             [ -s '\(standby.pidFile)' ] || exit 0
@@ -71,7 +75,8 @@ public final class LabStandby: Sendable {
     /// Ends the standby process if it runs (by the PID it wrote) and removes the folder.
     public func stop() {
         if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
-           let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        {
             kill(pid, SIGTERM)
         }
         reservation.stop()

@@ -44,8 +44,9 @@ public final class LabTLSEndpoint: Sendable {
                     server(ports[1], certificates.selfSigned),
                     server(ports[2], certificates.expired),
                     server(ports[3], certificates.wrongName),
-                    server(ports[4], certificates.good,
-                           extra: "ssl_client_certificate \(certificates.caCertificate); ssl_verify_client on;"),
+                    server(
+                        ports[4], certificates.good,
+                        extra: "ssl_client_certificate \(certificates.caCertificate); ssl_verify_client on;"),
                 ].joined(separator: "\n")
                 let nginx = try await LabNginx.start(folder: folder, httpBlock: block, ports: ports)
                 return LabTLSEndpoint(nginx: nginx, certificates: certificates, ports: ports)

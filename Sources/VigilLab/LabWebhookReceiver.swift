@@ -55,9 +55,10 @@ public final class LabWebhookReceiver: Sendable {
             let reply = state.queued.isEmpty ? state.fallback : state.queued.removeFirst()
             var headerMap: [String: String] = [:]
             for (name, value) in headers { headerMap[name.lowercased()] = value }
-            state.requests.append(RecordedRequest(
-                method: method, path: path, headers: headerMap, body: body,
-                receivedAt: ContinuousClock.now, reply: reply))
+            state.requests.append(
+                RecordedRequest(
+                    method: method, path: path, headers: headerMap, body: body,
+                    receivedAt: ContinuousClock.now, reply: reply))
             return reply
         }
     }

@@ -50,8 +50,9 @@ struct BenchAgent {
         try folder.write("vigil.yaml", yaml(setup, stateDirectory: folder.file("state")))
         let binary = LabBinary.path("vigil")
         try LabProcess.require(binary, package: "this package (swift build -c release --product vigil)")
-        let process = try LabProcess.launch(binary, ["run", "--config", folder.file("vigil.yaml"), "--log-level", "info"],
-                                            name: "vigil", log: folder.file("vigil.log"))
+        let process = try LabProcess.launch(
+            binary, ["run", "--config", folder.file("vigil.yaml"), "--log-level", "info"],
+            name: "vigil", log: folder.file("vigil.log"))
         return BenchAgent(folder: folder, process: process)
     }
 

@@ -35,18 +35,28 @@ enum ProbeScaleBenchmark {
             results.append(try await measure(endpoints: size, duration: duration))
         }
         let curl = try await curlBaseline(checks: curlChecks)
-        var table = Table("Probe scale: N health endpoints at 1 s for \(DurationText.format(duration))",
-                          ["endpoints", "checks/s", "agent CPU (one core)", "CPU a check", "peak RSS", "private now", "latency median", "latency p99",
-                           "curl CPU a check ÷ agent's", "lab backends' CPU"])
+        var table = Table(
+            "Probe scale: N health endpoints at 1 s for \(DurationText.format(duration))",
+            [
+                "endpoints", "checks/s", "agent CPU (one core)", "CPU a check", "peak RSS", "private now", "latency median", "latency p99",
+                "curl CPU a check ÷ agent's", "lab backends' CPU",
+            ])
         for result in results {
-            table.add(["\(result.endpoints)", String(format: "%.0f", result.checksPerSecond), percent(result.cpuShareOfOneCore),
-                       String(format: "%.1f µs", result.cpuSecondsPerCheck * 1e6), megabytes(result.peakRSSBytes),
-                       megabytes(result.anonymousBytes), milliseconds(result.latency.median), milliseconds(result.latency.p99),
-                       String(format: "%.0f×", curl.cpuSecondsPerCheck / result.cpuSecondsPerCheck), percent(result.labCPUShareOfOneCore)])
+            table.add([
+                "\(result.endpoints)", String(format: "%.0f", result.checksPerSecond), percent(result.cpuShareOfOneCore),
+                String(format: "%.1f µs", result.cpuSecondsPerCheck * 1e6), megabytes(result.peakRSSBytes),
+                megabytes(result.anonymousBytes), milliseconds(result.latency.median), milliseconds(result.latency.p99),
+                String(format: "%.0f×", curl.cpuSecondsPerCheck / result.cpuSecondsPerCheck), percent(result.labCPUShareOfOneCore),
+            ])
         }
         table.print()
-        say(String(format: "curl baseline: %d checks, one `curl -fsS` process each: %.2f ms CPU a check", curl.checks, curl.cpuSecondsPerCheck * 1_000))
-        struct Output: Encodable { var agent: [Result]; var curl: CurlBaseline }
+        say(
+            String(
+                format: "curl baseline: %d checks, one `curl -fsS` process each: %.2f ms CPU a check", curl.checks, curl.cpuSecondsPerCheck * 1_000))
+        struct Output: Encodable {
+            var agent: [Result]
+            var curl: CurlBaseline
+        }
         try writeJSON(Output(agent: results, curl: curl), name: "probe-scale", folder: output)
     }
 
@@ -58,10 +68,11 @@ enum ProbeScaleBenchmark {
         let folder = try LabFolder(prefix: "bench-scale")
         defer { folder.remove() }
         try folder.write("upstream.conf", "upstream vigil_app {\n    server \(backends[0].url.dropFirst(7));\n}\n")
-        let agent = try BenchAgent.launch(.init(
-            primaryHealthURLs: urls, primaryAddress: String(backends[0].url.dropFirst(7)), standbyAddress: "127.0.0.1:9",
-            standbyHealthURL: "http://127.0.0.1:9/health", standbyStart: "true", probeTimeout: "2s",
-            upstreamFile: folder.file("upstream.conf")))
+        let agent = try BenchAgent.launch(
+            .init(
+                primaryHealthURLs: urls, primaryAddress: String(backends[0].url.dropFirst(7)), standbyAddress: "127.0.0.1:9",
+                standbyHealthURL: "http://127.0.0.1:9/health", standbyStart: "true", probeTimeout: "2s",
+                upstreamFile: folder.file("upstream.conf")))
         defer { agent.stop() }
         func checks() -> Int { backends.reduce(0) { $0 + $1.healthRequestsReceived } }
         try await agent.waitUntilWatching()
@@ -83,10 +94,11 @@ enum ProbeScaleBenchmark {
         let latency = await inProcessLatency(urls: urls, rounds: 5)
         for backend in backends { await backend.stop() }
         let cpu = end.cpuSeconds - start.cpuSeconds
-        return Result(endpoints: endpoints, seconds: elapsed, checksPerSecond: Double(done) / elapsed, cpuShareOfOneCore: cpu / elapsed,
-                      cpuSecondsPerCheck: cpu / Double(max(1, done)), peakRSSBytes: end.peakRSSBytes,
-                      anonymousBytes: end.anonymousBytes, labCPUShareOfOneCore: (labEnd.cpuSeconds - labStart.cpuSeconds) / elapsed,
-                      latency: latency)
+        return Result(
+            endpoints: endpoints, seconds: elapsed, checksPerSecond: Double(done) / elapsed, cpuShareOfOneCore: cpu / elapsed,
+            cpuSecondsPerCheck: cpu / Double(max(1, done)), peakRSSBytes: end.peakRSSBytes,
+            anonymousBytes: end.anonymousBytes, labCPUShareOfOneCore: (labEnd.cpuSeconds - labStart.cpuSeconds) / elapsed,
+            latency: latency)
     }
 
     /// The checks' total time, measured by the same engine in this process: every URL once a

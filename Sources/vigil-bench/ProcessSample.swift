@@ -12,8 +12,9 @@ struct ProcessSample {
 
     static func of(_ pid: pid_t) -> ProcessSample? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
+            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
         // Fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
@@ -22,8 +23,9 @@ struct ProcessSample {
             let line = status.split(separator: "\n").first { $0.hasPrefix(key + ":") } ?? ""
             return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1_024
         }
-        return ProcessSample(cpuSeconds: (user + system) / ticks, peakRSSBytes: kilobytes("VmHWM"), rssBytes: kilobytes("VmRSS"),
-                             anonymousBytes: kilobytes("RssAnon"))
+        return ProcessSample(
+            cpuSeconds: (user + system) / ticks, peakRSSBytes: kilobytes("VmHWM"), rssBytes: kilobytes("VmRSS"),
+            anonymousBytes: kilobytes("RssAnon"))
     }
 
     /// The CPU used by this process's reaped children so far (getrusage), for the curl baseline.

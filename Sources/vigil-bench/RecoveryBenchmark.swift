@@ -1,6 +1,6 @@
 import Foundation
-import VigilCore
 import VigilAgent
+import VigilCore
 import VigilHTTP
 import VigilLab
 
@@ -31,15 +31,18 @@ enum RecoveryBenchmark {
 
     static func run(runs: Int, output: String) async throws {
         var results: [Run] = []
-        var table = Table("Recovery time (cold standby, start delay 1 s; \(runs) run(s) per fault)",
-                          ["fault", "run", "fault→standby", "bound", "over bound", "detection", "start+gate", "switch", "verify", "failed req"])
+        var table = Table(
+            "Recovery time (cold standby, start delay 1 s; \(runs) run(s) per fault)",
+            ["fault", "run", "fault→standby", "bound", "over bound", "detection", "start+gate", "switch", "verify", "failed req"])
         for (name, fault) in [("refuse", HealthMode.refuse), ("hang", .hang), ("500", .status(500))] {
             for index in 1...runs {
                 let run = try await measure(fault: fault, name: name, warm: false, phase: index)
                 results.append(run)
-                table.add([name, "\(index)", seconds(run.firstServedByStandby), run.bound.map(seconds) ?? "-",
-                           run.bound.map { milliseconds(run.firstServedByStandby - $0) } ?? "-", seconds(run.detection),
-                           seconds(run.startAndGate), milliseconds(run.switchSeconds), seconds(run.verification), "\(run.failedRequests)/\(run.requests)"])
+                table.add([
+                    name, "\(index)", seconds(run.firstServedByStandby), run.bound.map(seconds) ?? "-",
+                    run.bound.map { milliseconds(run.firstServedByStandby - $0) } ?? "-", seconds(run.detection),
+                    seconds(run.startAndGate), milliseconds(run.switchSeconds), seconds(run.verification), "\(run.failedRequests)/\(run.requests)",
+                ])
                 say("recovery \(name) \(index)/\(runs): \(seconds(run.firstServedByStandby))")
             }
         }
@@ -47,14 +50,17 @@ enum RecoveryBenchmark {
         var summary = Table("Recovery time, per fault", ["fault", "median", "max", "median over bound", "median failed requests"])
         for name in ["refuse", "hang", "500"] {
             let runs = results.filter { $0.fault == name }
-            summary.add([name, seconds(Statistics(runs.map(\.firstServedByStandby)).median), seconds(Statistics(runs.map(\.firstServedByStandby)).max),
-                         milliseconds(Statistics(runs.compactMap { run in run.bound.map { run.firstServedByStandby - $0 } }).median),
-                         "\(Int(Statistics(runs.map { Double($0.failedRequests) }).median))"])
+            summary.add([
+                name, seconds(Statistics(runs.map(\.firstServedByStandby)).median), seconds(Statistics(runs.map(\.firstServedByStandby)).max),
+                milliseconds(Statistics(runs.compactMap { run in run.bound.map { run.firstServedByStandby - $0 } }).median),
+                "\(Int(Statistics(runs.map { Double($0.failedRequests) }).median))",
+            ])
         }
         summary.print()
 
-        var warmTable = Table("Warm standby listed as nginx `backup` (\(runs) run(s) per fault)",
-                              ["fault", "run", "fault→Vigil's switch done", "failed req"])
+        var warmTable = Table(
+            "Warm standby listed as nginx `backup` (\(runs) run(s) per fault)",
+            ["fault", "run", "fault→Vigil's switch done", "failed req"])
         for (name, fault) in [("refuse", HealthMode.refuse), ("500", .status(500))] {
             for index in 1...runs {
                 let run = try await measure(fault: fault, name: name, warm: true, phase: index)
@@ -76,11 +82,12 @@ enum RecoveryBenchmark {
         let standbyAddress = coldStandby?.address ?? "127.0.0.1:\(warmStandby!.port)"
         let balancer = try await LabLoadBalancer.start(servers: ["127.0.0.1:\(primary.port)"] + (warm ? [standbyAddress] : []))
         let receiver = try await LabWebhookReceiver.start()
-        let agent = try BenchAgent.launch(.init(
-            primaryHealthURLs: [primary.healthURL], primaryAddress: "127.0.0.1:\(primary.port)", standbyAddress: standbyAddress,
-            standbyHealthURL: coldStandby?.healthURL ?? warmStandby!.healthURL, standbyStart: coldStandby?.startScript, warm: warm,
-            upstreamFile: balancer.upstreamFile, nginxCommand: balancer.nginx.commandLine, verifyURL: balancer.url + "/",
-            webhookURL: receiver.url(path: "/bench")))
+        let agent = try BenchAgent.launch(
+            .init(
+                primaryHealthURLs: [primary.healthURL], primaryAddress: "127.0.0.1:\(primary.port)", standbyAddress: standbyAddress,
+                standbyHealthURL: coldStandby?.healthURL ?? warmStandby!.healthURL, standbyStart: coldStandby?.startScript, warm: warm,
+                upstreamFile: balancer.upstreamFile, nginxCommand: balancer.nginx.commandLine, verifyURL: balancer.url + "/",
+                webhookURL: receiver.url(path: "/bench")))
         let client = TrafficClient()
         defer {
             agent.stop()
@@ -112,17 +119,19 @@ enum RecoveryBenchmark {
         let switched = switchStages(in: agent.log)
         let served = client.firstStandbyAnswer.map { faultClock.duration(to: $0).secondsValue } ?? at("succeeded switch")
         let opened = incident.openedAt.date.timeIntervalSince(faultDate)
-        return Run(fault: name, standby: warm ? "warm" : "cold", firstServedByStandby: served, detection: at("opened"),
-                   startAndGate: at("started switch") - at("opened"), switchSeconds: (switched["upload"] ?? .nan) + (switched["swap"] ?? .nan),
-                   verification: switched["verify"] ?? .nan, switchSucceeded: at("succeeded switch"),
-                   bound: warm ? nil : opened + minFailureDuration + startDelay + (rise - 1) * fastInterval,
-                   failedRequests: client.failures(after: faultClock), requests: client.all.filter { $0.sent >= faultClock }.count)
+        return Run(
+            fault: name, standby: warm ? "warm" : "cold", firstServedByStandby: served, detection: at("opened"),
+            startAndGate: at("started switch") - at("opened"), switchSeconds: (switched["upload"] ?? .nan) + (switched["swap"] ?? .nan),
+            verification: switched["verify"] ?? .nan, switchSucceeded: at("succeeded switch"),
+            bound: warm ? nil : opened + minFailureDuration + startDelay + (rise - 1) * fastInterval,
+            failedRequests: client.failures(after: faultClock), requests: client.all.filter { $0.sent >= faultClock }.count)
     }
 
     /// The stages of the agent's log line "switched lb1 to standby: swap 94ms, upload 86ms, verify 1018ms", in seconds.
     static func switchStages(in log: String) -> [String: Double] {
         guard let line = log.split(separator: "\n").first(where: { $0.contains("switched lb1 to standby:") }),
-              let colon = line.range(of: "to standby: ") else { return [:] }
+            let colon = line.range(of: "to standby: ")
+        else { return [:] }
         var stages: [String: Double] = [:]
         for part in line[colon.upperBound...].split(separator: ",") {
             let words = part.split(separator: " ")

@@ -1,8 +1,8 @@
 import Foundation
 import VigilAgent
 import VigilCore
-import VigilLab
 import VigilHosts
+import VigilLab
 import VigilUpstream
 
 /// The switch on one load balancer over SSH (render, upload, backup + swap + `nginx -t` + reload
@@ -27,17 +27,20 @@ enum SwitchBenchmark {
             balancer.stop()
             sshd.stop()
         }
-        let sshTarget = SSHTarget(host: "127.0.0.1", port: sshd.port, user: sshd.user, identityFile: sshd.clientKey,
-                                  knownHostsFile: sshd.knownHosts)
+        let sshTarget = SSHTarget(
+            host: "127.0.0.1", port: sshd.port, user: sshd.user, identityFile: sshd.clientKey,
+            knownHostsFile: sshd.knownHosts)
         let template = try UpstreamTemplate()
         func target(_ host: any VigilHosts.Host) -> LoadBalancerTarget {
-            LoadBalancerTarget(name: "lb1", host: host, upstreamFile: balancer.upstreamFile,
-                               testCommand: "\(balancer.nginx.commandLine) -t", reloadCommand: "\(balancer.nginx.commandLine) -s reload")
+            LoadBalancerTarget(
+                name: "lb1", host: host, upstreamFile: balancer.upstreamFile,
+                testCommand: "\(balancer.nginx.commandLine) -t", reloadCommand: "\(balancer.nginx.commandLine) -s reload")
         }
         func oneSwitch(_ index: Int, on host: any VigilHosts.Host) async throws -> Double {
             let started = ContinuousClock.now
             let active = index % 2 == 0 ? standby.port : primary.port
-            let text = try template.render(service: "shop", upstream: balancer.upstreamName, servers: [UpstreamServer(address: "127.0.0.1:\(active)")])
+            let text = try template.render(
+                service: "shop", upstream: balancer.upstreamName, servers: [UpstreamServer(address: "127.0.0.1:\(active)")])
             guard case .switched = await UpstreamSwitcher().apply(text, to: target(host)) else {
                 throw LabError.commandFailed("switch \(index)", status: 1, output: balancer.nginx.folder.read("error.log"))
             }
@@ -70,13 +73,18 @@ enum SwitchBenchmark {
         }
         await primary.stop()
         await standby.stop()
-        let results = [Result(mode: "persistent session", switches: count, seconds: Statistics(kept), trueCommand: Statistics(keptTrue)),
-                       Result(mode: "new session per switch", switches: count, seconds: Statistics(fresh), trueCommand: Statistics(freshTrue))]
-        var table = Table("Switch on one load balancer over SSH, \(count) times (login shell /bin/sh, nginx as the login user)",
-                          ["session", "median", "p99", "max", "`true` median (same session kind)"])
+        let results = [
+            Result(mode: "persistent session", switches: count, seconds: Statistics(kept), trueCommand: Statistics(keptTrue)),
+            Result(mode: "new session per switch", switches: count, seconds: Statistics(fresh), trueCommand: Statistics(freshTrue)),
+        ]
+        var table = Table(
+            "Switch on one load balancer over SSH, \(count) times (login shell /bin/sh, nginx as the login user)",
+            ["session", "median", "p99", "max", "`true` median (same session kind)"])
         for result in results {
-            table.add([result.mode, milliseconds(result.seconds.median), milliseconds(result.seconds.p99), milliseconds(result.seconds.max),
-                       milliseconds(result.trueCommand.median)])
+            table.add([
+                result.mode, milliseconds(result.seconds.median), milliseconds(result.seconds.p99), milliseconds(result.seconds.max),
+                milliseconds(result.trueCommand.median),
+            ])
         }
         table.print()
         try writeJSON(results, name: "switch", folder: output)

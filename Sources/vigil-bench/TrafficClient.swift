@@ -24,11 +24,12 @@ final class TrafficClient: Sendable {
                     group.addTask { [self] in
                         let sent = ContinuousClock.now
                         let outcome = await HTTPEngine.shared.probe(probe)
-                        let answer: Answer = switch outcome {
-                        case .healthy: .standby
-                        case .failed(.bodyMismatch): .primary
-                        case .failed: .failed
-                        }
+                        let answer: Answer =
+                            switch outcome {
+                            case .healthy: .standby
+                            case .failed(.bodyMismatch): .primary
+                            case .failed: .failed
+                            }
                         record(Record(sent: sent, done: .now, answer: answer))
                     }
                     try? await Task.sleep(for: spacing)

@@ -46,8 +46,9 @@ struct FalseFailovers: AsyncParsableCommand {
     @OptionGroup var options: BenchOptions
     func run() async throws { try await Self.measure(options) }
     static func measure(_ options: BenchOptions) async throws {
-        try await FalseFailoverBenchmark.run(flakyDuration: options.quick ? .seconds(30) : .seconds(600),
-                                             outageDuration: options.quick ? .seconds(35) : .seconds(300), output: options.output)
+        try await FalseFailoverBenchmark.run(
+            flakyDuration: options.quick ? .seconds(30) : .seconds(600),
+            outageDuration: options.quick ? .seconds(35) : .seconds(300), output: options.output)
     }
 }
 
@@ -57,9 +58,10 @@ struct ProbeScale: AsyncParsableCommand {
     @OptionGroup var options: BenchOptions
     func run() async throws { try await Self.measure(options) }
     static func measure(_ options: BenchOptions) async throws {
-        try await ProbeScaleBenchmark.run(sizes: options.quick ? [100, 1_000] : [100, 1_000, 5_000],
-                                          duration: options.quick ? .seconds(10) : .seconds(60),
-                                          curlChecks: options.quick ? 200 : 1_000, output: options.output)
+        try await ProbeScaleBenchmark.run(
+            sizes: options.quick ? [100, 1_000] : [100, 1_000, 5_000],
+            duration: options.quick ? .seconds(10) : .seconds(60),
+            curlChecks: options.quick ? 200 : 1_000, output: options.output)
     }
 }
 

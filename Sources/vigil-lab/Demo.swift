@@ -34,12 +34,14 @@ struct Demo: AsyncParsableCommand {
         var agent: LabProcess?
         do {
             let statusPort = try FreePort.pick()
-            let config = LabAgentConfig(primary: primary, standby: standby, balancer: balancer, receiver: receiver, sshd: sshd,
-                                        stateDirectory: folder.file("state"), statusPort: statusPort)
+            let config = LabAgentConfig(
+                primary: primary, standby: standby, balancer: balancer, receiver: receiver, sshd: sshd,
+                stateDirectory: folder.file("state"), statusPort: statusPort)
             try folder.write("vigil.yaml", config.yaml)
             say("config written to \(folder.file("vigil.yaml")); starting `vigil run`; its status page: http://127.0.0.1:\(statusPort)/")
-            agent = try LabProcess.launch(LabBinary.path("vigil"), ["run", "--config", folder.file("vigil.yaml")],
-                                          name: "vigil", log: folder.file("vigil.log"))
+            agent = try LabProcess.launch(
+                LabBinary.path("vigil"), ["run", "--config", folder.file("vigil.yaml")],
+                name: "vigil", log: folder.file("vigil.log"))
             let log = LogFollower(path: folder.file("vigil.log"))
             try await failover(balancer: balancer, primary: primary, receiver: receiver, log: log, say: say)
         } catch {
@@ -55,10 +57,14 @@ struct Demo: AsyncParsableCommand {
         folder.remove()
     }
 
-    private func failover(balancer: LabLoadBalancer, primary: LabHTTPBackend, receiver: LabWebhookReceiver, log: LogFollower,
-                          say: (String) -> Void) async throws {
+    private func failover(
+        balancer: LabLoadBalancer, primary: LabHTTPBackend, receiver: LabWebhookReceiver, log: LogFollower,
+        say: (String) -> Void
+    ) async throws {
         func served() async -> String {
-            guard case .success(let response) = await HTTPEngine.shared.post(url: balancer.url + "/", body: [], freshConnection: true) else { return "no answer" }
+            guard case .success(let response) = await HTTPEngine.shared.post(url: balancer.url + "/", body: [], freshConnection: true) else {
+                return "no answer"
+            }
             return String(decoding: response.bodyPrefix, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         try await LabWait.until("vigil to watch the primary", timeout: .seconds(20)) { primary.healthRequestsReceived >= 3 }
@@ -70,10 +76,15 @@ struct Demo: AsyncParsableCommand {
         try await primary.setHealth(.refuse)
         try await LabWait.until("nginx to serve the standby", timeout: .seconds(60), interval: .milliseconds(50)) {
             log.drain { say("vigil | \($0)") }
-            return await HTTPEngine.shared.probe(HealthProbe(url: balancer.url + "/", body: .contains("backend: standby"),
-                                                             freshConnection: true)).isHealthy
+            return await HTTPEngine.shared.probe(
+                HealthProbe(
+                    url: balancer.url + "/", body: .contains("backend: standby"),
+                    freshConnection: true)
+            ).isHealthy
         }
-        say("nginx answers: \(await served()), \(DurationText.format(.milliseconds(fault.duration(to: clock.now).wholeMilliseconds))) after the fault")
+        say(
+            "nginx answers: \(await served()), \(DurationText.format(.milliseconds(fault.duration(to: clock.now).wholeMilliseconds))) after the fault"
+        )
         for request in try await receiver.waitForRequests(2, timeout: .seconds(15)) {
             let body = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any]
             say("webhook received: \(body?["kind"] as? String ?? "?"): \(body?["title"] as? String ?? "")")

@@ -3,8 +3,9 @@ import VigilAgent
 import VigilCore
 
 struct ConfigCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "config", abstract: "Work with the config file.",
-                                                    subcommands: [Check.self])
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Work with the config file.",
+        subcommands: [Check.self])
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -38,8 +39,9 @@ struct ConfigCommand: AsyncParsableCommand {
                     throw ExitCode(78)
                 }
             }
-            print("vigil: \(options.config) is valid: \(config.services.count) service(s), \(config.channels.count) channel(s), "
-                  + "every upstream template renders")
+            print(
+                "vigil: \(options.config) is valid: \(config.services.count) service(s), \(config.channels.count) channel(s), "
+                    + "every upstream template renders")
             guard connect else { return }
             let ok = await HostConnectCheck.run(config, trustNewHostKeys: trustNewHostKeys) { print($0) }
             if !ok { throw ExitCode(1) }

@@ -5,8 +5,9 @@ import VigilAgent
 import VigilNotify
 
 struct NotifyCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "notify", abstract: "Work with notification channels.",
-                                                    subcommands: [Test.self])
+    static let configuration = CommandConfiguration(
+        commandName: "notify", abstract: "Work with notification channels.",
+        subcommands: [Test.self])
 
     struct Test: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -19,8 +20,9 @@ struct NotifyCommand: AsyncParsableCommand {
             let config = try options.load()
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-notify-test-\(getpid())").path
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            let notifier = try Notifier(stateDirectory: folder, channels: config.channels, agentHost: ProcessInfo.processInfo.hostName,
-                                        logger: Logger(label: "vigil"))
+            let notifier = try Notifier(
+                stateDirectory: folder, channels: config.channels, agentHost: ProcessInfo.processInfo.hostName,
+                logger: Logger(label: "vigil"))
             let results = await notifier.sendTest(to: channel.map { [$0] } ?? [], at: Agent.wallClockNow())
             if results.isEmpty { print("no channels are configured") }
             for result in results { print("\(result.delivered ? "ok  " : "FAIL") \(result.channel): \(result.result)") }

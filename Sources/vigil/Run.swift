@@ -26,8 +26,9 @@ struct Run: AsyncParsableCommand {
         let config = try options.load()
         signal(SIGPIPE, SIG_IGN)
         let agent = AgentService(configPath: options.config, config: config, logger: logger)
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: agent, serviceName: "vigil")], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: agent, serviceName: "vigil")], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

@@ -10,10 +10,13 @@ struct TargetOptions: ParsableArguments {
     @Flag(help: "Every configured service.") var all = false
     @Option(help: "Why, for the incident's timeline and the audit trail.") var reason = ""
 
-    func request(_ command: String, dryRun: Bool = false, skipGate: Bool = false, pauseSeconds: Double? = nil,
-                 json: Bool = false) -> ControlRequest {
-        ControlRequest(command: command, service: service, all: all, dryRun: dryRun, skipGate: skipGate, reason: reason,
-                       pauseSeconds: pauseSeconds, json: json)
+    func request(
+        _ command: String, dryRun: Bool = false, skipGate: Bool = false, pauseSeconds: Double? = nil,
+        json: Bool = false
+    ) -> ControlRequest {
+        ControlRequest(
+            command: command, service: service, all: all, dryRun: dryRun, skipGate: skipGate, reason: reason,
+            pauseSeconds: pauseSeconds, json: json)
     }
 
     /// Sends a request to the daemon and prints its lines; exits 1 when it failed, 69 with no

@@ -20,7 +20,9 @@ struct VigilCommand: AsyncParsableCommand {
             64 a usage error; 69 no daemon is running; 78 a config error.
             """,
         version: VigilVersion.current,
-        subcommands: [Run.self, Status.self, Failover.self, Failback.self, Pause.self, Resume.self, Acknowledge.self, Retry.self,
-                      Check.self, Render.self, ConfigCommand.self, NotifyCommand.self]
+        subcommands: [
+            Run.self, Status.self, Failover.self, Failback.self, Pause.self, Resume.self, Acknowledge.self, Retry.self,
+            Check.self, Render.self, ConfigCommand.self, NotifyCommand.self,
+        ]
     )
 }

@@ -8,8 +8,10 @@ import VigilLab
 @Suite struct ConfigTests {
     static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("deploy/vigil.example.yaml").path
-    let environment = ["VIGIL_SLACK_URL": "https://hooks.slack.com/services/T/B/x", "VIGIL_AUDIT_URL": "https://audit.example/hook",
-                       "VIGIL_AUDIT_KEY": "k"]
+    let environment = [
+        "VIGIL_SLACK_URL": "https://hooks.slack.com/services/T/B/x", "VIGIL_AUDIT_URL": "https://audit.example/hook",
+        "VIGIL_AUDIT_KEY": "k",
+    ]
 
     static let minimal = """
         services:
@@ -65,16 +67,18 @@ import VigilLab
     @Test func anUnknownKeyIsNamedWithItsLineAndColumn() {
         let text = Self.minimal.replacingOccurrences(of: "      address: 127.0.0.1:8081", with: "      adress: 127.0.0.1:8081")
         let failure = error(text)
-        #expect(failure?.description.hasPrefix("/etc/vigil/vigil.yaml:4:7: services.shop.primary.adress: unknown key") == true,
-                "\(failure?.description ?? "no error")")
+        #expect(
+            failure?.description.hasPrefix("/etc/vigil/vigil.yaml:4:7: services.shop.primary.adress: unknown key") == true,
+            "\(failure?.description ?? "no error")")
     }
 
     @Test func wrongTypesAndBadValuesAreNamed() {
         let fallZero = Self.minimal + "\n    detection:\n      fall: 0\n"
         #expect(error(fallZero)?.description.contains("services.shop.detection.fall: must be at least 1") == true)
         let badDuration = Self.minimal + "\n    detection:\n      interval: 5 seconds\n"
-        #expect(error(badDuration)?.description.contains(":18:17: services.shop.detection.interval: expected a duration") == true,
-                "\(error(badDuration)?.description ?? "")")
+        #expect(
+            error(badDuration)?.description.contains(":18:17: services.shop.detection.interval: expected a duration") == true,
+            "\(error(badDuration)?.description ?? "")")
         let wrongType = Self.minimal + "\n    detection:\n      rise: [2]\n"
         #expect(error(wrongType)?.description.contains("services.shop.detection.rise: expected a whole number") == true)
         let notYAML = "services: [unclosed"
@@ -86,8 +90,9 @@ import VigilLab
         #expect(error(noStandby)?.description.contains("unknown key") == true)
         let lines = Self.minimal.split(separator: "\n", omittingEmptySubsequences: false)
         let withoutStandby = lines.prefix(6).joined(separator: "\n") + "\n" + lines.suffix(from: 12).joined(separator: "\n")
-        #expect(error(withoutStandby)?.description.contains("services.shop.standby: missing") == true,
-                "\(error(withoutStandby)?.description ?? "")")
+        #expect(
+            error(withoutStandby)?.description.contains("services.shop.standby: missing") == true,
+            "\(error(withoutStandby)?.description ?? "")")
         let withoutBalancers = lines.prefix(12).joined(separator: "\n")
         #expect(error(withoutBalancers)?.description.contains("services.shop.load_balancers: missing") == true)
     }
@@ -102,7 +107,9 @@ import VigilLab
         #expect(failure?.description.contains("chmod 600") == true)
         #expect(failure?.description.contains("canary-77") == false)
 
-        let ssh = Self.minimal.replacingOccurrences(of: "        host: local\n        upstream_file", with: "        host: lb1.example\n        upstream_file")
+        let ssh =
+            Self.minimal.replacingOccurrences(
+                of: "        host: local\n        upstream_file", with: "        host: lb1.example\n        upstream_file")
             + "\nssh:\n  identity_file: \(folder.file("missing_key"))\n"
         do {
             _ = try AgentConfig.parse(ssh, file: "x.yaml", checkFiles: true)

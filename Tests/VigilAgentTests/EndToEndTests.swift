@@ -39,8 +39,9 @@ import VigilLab
             defer { agent.terminate() }
             #expect(elapsed < .seconds(30))
             let requests = try await lab.receiver.waitForRequests(2, timeout: .seconds(15))
-            #expect(AgentLab.kinds(requests) == ["incidentStarted", "incidentResolved"],
-                    "\(requests.map(\.bodyText))\n\(lab.folder.read("vigil.log").suffix(3_000))")
+            #expect(
+                AgentLab.kinds(requests) == ["incidentStarted", "incidentResolved"],
+                "\(requests.map(\.bodyText))\n\(lab.folder.read("vigil.log").suffix(3_000))")
         }
     }
 
@@ -80,8 +81,9 @@ import VigilLab
         try await AgentLab.with { lab in
             try lab.folder.write("broken.mustache", "upstream {{upstream}} {\n{{#servers}}    server {{address}} no_such_parameter;\n{{/servers}}}\n")
             let original = try String(contentsOfFile: lab.balancer.upstreamFile, encoding: .utf8)
-            let agent = try await lab.startWatching(config: lab.config.replacingOccurrences(
-                of: "    verify_url:", with: "    template: \(lab.folder.file("broken.mustache"))\n        verify_url:"))
+            let agent = try await lab.startWatching(
+                config: lab.config.replacingOccurrences(
+                    of: "    verify_url:", with: "    template: \(lab.folder.file("broken.mustache"))\n        verify_url:"))
             defer { agent.terminate() }
             try await lab.primary.setHealth(.refuse)
             let requests = try await lab.receiver.waitForRequests(2, timeout: .seconds(30))
@@ -98,8 +100,9 @@ import VigilLab
         let folder = try LabFolder(prefix: "badconfig")
         defer { folder.remove() }
         try folder.write("vigil.yaml", "services:\n  shop:\n    primary:\n      adress: x\n")
-        let (status, output) = try await LabProcess.run(LabBinary.path("vigil"), ["config", "check", "--config", folder.file("vigil.yaml")],
-                                                        check: false)
+        let (status, output) = try await LabProcess.run(
+            LabBinary.path("vigil"), ["config", "check", "--config", folder.file("vigil.yaml")],
+            check: false)
         #expect(status == 78)
         #expect(output.contains("\(folder.file("vigil.yaml")):4:7: services.shop.primary.adress: unknown key"), "\(output)")
         let (runStatus, _) = try await LabProcess.run(LabBinary.path("vigil"), ["run", "--config", folder.file("vigil.yaml")], check: false)
@@ -127,8 +130,10 @@ import VigilLab
             agent.terminate()
             let log = lab.folder.read("vigil.log")
             #expect(log.contains("switched lb1 to standby"), "the agent logged at debug level (launchAgent asks for it)")
-            for (place, content) in [("log", log), ("state", lab.folder.read("state/shop.state.json")), ("status --json", json),
-                                     ("status", text)] {
+            for (place, content) in [
+                ("log", log), ("state", lab.folder.read("state/shop.state.json")), ("status --json", json),
+                ("status", text),
+            ] {
                 #expect(!content.contains(canary) && !content.contains(secret), "the canary appears in the \(place)")
             }
         }
@@ -162,16 +167,21 @@ import VigilLab
                 step == heldStep ? try lab.holdingScript("hold-\(step.replacingOccurrences(of: " ", with: "-")).sh", then: command) : command
             }
             let config = lab.config
-                .replacingOccurrences(of: "  shop:\n", with: "  shop:\n    runbook:\n      pre_hook: \(try held("pre-hook", "echo pre-hook ran"))\n"
-                                      + "      post_hook: \(try held("post-hook", "echo post-hook ran"))\n")
+                .replacingOccurrences(
+                    of: "  shop:\n",
+                    with: "  shop:\n    runbook:\n      pre_hook: \(try held("pre-hook", "echo pre-hook ran"))\n"
+                        + "      post_hook: \(try held("post-hook", "echo post-hook ran"))\n"
+                )
                 .replacingOccurrences(of: "start: \(lab.standby.startScript)", with: "start: \(try held("start standby", lab.standby.startScript))")
-                .replacingOccurrences(of: "test_command: \(lab.nginxCommand) -t",
-                                      with: "test_command: \(try held("switch load balancer", "\(lab.nginxCommand) -t"))")
+                .replacingOccurrences(
+                    of: "test_command: \(lab.nginxCommand) -t",
+                    with: "test_command: \(try held("switch load balancer", "\(lab.nginxCommand) -t"))")
             let first = try await lab.startWatching(config: config)
             try await lab.primary.setHealth(.refuse)
             try await LabWait.until("the agent to reach \(heldStep)", timeout: .seconds(30)) {
                 // The gate is the state machine's own step: the saved phase says when it is there.
-                heldStep == "health gate" ? lab.folder.read("state/shop.state.json").contains(#""failingOver":{"_0":{"gate""#)
+                heldStep == "health gate"
+                    ? lab.folder.read("state/shop.state.json").contains(#""failingOver":{"_0":{"gate""#)
                     : lab.folder.read("vigil.log").contains("running \(heldStep)")
             }
             kill(first.pid, SIGKILL)
@@ -220,8 +230,10 @@ import VigilLab
     /// is warned about, and the next switch says it replaced it and keeps it in the backup.
     @Test func hooksReportAndHandEditsAreCaughtNotLost() async throws {
         try await AgentLab.with(overSSH: false) { lab in
-            let config = "drift_check_interval: 1s\n" + lab.config.replacingOccurrences(
-                of: "  shop:\n", with: "  shop:\n    runbook:\n      pre_hook: echo dumped 42 rows\n")
+            let config =
+                "drift_check_interval: 1s\n"
+                + lab.config.replacingOccurrences(
+                    of: "  shop:\n", with: "  shop:\n    runbook:\n      pre_hook: echo dumped 42 rows\n")
             let agent = try await lab.startWatching(config: config)
             defer { agent.terminate() }
             let edited = try String(contentsOfFile: lab.balancer.upstreamFile, encoding: .utf8) + "# tuned by hand\n"

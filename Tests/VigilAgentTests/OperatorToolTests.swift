@@ -24,7 +24,9 @@ import VigilLab
             #expect(plan.output.contains("+    server \(lab.standby.address)"), "\(plan.output)")
             let (code, output) = try await lab.vigil(["failover", "--force", "--reason", "drill"])
             #expect(code == 0, "\(output)")
-            for words in ["started start standby", "succeeded health gate of standby", "succeeded switch load balancer 0 to standby", "secondaryActive"] {
+            for words in [
+                "started start standby", "succeeded health gate of standby", "succeeded switch load balancer 0 to standby", "secondaryActive",
+            ] {
                 #expect(output.contains(words), "\(words) in \(output)")
             }
             #expect(await lab.servedByStandby())
@@ -41,8 +43,9 @@ import VigilLab
     @Test func aForcedFailoverWithoutADaemonRunsHereUnderTheLock() async throws {
         try await AgentLab.with(startDelay: .seconds(3)) { lab in
             try lab.folder.write("vigil.yaml", lab.config)
-            let failover = try LabProcess.launch(LabBinary.path("vigil"), ["failover", "--force", "--reason", "no daemon", "--config", lab.configPath],
-                                                 name: "vigil failover", log: lab.folder.file("failover.log"))
+            let failover = try LabProcess.launch(
+                LabBinary.path("vigil"), ["failover", "--force", "--reason", "no daemon", "--config", lab.configPath],
+                name: "vigil failover", log: lab.folder.file("failover.log"))
             defer { failover.terminate() }
             try await LabWait.until("the one-off runbook to start", timeout: .seconds(30)) {
                 lab.folder.read("failover.log").contains("started start standby")
@@ -55,8 +58,9 @@ import VigilLab
                 Issue.record("\(lab.folder.read("daemon.log"))\n---\n\(lab.folder.read("failover.log"))")
                 throw error
             }
-            #expect(daemon.exitCode == 1 && lab.folder.read("daemon.log").contains("holds the run lock"),
-                    "\(lab.folder.read("daemon.log"))\n\(lab.folder.read("failover.log"))")
+            #expect(
+                daemon.exitCode == 1 && lab.folder.read("daemon.log").contains("holds the run lock"),
+                "\(lab.folder.read("daemon.log"))\n\(lab.folder.read("failover.log"))")
             try await LabWait.until("the one-off failover to end", timeout: .seconds(60)) { !failover.isRunning }
             let output = lab.folder.read("failover.log")
             #expect(failover.exitCode == 0, "\(output)")
@@ -108,7 +112,8 @@ import VigilLab
             let group = "nogroup"
             let gid = try #require(getgrnam(group)?.pointee.gr_gid, "Debian's nogroup")
             let socket = lab.folder.file("state/vigil.sock")
-            let agent = try lab.launchAgent(config: lab.config.replacingOccurrences(of: "  path: \(socket)\n", with: "  path: \(socket)\n  group: \(group)\n"))
+            let agent = try lab.launchAgent(
+                config: lab.config.replacingOccurrences(of: "  path: \(socket)\n", with: "  path: \(socket)\n  group: \(group)\n"))
             defer { agent.terminate() }
             try await LabWait.until("the control socket", timeout: .seconds(20)) { FileManager.default.fileExists(atPath: socket) }
             let attributes = try FileManager.default.attributesOfItem(atPath: socket)
@@ -118,15 +123,20 @@ import VigilLab
             chmod(lab.folder.path, 0o755)
             chmod(lab.configPath, 0o644)
             try LabProcess.require("/usr/bin/setpriv", package: "util-linux")
-            let (status, output) = try await LabProcess.run("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                                                                                  LabBinary.path("vigil"), "status", "--config", lab.configPath],
-                                                              check: false)
+            let (status, output) = try await LabProcess.run(
+                "/usr/bin/setpriv",
+                [
+                    "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                    LabBinary.path("vigil"), "status", "--config", lab.configPath,
+                ],
+                check: false)
             #expect(status == 1, "\(output)")
             #expect(output.contains("exists but cannot be opened") || output.contains("cannot be opened"), "\(output)")
             #expect(!output.contains("no vigil daemon is running"))
             let valid = try await lab.vigil(["config", "check"])
             #expect(valid.status == 0, "\(valid.output)")
-            try lab.folder.write("vigil.yaml", lab.config.replacingOccurrences(of: "  path: \(socket)\n", with: "  path: \(socket)\n  group: no-such-group-vigil\n"))
+            try lab.folder.write(
+                "vigil.yaml", lab.config.replacingOccurrences(of: "  path: \(socket)\n", with: "  path: \(socket)\n  group: no-such-group-vigil\n"))
             let refused = try await lab.vigil(["config", "check"])
             #expect(refused.status == 78 && refused.output.contains("control_socket.group: no group named no-such-group-vigil"), "\(refused.output)")
         }
@@ -147,8 +157,9 @@ import VigilLab
 
             let render = try await lab.vigil(["render", "--service", "shop", "--active", "standby"])
             #expect(render.status == 0)
-            #expect(render.output.contains("upstream \(lab.balancer.upstreamName) {") && render.output.contains("server \(lab.standby.address)"),
-                    "\(render.output)")
+            #expect(
+                render.output.contains("upstream \(lab.balancer.upstreamName) {") && render.output.contains("server \(lab.standby.address)"),
+                "\(render.output)")
             let unknown = try await lab.vigil(["render", "--service", "nope", "--active", "standby"])
             #expect(unknown.status == 64 && unknown.output.contains("configured: shop"), "\(unknown.output)")
 
@@ -172,7 +183,8 @@ import VigilLab
             #expect(known.status == 0 && known.output.contains("ok    root@127.0.0.1:\(sshd.port)"), "\(known.output)")
 
             try lab.folder.write("empty_known_hosts", "", mode: 0o600)
-            let fresh = lab.config.replacingOccurrences(of: "known_hosts: \(sshd.knownHosts)", with: "known_hosts: \(lab.folder.file("empty_known_hosts"))")
+            let fresh = lab.config.replacingOccurrences(
+                of: "known_hosts: \(sshd.knownHosts)", with: "known_hosts: \(lab.folder.file("empty_known_hosts"))")
             try lab.folder.write("vigil.yaml", fresh)
             let unknown = try await lab.vigil(["config", "check", "--connect"])
             #expect(unknown.status == 1 && unknown.output.contains("is not in"), "\(unknown.output)")
@@ -183,7 +195,8 @@ import VigilLab
             #expect(again.status == 0, "\(again.output)")
 
             let mismatched = try await sshd.mismatchedKnownHosts()
-            try lab.folder.write("vigil.yaml", lab.config.replacingOccurrences(of: "known_hosts: \(sshd.knownHosts)", with: "known_hosts: \(mismatched)"))
+            try lab.folder.write(
+                "vigil.yaml", lab.config.replacingOccurrences(of: "known_hosts: \(sshd.knownHosts)", with: "known_hosts: \(mismatched)"))
             let impostor = try await lab.vigil(["config", "check", "--connect", "--trust-new-host-keys"])
             #expect(impostor.status == 1 && impostor.output.contains("HOST KEY MISMATCH"), "\(impostor.output)")
         }

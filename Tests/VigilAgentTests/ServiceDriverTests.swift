@@ -50,8 +50,9 @@ final class FakeActions: ServiceActions {
     let recorder = LogRecorder()
 
     private func driver(_ config: ServiceConfig = ServiceConfig(name: "shop", loadBalancers: ["lb0"])) -> ServiceDriver<ManualClock> {
-        ServiceDriver(machine: ServiceStateMachine(config: config, upstreams: [UpstreamLayout(active: .primary)]),
-                      actions: actions, clock: clock, logger: recorder.logger())
+        ServiceDriver(
+            machine: ServiceStateMachine(config: config, upstreams: [UpstreamLayout(active: .primary)]),
+            actions: actions, clock: clock, logger: recorder.logger())
     }
 
     /// Moves the test clock in small steps until `condition` holds (bounded in real time).
@@ -69,8 +70,11 @@ final class FakeActions: ServiceActions {
         actions.state.withLock { $0.healthy[.primary] = false }
         try await drive("the failover to finish") { await driver.phase == .secondaryActive }
         let log = actions.state.withLock { $0.log }
-        #expect(log == ["run start standby (saved at start standby)",
-                        "run switch load balancer 0 to standby (saved at switch load balancer 0 to standby)"])
+        #expect(
+            log == [
+                "run start standby (saved at start standby)",
+                "run switch load balancer 0 to standby (saved at switch load balancer 0 to standby)",
+            ])
         #expect(actions.state.withLock { $0.messages } == [.incidentStarted, .incidentResolved])
         #expect(actions.state.withLock { $0.lastSaved?.phase } == .secondaryActive)
         await driver.stop()
@@ -107,8 +111,10 @@ final class FakeActions: ServiceActions {
         defer { folder.remove() }
         let store = try StateStore(folder: folder.path)
         #expect(try store.load(service: "shop") == nil)
-        let snapshot = ServiceStateMachine(config: ServiceConfig(name: "shop", loadBalancers: ["lb0"]),
-                                           upstreams: [UpstreamLayout(active: .primary)]).state
+        let snapshot = ServiceStateMachine(
+            config: ServiceConfig(name: "shop", loadBalancers: ["lb0"]),
+            upstreams: [UpstreamLayout(active: .primary)]
+        ).state
         try store.save(snapshot, service: "shop")
         #expect(try store.load(service: "shop") == snapshot)
         let mode = try FileManager.default.attributesOfItem(atPath: store.path(of: "shop"))[.posixPermissions] as? Int

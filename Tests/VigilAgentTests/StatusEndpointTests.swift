@@ -107,16 +107,20 @@ import VigilLab
 
             let metrics = try await Self.fetch(lab.statusURL + "/metrics")
             #expect(metrics.status == 200 && metrics.head.contains("version=0.0.4"))
-            for name in ["vigil_build_info", "vigil_probe_duration_seconds_bucket", "vigil_probe_results_total", "vigil_backend_up",
-                         "vigil_service_phase{phase=\"secondaryActive\",service=\"shop\"} 1", "vigil_runbooks_total{kind=\"failover\",result=\"succeeded\",service=\"shop\"} 1",
-                         "vigil_runbook_step_duration_seconds_count{service=\"shop\",step=\"switch\"} 1",
-                         "vigil_last_incident_time_to_recover_seconds", "vigil_notifications_total{channel=\"hooks\",result=\"delivered\"}"] {
+            for name in [
+                "vigil_build_info", "vigil_probe_duration_seconds_bucket", "vigil_probe_results_total", "vigil_backend_up",
+                "vigil_service_phase{phase=\"secondaryActive\",service=\"shop\"} 1",
+                "vigil_runbooks_total{kind=\"failover\",result=\"succeeded\",service=\"shop\"} 1",
+                "vigil_runbook_step_duration_seconds_count{service=\"shop\",step=\"switch\"} 1",
+                "vigil_last_incident_time_to_recover_seconds", "vigil_notifications_total{channel=\"hooks\",result=\"delivered\"}",
+            ] {
                 #expect(metrics.body.contains(name), "\(name) in /metrics")
             }
             try LabProcess.require(Self.promtool, package: "prometheus")
             try lab.folder.write("metrics.txt", metrics.body)
-            let (lint, lintOutput) = try await LabProcess.run("/bin/sh", ["-c", "\(Self.promtool) check metrics < \(lab.folder.file("metrics.txt"))"],
-                                                               check: false)
+            let (lint, lintOutput) = try await LabProcess.run(
+                "/bin/sh", ["-c", "\(Self.promtool) check metrics < \(lab.folder.file("metrics.txt"))"],
+                check: false)
             #expect(lint == 0, "promtool: \(lintOutput)")
 
             let paused = try await lab.vigil(["pause", "--for", "1h", "--reason", "kernel upgrade"])
@@ -149,11 +153,17 @@ import VigilLab
             defer { agent.terminate() }
             let shots = ProcessInfo.processInfo.environment["VIGIL_SCREENSHOTS"]
             func render(_ name: String) async throws -> String {
-                var arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                                 "--user-data-dir=\(lab.folder.file("chromium-\(name)"))", "--virtual-time-budget=3000"]
+                var arguments = [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                    "--user-data-dir=\(lab.folder.file("chromium-\(name)"))", "--virtual-time-budget=3000",
+                ]
                 if let shots {
-                    _ = try await LabProcess.run(Self.chromium, arguments + ["--window-size=412,1000", "--screenshot=\(shots)/\(name).png",
-                                                                             lab.statusURL + "/"], timeout: .seconds(60), check: false)
+                    _ = try await LabProcess.run(
+                        Self.chromium,
+                        arguments + [
+                            "--window-size=412,1000", "--screenshot=\(shots)/\(name).png",
+                            lab.statusURL + "/",
+                        ], timeout: .seconds(60), check: false)
                 }
                 arguments.append(contentsOf: ["--dump-dom", lab.statusURL + "/"])
                 let (status, dom) = try await LabProcess.run(Self.chromium, arguments, timeout: .seconds(60), check: false)

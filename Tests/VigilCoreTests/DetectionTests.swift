@@ -24,7 +24,7 @@ import VigilCore
         scenario.probe(.primary, ok)
         scenario.probe(.primary, ok)
         #expect(scenario.probe(.primary, refused).timers == [.probe(.primary, generation: 3)])
-        #expect(scenario.probe(.primary, refused) .contains(.schedule(.probe(.primary, generation: 4), after: .milliseconds(250))))
+        #expect(scenario.probe(.primary, refused).contains(.schedule(.probe(.primary, generation: 4), after: .milliseconds(250))))
     }
 
     @Test func aDownBackendIsCheckedAtTheDownInterval() {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VigilCore
 
 /// The invariants, checked after every step of every event sequence the explorer can reach.
@@ -6,8 +7,10 @@ import Testing
 /// Swift's cooperative pool (two threads here) they would stall every other test's awaits.
 @Suite(.serialized) struct ExplorationTests {
     /// Small numbers so that depth 8 reaches failovers, failbacks, rollbacks and retries.
-    static let config = ServiceConfig.fixture(fall: 2, rise: 1, minFailure: .milliseconds(500), loadBalancers: 1,
-                                              failback: .automatic(after: .seconds(1))) { config in
+    static let config = ServiceConfig.fixture(
+        fall: 2, rise: 1, minFailure: .milliseconds(500), loadBalancers: 1,
+        failback: .automatic(after: .seconds(1))
+    ) { config in
         config.antiFlap.cooldown = .seconds(2)
         config.antiFlap.budget = 2
         config.antiFlap.window = .seconds(20)
@@ -18,8 +21,9 @@ import Testing
 
     @Test func everyReachableStateKeepsTheInvariants() async {
         let report = await StateExplorer(config: Self.config).exploreOffPool(depth: 8)
-        print("explored \(report.statesVisited) states, \(report.transitions) transitions, depth \(report.depthReached), "
-              + "\(report.snapshotsChecked) snapshots restored; phases: \(report.phasesSeen.sorted())")
+        print(
+            "explored \(report.statesVisited) states, \(report.transitions) transitions, depth \(report.depthReached), "
+                + "\(report.snapshotsChecked) snapshots restored; phases: \(report.phasesSeen.sorted())")
         #expect(report.violations.isEmpty, "\(report.violations.prefix(5).joined(separator: "\n"))")
         #expect(report.depthReached == 8)
         #expect(report.statesVisited > 1_000, "explored \(report.statesVisited) states")
@@ -32,8 +36,10 @@ import Testing
     }
 
     @Test func theWarmStandbyVariantKeepsTheInvariants() async {
-        let warm = ServiceConfig.fixture(fall: 2, rise: 1, minFailure: .milliseconds(500), mode: .warm,
-                                         failback: .automatic(after: .seconds(1))) { $0.antiFlap.cooldown = .seconds(1) }
+        let warm = ServiceConfig.fixture(
+            fall: 2, rise: 1, minFailure: .milliseconds(500), mode: .warm,
+            failback: .automatic(after: .seconds(1))
+        ) { $0.antiFlap.cooldown = .seconds(1) }
         let report = await StateExplorer(config: warm).exploreOffPool(depth: 8)
         #expect(report.violations.isEmpty, "\(report.violations.prefix(5).joined(separator: "\n"))")
     }

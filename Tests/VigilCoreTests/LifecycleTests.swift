@@ -41,17 +41,19 @@ import VigilCore
     @Test func aRestartWhilePausedKeepsTheEndOfThePause() {
         var scenario = Scenario()
         scenario.handle(.operatorRequested(OperatorRequest(.pause(until: .seconds(600)), by: "ana", reason: "upgrade")))
-        let (machine, effects) = ServiceStateMachine.restore(config: scenario.machine.config, snapshot: scenario.machine.state,
-                                                             observed: [UpstreamLayout(active: .primary)], at: .seconds(100))
+        let (machine, effects) = ServiceStateMachine.restore(
+            config: scenario.machine.config, snapshot: scenario.machine.state,
+            observed: [UpstreamLayout(active: .primary)], at: .seconds(100))
         #expect(machine.phase == .paused)
         #expect(effects.contains(.schedule(.pauseEnds(generation: machine.state.timers.pauseEnds!), after: .seconds(500))))
     }
 
     @Test func aRestartWithAnotherNumberOfLoadBalancersIsHeld() {
         let scenario = Scenario()
-        let (machine, _) = ServiceStateMachine.restore(config: scenario.machine.config, snapshot: scenario.machine.state,
-                                                       observed: [UpstreamLayout(active: .primary), UpstreamLayout(active: .primary)],
-                                                       at: .zero)
+        let (machine, _) = ServiceStateMachine.restore(
+            config: scenario.machine.config, snapshot: scenario.machine.state,
+            observed: [UpstreamLayout(active: .primary), UpstreamLayout(active: .primary)],
+            at: .zero)
         #expect(machine.phase == .stuck(.reconcileFailed("2 load balancers observed, 1 in the saved state")))
         let fresh = ServiceStateMachine(config: scenario.machine.config, upstreams: [])
         #expect(fresh.phase == .stuck(.reconcileFailed("1 load balancers are configured but 0 were observed")))

@@ -14,9 +14,10 @@ import VigilCore
         #expect(effects.messageKinds == [.incidentStarted])
         #expect(effects.runs == [.start(.standby)])
         #expect(scenario.machine.state.incident?.requestedBy == "uid 1000")
-        #expect(scenario.machine.state.incident?.timeline.contains { entry in
-            if case .operatorRequested(_, "uid 1000", "planned maintenance") = entry.what { true } else { false }
-        } == true)
+        #expect(
+            scenario.machine.state.incident?.timeline.contains { entry in
+                if case .operatorRequested(_, "uid 1000", "planned maintenance") = entry.what { true } else { false }
+            } == true)
         scenario.finishStep()
         #expect(scenario.step == .gate(.standby))
     }
@@ -34,12 +35,18 @@ import VigilCore
         var scenario = Scenario(.fixture(loadBalancers: 2) { $0.runbook.postHook = true })
         let before = scenario.machine
         let effects = scenario.handle(request(.failover(skipGate: false, dryRun: true)))
-        #expect(effects == [.answer(.plan(.failover(skipGate: false, dryRun: true), steps: [
-            .start(.standby), .gate(.standby),
-            .switchUpstream(loadBalancer: 0, to: UpstreamLayout(active: .standby)),
-            .switchUpstream(loadBalancer: 1, to: UpstreamLayout(active: .standby)),
-            .postHook(to: .standby),
-        ]))])
+        #expect(
+            effects == [
+                .answer(
+                    .plan(
+                        .failover(skipGate: false, dryRun: true),
+                        steps: [
+                            .start(.standby), .gate(.standby),
+                            .switchUpstream(loadBalancer: 0, to: UpstreamLayout(active: .standby)),
+                            .switchUpstream(loadBalancer: 1, to: UpstreamLayout(active: .standby)),
+                            .postHook(to: .standby),
+                        ]))
+            ])
         #expect(scenario.machine == before)
     }
 

@@ -24,10 +24,11 @@ import VigilCore
     }
 
     @Test func theFlapBudgetHoldsTheServiceUntilAcknowledged() {
-        var scenario = Scenario(.fixture(fall: 1, minFailure: .zero, failback: .automatic(after: .zero)) { config in
-            config.antiFlap.cooldown = .zero
-            config.antiFlap.budget = 2
-        })
+        var scenario = Scenario(
+            .fixture(fall: 1, minFailure: .zero, failback: .automatic(after: .zero)) { config in
+                config.antiFlap.cooldown = .zero
+                config.antiFlap.budget = 2
+            })
         scenario.handle(.started)
         scenario.failOver()  // 1: to the standby
         scenario.probe(.primary, ok)

@@ -31,8 +31,9 @@ import VigilCore
 
     @Test func aSwitchThatLandedIsKeptAndTheTargetGatedAgainBeforeTheRest() throws {
         let (scenario, snapshot) = crashedDuringTheFirstSwitch()
-        let (machine, effects) = ServiceStateMachine.restore(config: config, snapshot: try decoded(snapshot),
-                                                             observed: [standby, primary], at: scenario.now + .seconds(5))
+        let (machine, effects) = ServiceStateMachine.restore(
+            config: config, snapshot: try decoded(snapshot),
+            observed: [standby, primary], at: scenario.now + .seconds(5))
         #expect(machine.state.upstreams == [standby, primary])
         #expect(machine.phase == .failingOver(.gate(.standby)))
         #expect(machine.state.runbook?.steps.contains(.switchUpstream(loadBalancer: 1, to: standby)) == true)
@@ -43,8 +44,9 @@ import VigilCore
 
     @Test func aSwitchThatDidNotLandIsRunAgainAfterTheGate() throws {
         let (scenario, snapshot) = crashedDuringTheFirstSwitch()
-        let (machine, _) = ServiceStateMachine.restore(config: config, snapshot: try decoded(snapshot),
-                                                       observed: [primary, primary], at: scenario.now + .seconds(5))
+        let (machine, _) = ServiceStateMachine.restore(
+            config: config, snapshot: try decoded(snapshot),
+            observed: [primary, primary], at: scenario.now + .seconds(5))
         #expect(machine.phase == .failingOver(.gate(.standby)))
         #expect(machine.state.runbook?.steps.filter { if case .switchUpstream = $0 { true } else { false } }.count == 2)
         #expect(machine.state.incident?.id == snapshot.incident?.id)
@@ -54,8 +56,9 @@ import VigilCore
         var scenario = Scenario(config)
         scenario.handle(.started)
         let snapshot = scenario.machine.state
-        let (machine, effects) = ServiceStateMachine.restore(config: config, snapshot: snapshot,
-                                                             observed: [standby, primary], at: .seconds(10))
+        let (machine, effects) = ServiceStateMachine.restore(
+            config: config, snapshot: snapshot,
+            observed: [standby, primary], at: .seconds(10))
         guard case .stuck(.reconcileFailed(let why)) = machine.phase else {
             Issue.record("expected a hold, got \(machine.phase)")
             return
@@ -104,8 +107,9 @@ import VigilCore
         scenario.handle(.started)
         scenario.failPrimary()
         scenario.finishStep(.failed("boom"))
-        let (machine, effects) = ServiceStateMachine.restore(config: config, snapshot: scenario.machine.state,
-                                                             observed: [primary, primary], at: scenario.now)
+        let (machine, effects) = ServiceStateMachine.restore(
+            config: config, snapshot: scenario.machine.state,
+            observed: [primary, primary], at: scenario.now)
         #expect(machine.state.timers.retry != nil)
         #expect(effects.timers.contains(.retry(generation: machine.state.timers.retry!)))
     }
@@ -136,8 +140,9 @@ import VigilCore
         scenario.handle(.started)
         scenario.failPrimary()
         scenario.finishStep()
-        let (machine, effects) = ServiceStateMachine.restore(config: scenario.machine.config, snapshot: scenario.machine.state,
-                                                             observed: [UpstreamLayout(active: .primary)], at: scenario.now)
+        let (machine, effects) = ServiceStateMachine.restore(
+            config: scenario.machine.config, snapshot: scenario.machine.state,
+            observed: [UpstreamLayout(active: .primary)], at: scenario.now)
         #expect(effects.contains(.probe(.standby)))
         #expect(machine.state.probes[.standby] == .inFlight, "a probe asked for is a probe in flight, or its loop dies")
         #expect(machine.state.probes[.primary] == .inFlight)

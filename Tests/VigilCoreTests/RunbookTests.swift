@@ -68,8 +68,9 @@ import VigilCore
             effects.compactMap { if case .schedule(.probe(.standby, _), let delay) = $0 { delay } else { nil } }.first
         }
         #expect(nextProbeDelay(scenario.probe(.standby, refused)) == .milliseconds(50), "still starting: poll again soon")
-        #expect(nextProbeDelay(scenario.probe(.standby, ok, after: .milliseconds(50))) == .milliseconds(250),
-                "a pass: the next one counts toward rise at the fast interval")
+        #expect(
+            nextProbeDelay(scenario.probe(.standby, ok, after: .milliseconds(50))) == .milliseconds(250),
+            "a pass: the next one counts toward rise at the fast interval")
         #expect(scenario.step == .gate(.standby))
         scenario.probe(.standby, ok)
         #expect(scenario.step != .gate(.standby), "rise 2 passed, 250 ms apart")
@@ -159,9 +160,12 @@ import VigilCore
         scenario.finishStep(.failed("reload failed"))
         scenario.finishStep()  // rollback of lb1
         scenario.handle(.operatorRequested(OperatorRequest(.retry, by: "ana", reason: "fixed nginx")))
-        #expect(scenario.machine.state.runbook?.steps == [.start(.standby), .gate(.standby),
-                                                          .switchUpstream(loadBalancer: 1, to: UpstreamLayout(active: .standby))],
-                "no pre-hook again once traffic moved; only lb1 is left")
+        #expect(
+            scenario.machine.state.runbook?.steps == [
+                .start(.standby), .gate(.standby),
+                .switchUpstream(loadBalancer: 1, to: UpstreamLayout(active: .standby)),
+            ],
+            "no pre-hook again once traffic moved; only lb1 is left")
     }
 
     @Test func aPrimaryThatRecoversBeforeTrafficMovedEndsTheIncidentWithoutAFailover() {
@@ -175,12 +179,13 @@ import VigilCore
     }
 
     @Test func preHookFenceAndPostHookRunInOrder() {
-        var scenario = failingOver(.fixture { config in
-            config.runbook.preHook = true
-            config.runbook.postHook = true
-            config.runbook.fenceOldActive = true
-            config.primary.canStop = true
-        })
+        var scenario = failingOver(
+            .fixture { config in
+                config.runbook.preHook = true
+                config.runbook.postHook = true
+                config.runbook.fenceOldActive = true
+                config.primary.canStop = true
+            })
         #expect(scenario.step == .preHook(to: .standby))
         scenario.finishStep()
         #expect(scenario.step == .start(.standby))
@@ -198,8 +203,11 @@ import VigilCore
         scenario.finishStep(.succeededReporting("exit 0: dumped 42 rows"))
         #expect(scenario.step == .start(.standby), "a report is a success")
         let timeline = scenario.machine.state.incident?.timeline.map(\.what.description) ?? []
-        #expect(timeline.suffix(3) == ["succeeded pre-hook (to standby)", "pre-hook (to standby) said: exit 0: dumped 42 rows",
-                                       "started start standby"], "\(timeline)")
+        #expect(
+            timeline.suffix(3) == [
+                "succeeded pre-hook (to standby)", "pre-hook (to standby) said: exit 0: dumped 42 rows",
+                "started start standby",
+            ], "\(timeline)")
     }
 
     @Test func aFailedPreHookAbortsBeforeAnythingChanged() {
@@ -210,10 +218,11 @@ import VigilCore
     }
 
     @Test func aFailedFenceAfterTheSwitchKeepsTrafficOnTheStandby() {
-        var scenario = failingOver(.fixture { config in
-            config.runbook.fenceOldActive = true
-            config.primary.canStop = true
-        })
+        var scenario = failingOver(
+            .fixture { config in
+                config.runbook.fenceOldActive = true
+                config.primary.canStop = true
+            })
         scenario.finishStep()
         scenario.passGate()
         scenario.finishStep()
@@ -229,9 +238,10 @@ import VigilCore
         scenario.probe(.standby, ok)
         scenario.failPrimary()
         #expect(scenario.step == .gate(.standby))
-        #expect(scenario.machine.state.incident?.timeline.contains { entry in
-            if case .stepSkipped(.start, _) = entry.what { true } else { false }
-        } == false, "a warm standby has no start step at all")
+        #expect(
+            scenario.machine.state.incident?.timeline.contains { entry in
+                if case .stepSkipped(.start, _) = entry.what { true } else { false }
+            } == false, "a warm standby has no start step at all")
     }
 
     @Test func remindersRepeatWhileTheIncidentIsOpenAndStopAfter() {

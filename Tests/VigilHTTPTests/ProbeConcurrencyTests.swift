@@ -29,8 +29,9 @@ import VigilLab
                 }
             }
             #expect(healthy == 200)
-            #expect(backend.connectionsAccepted <= 60,
-                    "four waves of 50 concurrent probes opened \(backend.connectionsAccepted) connections; later waves reuse them")
+            #expect(
+                backend.connectionsAccepted <= 60,
+                "four waves of 50 concurrent probes opened \(backend.connectionsAccepted) connections; later waves reuse them")
         }
     }
 

@@ -2,31 +2,37 @@ import CCurl
 import Foundation
 import Testing
 import VigilCore
+
 @testable import VigilHTTP
 
 /// The mapping from libcurl's codes to named failures, for the cases a loopback test cannot
 /// produce without sending a DNS query or breaking the machine.
 @Suite struct TransferMappingTests {
     private func result(code: CURLcode, message: String = "m", errno: Int32 = 0) -> TransferResult {
-        TransferResult(code: Int(code.rawValue), message: message, osErrno: errno, status: 0, timings: ProbeTimings(),
-                       body: [], bodyCut: false, headers: [], phaseReached: .connect)
+        TransferResult(
+            code: Int(code.rawValue), message: message, osErrno: errno, status: 0, timings: ProbeTimings(),
+            body: [], bodyCut: false, headers: [], phaseReached: .connect)
     }
 
     @Test func nameResolutionFailuresHaveTheirOwnValue() {
-        #expect(result(code: CURLE_COULDNT_RESOLVE_HOST, message: "Could not resolve host: shop.invalid").transportFailure
+        #expect(
+            result(code: CURLE_COULDNT_RESOLVE_HOST, message: "Could not resolve host: shop.invalid").transportFailure
                 == .nameResolution("Could not resolve host: shop.invalid"))
     }
 
     @Test func aConnectFailureOtherThanRefusalKeepsTheCodeAndMessage() {
-        #expect(result(code: CURLE_COULDNT_CONNECT, message: "no route", errno: EHOSTUNREACH).transportFailure
+        #expect(
+            result(code: CURLE_COULDNT_CONNECT, message: "no route", errno: EHOSTUNREACH).transportFailure
                 == .other(code: 7, message: "no route"))
         #expect(result(code: CURLE_COULDNT_CONNECT, errno: ECONNREFUSED).transportFailure == .refused)
     }
 
     @Test func anHTTP09AnswerIsAnInvalidResponseButAnUnknownSchemeIsNot() {
-        #expect(result(code: CURLE_UNSUPPORTED_PROTOCOL, message: "Received HTTP/0.9 when not allowed").transportFailure
+        #expect(
+            result(code: CURLE_UNSUPPORTED_PROTOCOL, message: "Received HTTP/0.9 when not allowed").transportFailure
                 == .invalidResponse("Received HTTP/0.9 when not allowed"))
-        #expect(result(code: CURLE_UNSUPPORTED_PROTOCOL, message: "Protocol \"ftp\" not supported").transportFailure
+        #expect(
+            result(code: CURLE_UNSUPPORTED_PROTOCOL, message: "Protocol \"ftp\" not supported").transportFailure
                 == .other(code: 1, message: "Protocol \"ftp\" not supported"))
     }
 

@@ -10,8 +10,9 @@ import VigilLab
 
     @Test func aPostDeliversTheBodyAndHeadersAndReturnsTheStatus() async throws {
         try await withLabServer({ try await LabWebhookReceiver.start() }) { receiver in
-            let result = await engine.post(url: receiver.url(path: "/hooks/abc"), body: payload,
-                                           headers: [("Content-Type", "application/json"), ("X-Vigil-Event", "e-1")])
+            let result = await engine.post(
+                url: receiver.url(path: "/hooks/abc"), body: payload,
+                headers: [("Content-Type", "application/json"), ("X-Vigil-Event", "e-1")])
             let response = try result.get()
             #expect(response.status == 200)
             #expect(response.retryAfter == nil)

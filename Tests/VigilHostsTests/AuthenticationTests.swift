@@ -1,7 +1,7 @@
 import Testing
 import VigilCore
-import VigilLab
 import VigilHosts
+import VigilLab
 
 @Suite struct AuthenticationTests {
     @Test func aKeyTheServerDoesNotKnowIsRefused() async throws {

@@ -1,7 +1,7 @@
 import Testing
 import VigilCore
-import VigilLab
 import VigilHosts
+import VigilLab
 
 /// Peers that are not there, never answer, or do not speak SSH: a clear error, quickly.
 @Suite final class ConnectFailureTests {
@@ -14,9 +14,10 @@ import VigilHosts
     }
 
     private func target(port: Int, operationTimeout: Duration = .seconds(1)) throws -> SSHTarget {
-        return SSHTarget(host: "127.0.0.1", port: port, user: "root", identityFile: folder.file("key"),
-                         knownHostsFile: folder.file("known_hosts"), connectTimeout: .milliseconds(700),
-                         operationTimeout: operationTimeout)
+        return SSHTarget(
+            host: "127.0.0.1", port: port, user: "root", identityFile: folder.file("key"),
+            knownHostsFile: folder.file("known_hosts"), connectTimeout: .milliseconds(700),
+            operationTimeout: operationTimeout)
     }
 
     deinit { folder.remove() }

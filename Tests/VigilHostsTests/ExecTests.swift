@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 import VigilCore
-import VigilLab
 import VigilHosts
+import VigilLab
 
 @Suite struct ExecTests {
     @Test func exitStatusStdoutAndStderrAreReported() async throws {

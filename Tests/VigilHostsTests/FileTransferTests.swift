@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 import VigilCore
-import VigilLab
 import VigilHosts
+import VigilLab
 
 /// SFTP reads and atomic whole-file replacement. sshd runs on this machine, so the test checks
 /// the remote files on the local disk.
@@ -90,8 +90,9 @@ import VigilHosts
             kill(pid, SIGKILL)
             let error = await upload.value
             #expect(error != nil, "the upload cannot succeed once its session is gone")
-            #expect(error?.kind == .sessionLost || error?.kind == .remoteIO || error?.kind == .protocolError,
-                    "got \(String(describing: error))")
+            #expect(
+                error?.kind == .sessionLost || error?.kind == .remoteIO || error?.kind == .protocolError,
+                "got \(String(describing: error))")
             #expect(try String(contentsOfFile: path, encoding: .utf8) == old, "the target is still the old file, whole")
         }
     }

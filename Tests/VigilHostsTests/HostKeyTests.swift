@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 import VigilCore
-import VigilLab
 import VigilHosts
+import VigilLab
 
 /// Host keys are checked against known_hosts: match, mismatch, unknown, trust-on-first-use, and
 /// known_hosts files that are missing or broken.

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 import VigilCore
-import VigilLab
 import VigilHosts
+import VigilLab
 
 /// The local `Host`, for an agent that runs on the load balancer itself.
 @Suite struct LocalHostTests {

@@ -1,14 +1,17 @@
 import Testing
-import VigilLab
 import VigilHosts
+import VigilLab
 
 extension LabSSHServer {
     /// A target for this server, with the lab's own key and known_hosts unless a test says otherwise.
-    func target(identity: String? = nil, passphrase: String? = nil, knownHosts: String? = nil,
-                trustOnFirstUse: Bool = false, operationTimeout: Duration = .seconds(10)) -> SSHTarget {
-        SSHTarget(host: "127.0.0.1", port: port, user: user, identityFile: identity ?? clientKey, passphrase: passphrase,
-                  knownHostsFile: knownHosts ?? self.knownHosts, trustOnFirstUse: trustOnFirstUse,
-                  connectTimeout: .seconds(3), operationTimeout: operationTimeout)
+    func target(
+        identity: String? = nil, passphrase: String? = nil, knownHosts: String? = nil,
+        trustOnFirstUse: Bool = false, operationTimeout: Duration = .seconds(10)
+    ) -> SSHTarget {
+        SSHTarget(
+            host: "127.0.0.1", port: port, user: user, identityFile: identity ?? clientKey, passphrase: passphrase,
+            knownHostsFile: knownHosts ?? self.knownHosts, trustOnFirstUse: trustOnFirstUse,
+            connectTimeout: .seconds(3), operationTimeout: operationTimeout)
     }
 }
 

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import VigilCore
 import VigilHTTP
-import VigilLab
 import VigilHosts
+import VigilLab
 
 /// nginx in front of two backends, switched by rewriting its upstream file over SSH, testing it
 /// with `nginx -t` and reloading: the mechanics of Vigil's switch, with the lab's real parts.
@@ -17,9 +17,10 @@ import VigilHosts
                         let throughBalancer = HealthProbe(url: balancer.url + "/", body: .contains("backend: primary"))
                         #expect(await engine.probe(throughBalancer).isHealthy)
 
-                        let connection = SSHConnection(target: SSHTarget(
-                            host: "127.0.0.1", port: server.port, user: server.user, identityFile: server.clientKey,
-                            knownHostsFile: server.knownHosts))
+                        let connection = SSHConnection(
+                            target: SSHTarget(
+                                host: "127.0.0.1", port: server.port, user: server.user, identityFile: server.clientKey,
+                                knownHostsFile: server.knownHosts))
                         let upstream = LabLoadBalancer.upstreamBlock(servers: ["127.0.0.1:\(standby.port)"])
                         try await connection.replaceFile(balancer.upstreamFile, with: Array(upstream.utf8))
                         let nginx = "\(LabNginx.binary) -c \(shellQuote(balancer.nginx.configPath)) -p \(shellQuote(balancer.nginx.folder.path))"

@@ -1,8 +1,8 @@
 import Testing
 import VigilCore
 import VigilHTTP
-import VigilLab
 import VigilHosts
+import VigilLab
 
 /// The cold standby: down until its start script runs, which returns at once like
 /// `systemctl start`; listening after the start delay; stopped by its stop script.
@@ -18,7 +18,8 @@ import VigilHosts
             #expect(!standby.isListening, "the script returns before the service is up")
             try await LabWait.until("the standby to listen") { standby.isListening }
             #expect(start.duration(to: clock.now) >= .seconds(2))
-            let outcome = await HTTPEngine.shared.probe(HealthProbe(url: standby.healthURL, body: .jsonField(path: "backend", equals: .string("standby"))))
+            let outcome = await HTTPEngine.shared.probe(
+                HealthProbe(url: standby.healthURL, body: .jsonField(path: "backend", equals: .string("standby"))))
             #expect(outcome.isHealthy)
 
             #expect(try await host.run(standby.stopScript, timeout: .seconds(10)).exitStatus == 0)
@@ -39,9 +40,10 @@ import VigilHosts
     @Test func theStandbyStartsOverSSH() async throws {
         try await withLabServer({ try await LabSSHServer.start(login: .current) }) { server in
             try await withLabServer({ try LabStandby.prepare() }) { standby in
-                let connection = SSHConnection(target: SSHTarget(
-                    host: "127.0.0.1", port: server.port, user: server.user, identityFile: server.clientKey,
-                    knownHostsFile: server.knownHosts))
+                let connection = SSHConnection(
+                    target: SSHTarget(
+                        host: "127.0.0.1", port: server.port, user: server.user, identityFile: server.clientKey,
+                        knownHostsFile: server.knownHosts))
                 #expect(try await connection.run(standby.startScript, timeout: .seconds(10)).exitStatus == 0)
                 try await LabWait.until("the standby to listen") { standby.isListening }
                 await connection.close()

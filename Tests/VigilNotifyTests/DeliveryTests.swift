@@ -15,14 +15,16 @@ import VigilNotify
     init() throws { state = try LabFolder(prefix: "notifier") }
 
     private func channel(_ receiver: LabWebhookReceiver) -> NotificationChannel {
-        NotificationChannel(name: "ops", kind: .webhook, url: Secret(receiver.url(path: "/hooks/\(Self.canary)")),
-                            headers: [("X-Token", Secret("token-\(Self.canary)"))],
-                            signingSecret: Secret("secret-\(Self.canary)"))
+        NotificationChannel(
+            name: "ops", kind: .webhook, url: Secret(receiver.url(path: "/hooks/\(Self.canary)")),
+            headers: [("X-Token", Secret("token-\(Self.canary)"))],
+            signingSecret: Secret("secret-\(Self.canary)"))
     }
 
     private func notifier(_ receiver: LabWebhookReceiver, policy: DeliveryPolicy = .fast) throws -> Notifier {
-        try Notifier(stateDirectory: state.path, channels: [channel(receiver)], policy: policy, agentHost: "lb-1",
-                     logger: recorder.logger())
+        try Notifier(
+            stateDirectory: state.path, channels: [channel(receiver)], policy: policy, agentHost: "lb-1",
+            logger: recorder.logger())
     }
 
     private func message(_ number: Int = 1) -> Message {
@@ -51,8 +53,10 @@ import VigilNotify
             #expect(request.headers["x-token"] == "token-\(Self.canary)")
             #expect(request.headers["x-vigil-event-id"] == event)
             let signature = try #require(request.headers["x-vigil-signature"])
-            #expect(WebhookSignature.verify(signature, body: request.body, secret: Secret("secret-\(Self.canary)"),
-                                            now: Int(Date().timeIntervalSince1970)))
+            #expect(
+                WebhookSignature.verify(
+                    signature, body: request.body, secret: Secret("secret-\(Self.canary)"),
+                    now: Int(Date().timeIntervalSince1970)))
             let body = try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any]
             #expect(body?["eventId"] as? String == event)
             #expect(body?["kind"] as? String == "standbyUnhealthy")
@@ -176,7 +180,9 @@ import VigilNotify
         #expect(!WebhookSignature.verify(header, body: body, secret: secret, now: now + 3_600), "too old: a replay")
         #expect(!header.contains(Self.canary))
         #expect("\(secret)" == "<redacted>")
-        #expect(String(reflecting: NotificationChannel(name: "x", kind: .slack, url: Secret("https://hooks/\(Self.canary)"))).contains(Self.canary) == false)
+        #expect(
+            String(reflecting: NotificationChannel(name: "x", kind: .slack, url: Secret("https://hooks/\(Self.canary)"))).contains(Self.canary)
+                == false)
     }
 }
 

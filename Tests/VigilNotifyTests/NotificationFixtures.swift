@@ -11,17 +11,21 @@ enum NotificationFixtures {
         return Incident(
             id: "shop-7", kind: .failover, from: .primary, to: .standby, openedAt: open,
             cause: "primary: connection refused",
-            evidence: [ProbeEvidence(backend: .primary, at: open, outcomes: [.failed(.refused)]),
-                       ProbeEvidence(backend: .primary, at: open + .seconds(1), outcomes: [.failed(.timeout(.firstByte))]),
-                       ProbeEvidence(backend: .primary, at: open + .seconds(2), outcomes: [.failed(.status(503))])],
+            evidence: [
+                ProbeEvidence(backend: .primary, at: open, outcomes: [.failed(.refused)]),
+                ProbeEvidence(backend: .primary, at: open + .seconds(1), outcomes: [.failed(.timeout(.firstByte))]),
+                ProbeEvidence(backend: .primary, at: open + .seconds(2), outcomes: [.failed(.status(503))]),
+            ],
             timeline: [
                 TimelineEntry(at: open + .seconds(2), what: .opened(cause: "primary: connection refused")),
                 TimelineEntry(at: open + .seconds(2), what: .stepStarted(.start(.standby))),
                 TimelineEntry(at: open + .milliseconds(3_250), what: .stepSucceeded(.start(.standby))),
                 TimelineEntry(at: open + .milliseconds(3_250), what: .stepStarted(.gate(.standby))),
                 TimelineEntry(at: open + .milliseconds(3_750), what: .stepSucceeded(.gate(.standby))),
-                TimelineEntry(at: open + .milliseconds(3_750), what: .stepStarted(.switchUpstream(loadBalancer: 0, to: UpstreamLayout(active: .standby)))),
-                TimelineEntry(at: open + .milliseconds(4_100), what: .stepSucceeded(.switchUpstream(loadBalancer: 0, to: UpstreamLayout(active: .standby)))),
+                TimelineEntry(
+                    at: open + .milliseconds(3_750), what: .stepStarted(.switchUpstream(loadBalancer: 0, to: UpstreamLayout(active: .standby)))),
+                TimelineEntry(
+                    at: open + .milliseconds(4_100), what: .stepSucceeded(.switchUpstream(loadBalancer: 0, to: UpstreamLayout(active: .standby)))),
                 TimelineEntry(at: open + .milliseconds(4_100), what: .resolved(note: "done")),
             ],
             resolvedAt: open + .milliseconds(4_100), requestedBy: nil, gateSkipped: false, recoveryTimeObjective: .seconds(30))
@@ -37,11 +41,17 @@ enum NotificationFixtures {
         case .runbookFailed:
             var failed = incident
             failed.resolvedAt = nil
-            failed.timeline.append(TimelineEntry(at: .seconds(104.2), what: .stepFailed(.switchUpstream(loadBalancer: 1, to: UpstreamLayout(active: .standby)),
-                                                                                        cause: "nginx: [emerg] host not found in upstream")))
-            return Message(kind: kind, service: "shop",
-                           reason: "switch load balancer 1 to standby failed: nginx: [emerg] host not found in upstream; some traffic already moved to standby and stays there",
-                           incident: failed, at: at)
+            failed.timeline.append(
+                TimelineEntry(
+                    at: .seconds(104.2),
+                    what: .stepFailed(
+                        .switchUpstream(loadBalancer: 1, to: UpstreamLayout(active: .standby)),
+                        cause: "nginx: [emerg] host not found in upstream")))
+            return Message(
+                kind: kind, service: "shop",
+                reason:
+                    "switch load balancer 1 to standby failed: nginx: [emerg] host not found in upstream; some traffic already moved to standby and stays there",
+                incident: failed, at: at)
         case .failbackStarted, .failbackDone:
             var failback = incident
             failback.kind = .failback
@@ -56,11 +66,13 @@ enum NotificationFixtures {
         case .standbyHealthy:
             return Message(kind: kind, service: "shop", from: .standby, reason: "the standby passes its checks again", at: at)
         case .failbackAvailable:
-            return Message(kind: kind, service: "shop", from: .standby, to: .primary,
-                           reason: "the primary has been healthy for 5m; run `vigil failback`", at: at)
+            return Message(
+                kind: kind, service: "shop", from: .standby, to: .primary,
+                reason: "the primary has been healthy for 5m; run `vigil failback`", at: at)
         case .flapBudgetExhausted:
-            return Message(kind: kind, service: "shop", from: .primary, to: .standby,
-                           reason: "3 automatic runbooks within 1h; holding until an operator runs `vigil ack`", at: at)
+            return Message(
+                kind: kind, service: "shop", from: .primary, to: .standby,
+                reason: "3 automatic runbooks within 1h; holding until an operator runs `vigil ack`", at: at)
         case .paused:
             return Message(kind: kind, service: "shop", reason: "paused by uid 1000: kernel upgrade until t+2h", at: at)
         case .resumed:
@@ -72,7 +84,9 @@ enum NotificationFixtures {
         }
     }
 
-    static let allKinds: [MessageKind] = [.incidentStarted, .incidentUpdate, .incidentResolved, .runbookFailed, .failbackStarted,
-                                          .failbackDone, .standbyUnhealthy, .standbyHealthy, .failbackAvailable,
-                                          .flapBudgetExhausted, .paused, .resumed, .upstreamEdited, .test]
+    static let allKinds: [MessageKind] = [
+        .incidentStarted, .incidentUpdate, .incidentResolved, .runbookFailed, .failbackStarted,
+        .failbackDone, .standbyUnhealthy, .standbyHealthy, .failbackAvailable,
+        .flapBudgetExhausted, .paused, .resumed, .upstreamEdited, .test,
+    ]
 }

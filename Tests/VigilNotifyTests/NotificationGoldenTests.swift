@@ -16,16 +16,18 @@ import VigilNotify
         for kind in NotificationFixtures.allKinds {
             let message = NotificationFixtures.message(kind)
             let rendered = renderer.render(message, statusPageURL: "https://status.example/vigil")
-            let body = NotificationPayload.body(for: message, rendered: rendered, channel: channel, eventID: "event-\(kind.rawValue)",
-                                                agentHost: "lb-1", time: Self.time)
+            let body = NotificationPayload.body(
+                for: message, rendered: rendered, channel: channel, eventID: "event-\(kind.rawValue)",
+                agentHost: "lb-1", time: Self.time)
             let file = Self.folder.appendingPathComponent("\(channel.rawValue)-\(kind.rawValue).json")
             if record {
                 try Data(body + [UInt8(ascii: "\n")]).write(to: file)
                 continue
             }
             let golden = try #require(FileManager.default.contents(atPath: file.path), "missing \(file.lastPathComponent)")
-            #expect(String(decoding: body, as: UTF8.self) + "\n" == String(decoding: golden, as: UTF8.self),
-                    "\(file.lastPathComponent) differs")
+            #expect(
+                String(decoding: body, as: UTF8.self) + "\n" == String(decoding: golden, as: UTF8.self),
+                "\(file.lastPathComponent) differs")
             #expect((try? JSONSerialization.jsonObject(with: Data(body))) != nil, "valid JSON")
         }
     }

@@ -1,19 +1,22 @@
 import Foundation
 import Testing
 import VigilCore
+
 @testable import VigilStatus
 
 @Suite struct MetricsTests {
     @Test func metricsAreValidTextWithEscapedLabelsAndWholeHistograms() {
         let telemetry = Telemetry()
-        telemetry.recordChecks(service: "shop", backend: .primary, probes: ["http://127.0.0.1:1/he\"alth"],
-                               outcomes: [.failed(.refused)], seconds: [0.003], at: Date())
+        telemetry.recordChecks(
+            service: "shop", backend: .primary, probes: ["http://127.0.0.1:1/he\"alth"],
+            outcomes: [.failed(.refused)], seconds: [0.003], at: Date())
         telemetry.recordDelivery(channel: "ops", result: "delivered")
         let config = ServiceConfig(name: "shop", loadBalancers: ["lb1"])
         let machine = ServiceStateMachine(config: config, upstreams: [UpstreamLayout(active: .primary)])
         let text = MetricsExposition.render(telemetry: telemetry, services: [("shop", machine.state)])
-        #expect(text.contains(#"vigil_probe_results_total{backend="primary",probe="http://127.0.0.1:1/he\"alth",result="refused",service="shop"} 1"#),
-                "\(text)")
+        #expect(
+            text.contains(#"vigil_probe_results_total{backend="primary",probe="http://127.0.0.1:1/he\"alth",result="refused",service="shop"} 1"#),
+            "\(text)")
         #expect(text.contains(#"le="0.0025",probe="http://127.0.0.1:1/he\"alth",service="shop"} 0"#))
         #expect(text.contains(#"le="0.005",probe="http://127.0.0.1:1/he\"alth",service="shop"} 1"#))
         #expect(text.contains(#"le="+Inf",probe="http://127.0.0.1:1/he\"alth",service="shop"} 1"#))
@@ -31,7 +34,8 @@ import VigilCore
         _ = scenario.handle(.started, at: start)
         _ = scenario.handle(.operatorRequested(OperatorRequest(.failover(skipGate: true, dryRun: false), by: "root", reason: "drill")), at: start)
         _ = scenario.handle(.stepFinished(.start(.standby), .succeeded), at: start + .seconds(1))
-        _ = scenario.handle(.stepFinished(.switchUpstream(loadBalancer: 0, to: UpstreamLayout(active: .standby)), .succeeded), at: start + .seconds(2))
+        _ = scenario.handle(
+            .stepFinished(.switchUpstream(loadBalancer: 0, to: UpstreamLayout(active: .standby)), .succeeded), at: start + .seconds(2))
         #expect(scenario.phase == .secondaryActive)
         telemetry.observe(service: "shop", snapshot: scenario.state)
         telemetry.observe(service: "shop", snapshot: scenario.state)

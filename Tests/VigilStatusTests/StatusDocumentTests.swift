@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilCore
+
 @testable import VigilStatus
 
 @Suite struct StatusDocumentTests {
@@ -9,10 +10,12 @@ import VigilCore
         var machine = ServiceStateMachine(config: config, upstreams: [UpstreamLayout(active: .primary)])
         let now = Instant(.milliseconds(1_795_000_000_000))
         _ = machine.handle(.started, at: now)
-        _ = machine.handle(.operatorRequested(OperatorRequest(.failover(skipGate: false, dryRun: false), by: "root (uid 0)", reason: "drill")),
-                           at: now)
-        let document = StatusDocument(services: [.init(name: "shop", config: config, state: machine.state)], agentHost: "lb-1",
-                                      now: Date(timeIntervalSince1970: 1_795_000_001))
+        _ = machine.handle(
+            .operatorRequested(OperatorRequest(.failover(skipGate: false, dryRun: false), by: "root (uid 0)", reason: "drill")),
+            at: now)
+        let document = StatusDocument(
+            services: [.init(name: "shop", config: config, state: machine.state)], agentHost: "lb-1",
+            now: Date(timeIntervalSince1970: 1_795_000_001))
         let service = try #require(document.services.first)
         #expect(document.version == 1 && document.generatedAt == "2026-11-18T11:06:41.000Z")
         #expect(service.phase == "failingOver" && service.step == "start standby")
@@ -28,7 +31,8 @@ import VigilCore
     }
 
     @Test func theServiceStatusSaysWhetherPeopleAreServed() {
-        var state = ServiceStateMachine(config: ServiceConfig(name: "shop", loadBalancers: ["lb1"]), upstreams: [UpstreamLayout(active: .primary)]).state
+        var state = ServiceStateMachine(config: ServiceConfig(name: "shop", loadBalancers: ["lb1"]), upstreams: [UpstreamLayout(active: .primary)])
+            .state
         #expect(StatusDocument.status(state) == "operational")
         var down = BackendHealth()
         for second in 0..<3 { _ = down.record([.failed(.refused)], of: .standby, at: Instant(.seconds(second * 2)), settings: DetectionSettings()) }

@@ -1,21 +1,23 @@
 import Testing
+
 @testable import VigilUpstream
 
 @Suite struct LineDiffTests {
     @Test func theDiffShowsWhatASwitchChangesWithContext() {
         let old = "# head\nupstream app {\n    server 127.0.0.1:1;\n}\n"
         let new = "# head\nupstream app {\n    server 127.0.0.1:2;\n    server 127.0.0.1:1 backup;\n}\n"
-        #expect(LineDiff.unified(old, new, oldName: "lb1:a.conf", newName: "lb1:a.conf (new)") == """
-            --- lb1:a.conf
-            +++ lb1:a.conf (new)
-            @@ -1,4 +1,5 @@
-             # head
-             upstream app {
-            -    server 127.0.0.1:1;
-            +    server 127.0.0.1:2;
-            +    server 127.0.0.1:1 backup;
-             }
-            """)
+        #expect(
+            LineDiff.unified(old, new, oldName: "lb1:a.conf", newName: "lb1:a.conf (new)") == """
+                --- lb1:a.conf
+                +++ lb1:a.conf (new)
+                @@ -1,4 +1,5 @@
+                 # head
+                 upstream app {
+                -    server 127.0.0.1:1;
+                +    server 127.0.0.1:2;
+                +    server 127.0.0.1:1 backup;
+                 }
+                """)
         #expect(LineDiff.unified(old, old, oldName: "lb1:a.conf", newName: "x") == "  (no change to lb1:a.conf)")
     }
 

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import VigilCore
 import VigilHTTP
-import VigilLab
 import VigilHosts
+import VigilLab
 import VigilUpstream
 
 /// The switch on a real nginx, over a real sshd and on the local host.
@@ -22,13 +22,16 @@ import VigilUpstream
 
     private func target(_ balancer: LabLoadBalancer, host: any VigilHosts.Host) -> LoadBalancerTarget {
         let nginx = "\(LabNginx.binary) -c \(shellQuote(balancer.nginx.configPath)) -p \(shellQuote(balancer.nginx.folder.path))"
-        return LoadBalancerTarget(name: "lb0", host: host, upstreamFile: balancer.upstreamFile,
-                                  testCommand: "\(nginx) -t", reloadCommand: "\(nginx) -s reload")
+        return LoadBalancerTarget(
+            name: "lb0", host: host, upstreamFile: balancer.upstreamFile,
+            testCommand: "\(nginx) -t", reloadCommand: "\(nginx) -s reload")
     }
 
     private func ssh(_ server: LabSSHServer) -> SSHConnection {
-        SSHConnection(target: SSHTarget(host: "127.0.0.1", port: server.port, user: server.user, identityFile: server.clientKey,
-                                        knownHostsFile: server.knownHosts))
+        SSHConnection(
+            target: SSHTarget(
+                host: "127.0.0.1", port: server.port, user: server.user, identityFile: server.clientKey,
+                knownHostsFile: server.knownHosts))
     }
 
     private func upstream(_ balancer: LabLoadBalancer, _ address: String) throws -> String {
@@ -43,9 +46,10 @@ import VigilUpstream
         try await withLab { _, standby, balancer, server in
             let connection = ssh(server)
             let old = try String(contentsOfFile: balancer.upstreamFile, encoding: .utf8)
-            let result = await UpstreamSwitcher().apply(try upstream(balancer, "127.0.0.1:\(standby.port)"),
-                                                        to: target(balancer, host: connection),
-                                                        verify: HealthProbe(url: balancer.url + "/", body: .contains("backend: standby")))
+            let result = await UpstreamSwitcher().apply(
+                try upstream(balancer, "127.0.0.1:\(standby.port)"),
+                to: target(balancer, host: connection),
+                verify: HealthProbe(url: balancer.url + "/", body: .contains("backend: standby")))
             guard case .switched(let durations, _) = result else {
                 Issue.record("expected a switch, got \(result)")
                 return
@@ -79,9 +83,10 @@ import VigilUpstream
             let connection = ssh(server)
             let closed = try LabClosedPort()
             defer { closed.stop() }
-            let result = await UpstreamSwitcher().apply(try upstream(balancer, "127.0.0.1:\(closed.port)"),
-                                                        to: target(balancer, host: connection),
-                                                        verify: HealthProbe(url: balancer.url + "/"), verifyWithin: .seconds(2))
+            let result = await UpstreamSwitcher().apply(
+                try upstream(balancer, "127.0.0.1:\(closed.port)"),
+                to: target(balancer, host: connection),
+                verify: HealthProbe(url: balancer.url + "/"), verifyWithin: .seconds(2))
             guard case .failed(.verify, _, restored: true) = result else {
                 Issue.record("expected a failed verification, restored, got \(result)")
                 return
@@ -93,9 +98,10 @@ import VigilUpstream
 
     @Test func theSameSwitchWorksOnTheLocalHost() async throws {
         try await withLab { _, standby, balancer, _ in
-            let result = await UpstreamSwitcher().apply(try upstream(balancer, "127.0.0.1:\(standby.port)"),
-                                                        to: target(balancer, host: LocalHost()),
-                                                        verify: HealthProbe(url: balancer.url + "/", body: .contains("backend: standby")))
+            let result = await UpstreamSwitcher().apply(
+                try upstream(balancer, "127.0.0.1:\(standby.port)"),
+                to: target(balancer, host: LocalHost()),
+                verify: HealthProbe(url: balancer.url + "/", body: .contains("backend: standby")))
             guard case .switched = result else {
                 Issue.record("expected a switch, got \(result)")
                 return

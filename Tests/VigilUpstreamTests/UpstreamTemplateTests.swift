@@ -11,12 +11,16 @@ import VigilUpstream
     }
 
     @Test func theActiveServerComesFirstAndAWarmStandbyIsABackup() throws {
-        let text = try UpstreamTemplate().render(service: "shop", upstream: "shop_app", servers: [
-            UpstreamServer(address: "10.0.0.2:8080", maxFails: 1, failTimeout: "5s"),
-            UpstreamServer(address: "10.0.0.3:8080", backup: true, maxFails: 1, failTimeout: "5s", weight: 2),
-        ])
-        #expect(text.contains("upstream shop_app {\n    server 10.0.0.2:8080 max_fails=1 fail_timeout=5s;\n"
-                              + "    server 10.0.0.3:8080 max_fails=1 fail_timeout=5s weight=2 backup;\n}\n"))
+        let text = try UpstreamTemplate().render(
+            service: "shop", upstream: "shop_app",
+            servers: [
+                UpstreamServer(address: "10.0.0.2:8080", maxFails: 1, failTimeout: "5s"),
+                UpstreamServer(address: "10.0.0.3:8080", backup: true, maxFails: 1, failTimeout: "5s", weight: 2),
+            ])
+        #expect(
+            text.contains(
+                "upstream shop_app {\n    server 10.0.0.2:8080 max_fails=1 fail_timeout=5s;\n"
+                    + "    server 10.0.0.3:8080 max_fails=1 fail_timeout=5s weight=2 backup;\n}\n"))
     }
 
     @Test func anUpstreamWithoutAnActiveServerIsRefused() throws {
@@ -34,10 +38,12 @@ import VigilUpstream
 
     @Test func nginxAcceptsWhatItRenders() async throws {
         try await withLabServer({ try await LabLoadBalancer.start(servers: ["127.0.0.1:9"]) }) { balancer in
-            let text = try UpstreamTemplate().render(service: "shop", upstream: balancer.upstreamName, servers: [
-                UpstreamServer(address: "127.0.0.1:9", maxFails: 1, failTimeout: "5s"),
-                UpstreamServer(address: "127.0.0.1:10", backup: true),
-            ])
+            let text = try UpstreamTemplate().render(
+                service: "shop", upstream: balancer.upstreamName,
+                servers: [
+                    UpstreamServer(address: "127.0.0.1:9", maxFails: 1, failTimeout: "5s"),
+                    UpstreamServer(address: "127.0.0.1:10", backup: true),
+                ])
             try text.write(toFile: balancer.upstreamFile, atomically: true, encoding: .utf8)
             let (status, output) = try await balancer.nginx.test()
             #expect(status == 0, "\(output)")

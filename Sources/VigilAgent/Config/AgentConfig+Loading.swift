@@ -7,16 +7,20 @@ import Yams
 extension AgentConfig {
     /// Reads and checks a config file. Every problem is an error with file, line, column and key
     /// path; nothing is defaulted silently but what the example config documents.
-    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-                            checkFiles: Bool = true) throws(ConfigError) -> AgentConfig {
+    public static func load(
+        path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        checkFiles: Bool = true
+    ) throws(ConfigError) -> AgentConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(file: path, line: 1, column: 1, keyPath: "", message: "cannot read the config file")
         }
         return try parse(String(decoding: data, as: UTF8.self), file: path, environment: environment, checkFiles: checkFiles)
     }
 
-    public static func parse(_ text: String, file: String, environment: [String: String] = [:],
-                             checkFiles: Bool = true) throws(ConfigError) -> AgentConfig {
+    public static func parse(
+        _ text: String, file: String, environment: [String: String] = [:],
+        checkFiles: Bool = true
+    ) throws(ConfigError) -> AgentConfig {
         let root: Node
         do {
             guard let composed = try Yams.compose(yaml: text) else {
@@ -31,8 +35,10 @@ extension AgentConfig {
             throw ConfigError(file: file, line: 1, column: 1, keyPath: "", message: "not YAML: \(error)")
         }
         let top = try ConfigNode(node: root, path: "", file: file)
-            .mapping(allowed: ["state_dir", "ssh", "channels", "services", "control_socket", "shutdown_grace",
-                               "drift_check_interval", "status"])
+            .mapping(allowed: [
+                "state_dir", "ssh", "channels", "services", "control_socket", "shutdown_grace",
+                "drift_check_interval", "status",
+            ])
 
         var ssh = SSHDefaults()
         if let node = top["ssh"] {
@@ -58,8 +64,9 @@ extension AgentConfig {
         }
         guard !services.isEmpty else { throw servicesNode.error("at least one service is needed") }
 
-        var config = AgentConfig(file: file, stateDirectory: try top["state_dir"]?.string() ?? "/var/lib/vigil", ssh: ssh,
-                                 channels: channels, services: services)
+        var config = AgentConfig(
+            file: file, stateDirectory: try top["state_dir"]?.string() ?? "/var/lib/vigil", ssh: ssh,
+            channels: channels, services: services)
         if let node = top["control_socket"] {
             let keys = try node.mapping(allowed: ["path", "group"])
             if let value = keys["path"] { config.controlSocket = try value.string() }
@@ -98,10 +105,14 @@ extension AgentConfig {
     }
 
     /// A secret named by exactly one of `KEY`, `KEY_file`, `KEY_env`.
-    private static func secret(_ key: String, in keys: ConfigMapping, environment: [String: String],
-                               required: Bool) throws(ConfigError) -> Secret? {
-        let candidates = [(key, SecretSource.value as (String) -> SecretSource), ("\(key)_file", SecretSource.file),
-                          ("\(key)_env", SecretSource.environment)]
+    private static func secret(
+        _ key: String, in keys: ConfigMapping, environment: [String: String],
+        required: Bool
+    ) throws(ConfigError) -> Secret? {
+        let candidates = [
+            (key, SecretSource.value as (String) -> SecretSource), ("\(key)_file", SecretSource.file),
+            ("\(key)_env", SecretSource.environment),
+        ]
         let given = candidates.compactMap { name, make in keys[name].map { (name, make, $0) } }
         guard given.count <= 1 else {
             throw keys.owner.error("give only one of \(key), \(key)_file, \(key)_env")
@@ -122,8 +133,10 @@ extension AgentConfig {
     }
 
     private static func channel(_ name: String, _ node: ConfigNode, environment: [String: String]) throws(ConfigError) -> NotificationChannel {
-        let keys = try node.mapping(allowed: ["type", "url", "url_file", "url_env", "signing_secret", "signing_secret_file",
-                                              "signing_secret_env", "headers", "templates", "status_page_url"])
+        let keys = try node.mapping(allowed: [
+            "type", "url", "url_file", "url_env", "signing_secret", "signing_secret_file",
+            "signing_secret_env", "headers", "templates", "status_page_url",
+        ])
         let typeNode = try keys.required("type")
         guard let kind = ChannelKind(rawValue: try typeNode.string()) else {
             throw typeNode.error("unknown channel type (slack, discord or webhook)")
@@ -149,8 +162,9 @@ extension AgentConfig {
         }
         let signing = try secret("signing_secret", in: keys, environment: environment, required: false)
         if signing != nil && kind != .webhook { throw node.error("only webhook channels are signed") }
-        return NotificationChannel(name: name, kind: kind, url: url, headers: headers, signingSecret: signing, templates: templates,
-                                   statusPageURL: try keys["status_page_url"]?.string())
+        return NotificationChannel(
+            name: name, kind: kind, url: url, headers: headers, signingSecret: signing, templates: templates,
+            statusPageURL: try keys["status_page_url"]?.string())
     }
 
     /// `off`, or HOST:PORT (an IPv6 host in brackets).
@@ -177,10 +191,14 @@ extension AgentConfig {
     }
 
     private static func probe(_ node: ConfigNode) throws(ConfigError) -> HealthProbe {
-        let keys = try node.mapping(allowed: ["url", "method", "expect_status", "body_contains", "json_field", "timeout",
-                                              "connect_timeout", "max_body_bytes", "latency_ceiling", "ca_file", "insecure"])
+        let keys = try node.mapping(allowed: [
+            "url", "method", "expect_status", "body_contains", "json_field", "timeout",
+            "connect_timeout", "max_body_bytes", "latency_ceiling", "ca_file", "insecure",
+        ])
         let url = try keys.required("url").string()
-        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw try keys.required("url").error("expected an http:// or https:// URL") }
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw try keys.required("url").error("expected an http:// or https:// URL")
+        }
         var probe = HealthProbe(url: url)
         if let value = keys["method"] {
             guard let method = HealthProbe.Method(rawValue: try value.string().uppercased()) else { throw value.error("GET or HEAD") }
@@ -213,8 +231,9 @@ extension AgentConfig {
         let healthNode = try keys.required("health")
         let probes = try healthNode.list().map { item throws(ConfigError) in try probe(item) }
         guard !probes.isEmpty else { throw healthNode.error("at least one health check is needed") }
-        let definition = BackendDefinition(address: try keys.required("address").string(), host: try keys["host"].map { node throws(ConfigError) in try host(node) },
-                                           start: try keys["start"]?.string(), stop: try keys["stop"]?.string(), probes: probes)
+        let definition = BackendDefinition(
+            address: try keys.required("address").string(), host: try keys["host"].map { node throws(ConfigError) in try host(node) },
+            start: try keys["start"]?.string(), stop: try keys["stop"]?.string(), probes: probes)
         var mode = StandbyMode.cold
         if let value = keys["mode"] {
             guard let parsed = StandbyMode(rawValue: try value.string()) else { throw value.error("cold or warm") }
@@ -224,25 +243,31 @@ extension AgentConfig {
         if (definition.start != nil || definition.stop != nil) && definition.host == nil {
             throw node.error("start and stop commands need a host (local or HOST[:PORT])")
         }
-        let settings = BackendSettings(canStart: definition.start != nil, canStop: definition.stop != nil,
-                                       watchedWhileIdle: try keys["watch_while_idle"]?.bool() ?? (mode == .warm || !standby))
+        let settings = BackendSettings(
+            canStart: definition.start != nil, canStop: definition.stop != nil,
+            watchedWhileIdle: try keys["watch_while_idle"]?.bool() ?? (mode == .warm || !standby))
         return (definition, settings, mode)
     }
 
     private static func service(_ name: String, _ node: ConfigNode, channels: Set<String>) throws(ConfigError) -> ServiceDefinition {
-        let keys = try node.mapping(allowed: ["primary", "standby", "load_balancers", "detection", "runbook", "failback",
-                                              "anti_flap", "notify", "hooks_host"])
+        let keys = try node.mapping(allowed: [
+            "primary", "standby", "load_balancers", "detection", "runbook", "failback",
+            "anti_flap", "notify", "hooks_host",
+        ])
         let (primary, primarySettings, _) = try backend(try keys.required("primary"), standby: false)
         let (standby, standbySettings, mode) = try backend(try keys.required("standby"), standby: true)
         let balancersNode = try keys.required("load_balancers")
         let balancers = try balancersNode.list().map { item throws(ConfigError) in try loadBalancer(item, service: name) }
         guard !balancers.isEmpty else { throw balancersNode.error("at least one load balancer is needed") }
 
-        var core = ServiceConfig(name: name, primary: primarySettings, standby: standbySettings, standbyMode: mode,
-                                 loadBalancers: balancers.map(\.name))
+        var core = ServiceConfig(
+            name: name, primary: primarySettings, standby: standbySettings, standbyMode: mode,
+            loadBalancers: balancers.map(\.name))
         if let value = keys["detection"] {
-            let detection = try value.mapping(allowed: ["interval", "fast_interval", "gate_poll_interval", "down_interval", "fall",
-                                                        "rise", "min_failure_duration", "require"])
+            let detection = try value.mapping(allowed: [
+                "interval", "fast_interval", "gate_poll_interval", "down_interval", "fall",
+                "rise", "min_failure_duration", "require",
+            ])
             if let value = detection["interval"] { core.detection.interval = try value.duration() }
             if let value = detection["fast_interval"] { core.detection.fastInterval = try value.duration() }
             if let value = detection["down_interval"] { core.detection.downInterval = try value.duration() }
@@ -264,8 +289,10 @@ extension AgentConfig {
         var preHook: String?
         var postHook: String?
         if let value = keys["runbook"] {
-            let runbook = try value.mapping(allowed: ["step_timeout", "start_timeout", "pre_hook", "post_hook", "fence",
-                                                      "retry_interval", "reminder_interval", "recovery_time_objective"])
+            let runbook = try value.mapping(allowed: [
+                "step_timeout", "start_timeout", "pre_hook", "post_hook", "fence",
+                "retry_interval", "reminder_interval", "recovery_time_objective",
+            ])
             if let value = runbook["step_timeout"] { core.runbook.stepTimeout = try value.duration() }
             if let value = runbook["start_timeout"] { core.runbook.startTimeout = try value.duration() }
             preHook = try runbook["pre_hook"]?.string()
@@ -301,9 +328,10 @@ extension AgentConfig {
                 notify.append(channel)
             }
         }
-        return ServiceDefinition(core: core, primary: primary, standby: standby, loadBalancers: balancers, preHook: preHook,
-                                 postHook: postHook, hookHost: try keys["hooks_host"].map { node throws(ConfigError) in try host(node) } ?? .local,
-                                 notify: notify)
+        return ServiceDefinition(
+            core: core, primary: primary, standby: standby, loadBalancers: balancers, preHook: preHook,
+            postHook: postHook, hookHost: try keys["hooks_host"].map { node throws(ConfigError) in try host(node) } ?? .local,
+            notify: notify)
     }
 
     private static func optionalDuration(_ node: ConfigNode) throws(ConfigError) -> Duration? {
@@ -311,8 +339,10 @@ extension AgentConfig {
     }
 
     private static func loadBalancer(_ node: ConfigNode, service: String) throws(ConfigError) -> LoadBalancerDefinition {
-        let keys = try node.mapping(allowed: ["name", "host", "upstream_file", "upstream_name", "test_command", "reload_command",
-                                              "verify_url", "template"])
+        let keys = try node.mapping(allowed: [
+            "name", "host", "upstream_file", "upstream_name", "test_command", "reload_command",
+            "verify_url", "template",
+        ])
         return LoadBalancerDefinition(
             name: try keys.required("name").string(), host: try host(try keys.required("host")),
             upstreamFile: try keys.required("upstream_file").string(),

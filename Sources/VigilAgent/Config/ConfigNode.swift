@@ -24,9 +24,10 @@ struct ConfigNode {
         for (key, value) in mapping {
             guard let name = key.scalar?.string else { throw error("a key must be a plain string", at: key) }
             guard allowed.contains(name) else {
-                throw ConfigError(file: file, line: key.mark?.line ?? 1, column: key.mark?.column ?? 1,
-                                  keyPath: path.isEmpty ? name : "\(path).\(name)",
-                                  message: "unknown key (known here: \(allowed.sorted().joined(separator: ", ")))")
+                throw ConfigError(
+                    file: file, line: key.mark?.line ?? 1, column: key.mark?.column ?? 1,
+                    keyPath: path.isEmpty ? name : "\(path).\(name)",
+                    message: "unknown key (known here: \(allowed.sorted().joined(separator: ", ")))")
             }
             values[name] = child(name, value)
         }
@@ -88,8 +89,9 @@ struct ConfigMapping {
 
     func required(_ key: String) throws(ConfigError) -> ConfigNode {
         guard let value = values[key] else {
-            throw ConfigError(file: owner.file, line: owner.node.mark?.line ?? 1, column: owner.node.mark?.column ?? 1,
-                              keyPath: owner.path.isEmpty ? key : "\(owner.path).\(key)", message: "missing (it is required)")
+            throw ConfigError(
+                file: owner.file, line: owner.node.mark?.line ?? 1, column: owner.node.mark?.column ?? 1,
+                keyPath: owner.path.isEmpty ? key : "\(owner.path).\(key)", message: "missing (it is required)")
         }
         return value
     }

@@ -25,13 +25,15 @@ public enum SecretSource: Sendable, Equatable {
             return Secret(value)
         case .file(let path):
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-                  let contents = FileManager.default.contents(atPath: path) else {
+                let contents = FileManager.default.contents(atPath: path)
+            else {
                 throw LoadError(description: "the secret file \(path) does not exist or cannot be read")
             }
             let mode = (attributes[.posixPermissions] as? Int) ?? 0
             guard mode & 0o077 == 0 else {
-                throw LoadError(description: "the secret file \(path) can be read by other users (mode "
-                                + String(mode, radix: 8) + "); run `chmod 600 \(path)`")
+                throw LoadError(
+                    description: "the secret file \(path) can be read by other users (mode "
+                        + String(mode, radix: 8) + "); run `chmod 600 \(path)`")
             }
             var text = String(decoding: contents, as: UTF8.self)
             if text.hasSuffix("\n") { text.removeLast() }

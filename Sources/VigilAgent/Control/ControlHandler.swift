@@ -41,8 +41,10 @@ struct ControlHandler: Sendable {
         return allOK
     }
 
-    private func handle(_ request: ControlRequest, service running: RunningService, who: String,
-                        reply: @escaping @Sendable (ControlReply) -> Void) async -> Bool {
+    private func handle(
+        _ request: ControlRequest, service running: RunningService, who: String,
+        reply: @escaping @Sendable (ControlReply) -> Void
+    ) async -> Bool {
         let (service, driver) = (running.name, running.driver)
         let command: OperatorCommand
         switch request.command {

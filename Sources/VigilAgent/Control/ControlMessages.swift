@@ -10,8 +10,10 @@ public struct ControlRequest: Codable, Sendable, Equatable {
     /// `status` as the JSON document (`StatusDocument`) instead of lines.
     public var json: Bool = false
 
-    public init(command: String, service: String? = nil, all: Bool = false, dryRun: Bool = false, skipGate: Bool = false,
-                reason: String = "", pauseSeconds: Double? = nil, json: Bool = false) {
+    public init(
+        command: String, service: String? = nil, all: Bool = false, dryRun: Bool = false, skipGate: Bool = false,
+        reason: String = "", pauseSeconds: Double? = nil, json: Bool = false
+    ) {
         self.json = json
         self.command = command
         self.service = service

@@ -104,7 +104,8 @@ final class ControlServer: @unchecked Sendable {
             write(ControlReply(text: "not a request", ok: false))
             return
         }
-        logger.info("control: uid \(credentials.uid) asks \(request.command) for \(request.service ?? (request.all ? "all" : "-")): \(request.reason)")
+        logger.info(
+            "control: uid \(credentials.uid) asks \(request.command) for \(request.service ?? (request.all ? "all" : "-")): \(request.reason)")
         await handler(request, credentials.uid, write)
     }
 

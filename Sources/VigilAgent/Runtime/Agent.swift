@@ -15,8 +15,10 @@ public enum Agent {
     /// is cancelled (SIGTERM, SIGINT), then stops gracefully. The status listener reads from
     /// `board`; systemd hears READY once the services are watched, and WATCHDOG from this loop
     /// only while every service's driver answers (a wedged agent is restarted).
-    static func run(config: AgentConfig, logger: Logger, board: StatusBoard? = nil,
-                    systemd: SystemdNotifier = SystemdNotifier()) async throws {
+    static func run(
+        config: AgentConfig, logger: Logger, board: StatusBoard? = nil,
+        systemd: SystemdNotifier = SystemdNotifier()
+    ) async throws {
         let lock = try RunLock.acquire(stateDirectory: config.stateDirectory)
         defer { withExtendedLifetime(lock) {} }
         let runtime = try await AgentRuntime.start(config: config, driftCheckInterval: config.driftCheckInterval, logger: logger)
@@ -47,8 +49,10 @@ public enum Agent {
     /// Carries out one operator request in this process, for when no daemon runs: takes the run
     /// lock (or fails when a daemon or another one-off holds it), follows the runbook to its end,
     /// then gives the messages up to `deliverWithin` to go out. Returns whether it succeeded.
-    public static func runOnce(_ request: ControlRequest, config: AgentConfig, logger: Logger, deliverWithin: Duration = .seconds(30),
-                               reply: @escaping @Sendable (ControlReply) -> Void) async throws -> Bool {
+    public static func runOnce(
+        _ request: ControlRequest, config: AgentConfig, logger: Logger, deliverWithin: Duration = .seconds(30),
+        reply: @escaping @Sendable (ControlReply) -> Void
+    ) async throws -> Bool {
         let lock = try RunLock.acquire(stateDirectory: config.stateDirectory)
         defer { withExtendedLifetime(lock) {} }
         let runtime = try await AgentRuntime.start(config: config, driftCheckInterval: nil, logger: logger)

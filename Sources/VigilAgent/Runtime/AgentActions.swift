@@ -22,8 +22,10 @@ public struct AgentActions: ServiceActions {
     private let checkLabels: [Backend: [String]]
     let logger: Logger
 
-    public init(service: ServiceDefinition, hosts: HostPool, engine: HTTPEngine = .shared, notifier: Notifier?,
-                store: StateStore, telemetry: Telemetry? = nil, history: IncidentHistory? = nil, logger: Logger) throws {
+    public init(
+        service: ServiceDefinition, hosts: HostPool, engine: HTTPEngine = .shared, notifier: Notifier?,
+        store: StateStore, telemetry: Telemetry? = nil, history: IncidentHistory? = nil, logger: Logger
+    ) throws {
         self.service = service
         self.telemetry = telemetry
         self.history = history
@@ -34,9 +36,10 @@ public struct AgentActions: ServiceActions {
         self.logger = logger
         renderer = try service.upstreamRenderer()
         // Worked out once: a check's URL as metrics and the status page show it.
-        checkLabels = Dictionary(uniqueKeysWithValues: Backend.allCases.map { backend in
-            (backend, service.backend(backend).probes.map { HealthCheckReport.shown($0.url) })
-        })
+        checkLabels = Dictionary(
+            uniqueKeysWithValues: Backend.allCases.map { backend in
+                (backend, service.backend(backend).probes.map { HealthCheckReport.shown($0.url) })
+            })
     }
 
     private func definition(_ backend: Backend) -> BackendDefinition { service.backend(backend) }
@@ -56,8 +59,9 @@ public struct AgentActions: ServiceActions {
             return results.compactMap { $0 }
         }
         let outcomes = results.map(\.0)
-        telemetry?.recordChecks(service: service.core.name, backend: backend, probes: checkLabels[backend] ?? [],
-                                outcomes: outcomes, seconds: results.map(\.1), at: Date())
+        telemetry?.recordChecks(
+            service: service.core.name, backend: backend, probes: checkLabels[backend] ?? [],
+            outcomes: outcomes, seconds: results.map(\.1), at: Date())
         return outcomes
     }
 
@@ -87,13 +91,16 @@ public struct AgentActions: ServiceActions {
             let target = target(balancer)
             switch await UpstreamSwitcher(engine: engine).apply(text, to: target, verify: verify, expectedSHA256: written.map(Self.sha256)) {
             case .switched(let durations, let replacedHandEdit):
-                logger.info("switched \(balancer.name) to \(layout): \(durations.map { "\($0.key.rawValue) \(DurationText.format(.milliseconds($0.value.wholeMilliseconds)))" }.sorted().joined(separator: ", "))")
+                logger.info(
+                    "switched \(balancer.name) to \(layout): \(durations.map { "\($0.key.rawValue) \(DurationText.format(.milliseconds($0.value.wholeMilliseconds)))" }.sorted().joined(separator: ", "))"
+                )
                 record(text, balancer)
                 guard replacedHandEdit else { return .succeeded }
                 logger.warning("\(balancer.name): the file replaced had been edited by hand; the edit is kept in \(target.backupFile)")
                 return .succeededReporting("\(balancer.upstreamFile) had been edited by hand; the edit is kept in \(target.backupFile)")
             case .failed(let stage, let message, let restored):
-                return .failed("\(stage.rawValue) failed on \(balancer.name): \(message)" + (restored ? "" : "; THE PREVIOUS FILE COULD NOT BE RESTORED"))
+                return .failed(
+                    "\(stage.rawValue) failed on \(balancer.name): \(message)" + (restored ? "" : "; THE PREVIOUS FILE COULD NOT BE RESTORED"))
             }
         case .rollback(let index, _):
             let balancer = service.loadBalancers[index]
@@ -155,19 +162,23 @@ public struct AgentActions: ServiceActions {
         } catch {
             return "cannot read \(balancer.upstreamFile) on \(balancer.name): \(error)"
         }
-        return LineDiff.unified(current, new, oldName: "\(balancer.name):\(balancer.upstreamFile)", newName: "\(balancer.name):\(balancer.upstreamFile) (new)")
+        return LineDiff.unified(
+            current, new, oldName: "\(balancer.name):\(balancer.upstreamFile)", newName: "\(balancer.name):\(balancer.upstreamFile) (new)")
     }
 
     func target(_ balancer: LoadBalancerDefinition) -> LoadBalancerTarget {
-        LoadBalancerTarget(name: balancer.name, host: hosts.host(balancer.host), upstreamFile: balancer.upstreamFile,
-                           testCommand: balancer.testCommand, reloadCommand: balancer.reloadCommand,
-                           commandTimeout: service.core.runbook.stepTimeout)
+        LoadBalancerTarget(
+            name: balancer.name, host: hosts.host(balancer.host), upstreamFile: balancer.upstreamFile,
+            testCommand: balancer.testCommand, reloadCommand: balancer.reloadCommand,
+            commandTimeout: service.core.runbook.stepTimeout)
     }
 
     /// Runs a step's command; a hook (`report`) leaves its exit status and output tail in the
     /// timeline even when it succeeds, since that is where a team's own scripts say what they did.
-    private func command(_ command: String?, on host: HostReference?, timeout: Duration, what: String,
-                         report: Bool = false) async -> StepOutcome {
+    private func command(
+        _ command: String?, on host: HostReference?, timeout: Duration, what: String,
+        report: Bool = false
+    ) async -> StepOutcome {
         guard let command, let host else { return .failed("\(what) is not configured") }
         do {
             let result = try await hosts.host(host).run(command, timeout: timeout)
@@ -211,7 +222,9 @@ public struct AgentActions: ServiceActions {
             let command = "\(balancer.testCommand) 2>&1 && \(balancer.reloadCommand) 2>&1"
             if let result = try? await target.host.run(command, timeout: service.core.runbook.stepTimeout), result.succeeded { continue }
             let restored = await UpstreamSwitcher(engine: engine).restore(target)
-            logger.error("\(balancer.name): the upstream file did not pass the test at start; \(restored ? "restored the backup" : "RESTORING THE BACKUP FAILED")")
+            logger.error(
+                "\(balancer.name): the upstream file did not pass the test at start; \(restored ? "restored the backup" : "RESTORING THE BACKUP FAILED")"
+            )
         }
     }
 
@@ -220,8 +233,12 @@ public struct AgentActions: ServiceActions {
         var layouts: [UpstreamLayout?] = []
         for balancer in service.loadBalancers {
             let text = try? await hosts.host(balancer.host).readFile(balancer.upstreamFile)
-            layouts.append(text.flatMap { UpstreamLayout.parse(String(decoding: $0, as: UTF8.self),
-                                                               primary: service.primary.address, standby: service.standby.address) })
+            layouts.append(
+                text.flatMap {
+                    UpstreamLayout.parse(
+                        String(decoding: $0, as: UTF8.self),
+                        primary: service.primary.address, standby: service.standby.address)
+                })
         }
         return layouts
     }

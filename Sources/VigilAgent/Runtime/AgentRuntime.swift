@@ -17,8 +17,10 @@ final class AgentRuntime: Sendable {
     private let driftTask: Task<Void, Never>?
     private let logger: Logger
 
-    private init(services: [RunningService], status: StatusSource, notifier: Notifier, hosts: HostPool, driftCheckInterval: Duration?,
-                 logger: Logger) {
+    private init(
+        services: [RunningService], status: StatusSource, notifier: Notifier, hosts: HostPool, driftCheckInterval: Duration?,
+        logger: Logger
+    ) {
         self.services = services
         self.status = status
         self.notifier = notifier
@@ -35,41 +37,48 @@ final class AgentRuntime: Sendable {
         let store = try StateStore(folder: config.stateDirectory)
         let telemetry = Telemetry()
         let history = IncidentHistory(folder: config.stateDirectory)
-        let notifier = try Notifier(stateDirectory: config.stateDirectory, channels: config.channels,
-                                    agentHost: ProcessInfo.processInfo.hostName,
-                                    observe: { telemetry.recordDelivery(channel: $0, result: $1.rawValue) }, logger: logger)
+        let notifier = try Notifier(
+            stateDirectory: config.stateDirectory, channels: config.channels,
+            agentHost: ProcessInfo.processInfo.hostName,
+            observe: { telemetry.recordDelivery(channel: $0, result: $1.rawValue) }, logger: logger)
         notifier.start()
         let hosts = HostPool(ssh: config.ssh)
         var services: [RunningService] = []
         for service in config.services {
             let name = service.core.name
-            let actions = try AgentActions(service: service, hosts: hosts, notifier: notifier, store: store, telemetry: telemetry,
-                                           history: history, logger: logger)
+            let actions = try AgentActions(
+                service: service, hosts: hosts, notifier: notifier, store: store, telemetry: telemetry,
+                history: history, logger: logger)
             await actions.reconcileLoadBalancers()
             let observed = await actions.observeUpstreams()
             let driver: ServiceDriver<ContinuousClock>
             if let snapshot = try store.load(service: name) {
                 // What happened before this process is not counted again in its metrics.
                 telemetry.observe(service: name, snapshot: snapshot, counting: false)
-                let (machine, effects) = ServiceStateMachine.restore(config: service.core, snapshot: snapshot, observed: observed,
-                                                                     at: Agent.wallClockNow())
-                driver = ServiceDriver(machine: machine, actions: actions, clock: ContinuousClock(),
-                                       origin: Agent.wallClockNow().sinceEpoch, logger: logger)
+                let (machine, effects) = ServiceStateMachine.restore(
+                    config: service.core, snapshot: snapshot, observed: observed,
+                    at: Agent.wallClockNow())
+                driver = ServiceDriver(
+                    machine: machine, actions: actions, clock: ContinuousClock(),
+                    origin: Agent.wallClockNow().sinceEpoch, logger: logger)
                 logger.info("\(name): resuming from its saved state (\(machine.phase))")
                 await driver.start(restoredEffects: effects)
             } else {
                 let machine = ServiceStateMachine(config: service.core, upstreams: observed)
-                driver = ServiceDriver(machine: machine, actions: actions, clock: ContinuousClock(),
-                                       origin: Agent.wallClockNow().sinceEpoch, logger: logger)
+                driver = ServiceDriver(
+                    machine: machine, actions: actions, clock: ContinuousClock(),
+                    origin: Agent.wallClockNow().sinceEpoch, logger: logger)
                 logger.info("\(name): watching, \(machine.phase)")
                 await driver.start()
             }
             services.append(RunningService(name: name, driver: driver, actions: actions))
         }
-        let status = StatusSource(services: services, telemetry: telemetry, history: history,
-                                  agentHost: ProcessInfo.processInfo.hostName, publicURL: config.statusPublicURL)
-        return AgentRuntime(services: services, status: status, notifier: notifier, hosts: hosts,
-                            driftCheckInterval: driftCheckInterval, logger: logger)
+        let status = StatusSource(
+            services: services, telemetry: telemetry, history: history,
+            agentHost: ProcessInfo.processInfo.hostName, publicURL: config.statusPublicURL)
+        return AgentRuntime(
+            services: services, status: status, notifier: notifier, hosts: hosts,
+            driftCheckInterval: driftCheckInterval, logger: logger)
     }
 
     /// Stops in order: a runbook in flight gets up to `grace` to finish (or roll back); past it,
@@ -86,7 +95,8 @@ final class AgentRuntime: Sendable {
                     logger.notice("\(service.name): waiting up to \(DurationText.format(grace)) for the runbook in flight before stopping")
                     if await !service.driver.waitUntilRunbookEnds(within: grace) {
                         let phase = await service.driver.phase
-                        logger.warning("\(service.name): stopping in the middle of a runbook (\(phase)); the next start resumes it from the saved state")
+                        logger.warning(
+                            "\(service.name): stopping in the middle of a runbook (\(phase)); the next start resumes it from the saved state")
                     }
                 }
             }

@@ -18,9 +18,11 @@ struct StatusSource: StatusProvider {
         var inputs: [StatusDocument.Input] = []
         for service in chosen {
             let machine = await service.driver.machine
-            inputs.append(StatusDocument.Input(name: service.name, config: machine.config, state: machine.state,
-                                               checks: telemetry.checks(service: service.name),
-                                               recentIncidents: history.recent(service: service.name)))
+            inputs.append(
+                StatusDocument.Input(
+                    name: service.name, config: machine.config, state: machine.state,
+                    checks: telemetry.checks(service: service.name),
+                    recentIncidents: history.recent(service: service.name)))
         }
         return StatusDocument(services: inputs, agentHost: agentHost, statusPageURL: publicURL)
     }

@@ -20,7 +20,8 @@ public final class IncidentHistory: Sendable {
     public func recent(service: String) -> [Incident] {
         cache.withLock { cache in
             if let known = cache[service] { return known }
-            let loaded = FileManager.default.contents(atPath: path(service))
+            let loaded =
+                FileManager.default.contents(atPath: path(service))
                 .flatMap { try? JSONDecoder().decode([Incident].self, from: $0) } ?? []
             cache[service] = loaded
             return loaded

@@ -14,8 +14,9 @@ public final class RunLock: Sendable {
 
     /// Takes the lock without waiting, or says who holds it.
     public static func acquire(stateDirectory: String) throws -> RunLock {
-        try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: stateDirectory, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         let path = "\(stateDirectory)/vigil.lock"
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw Held(path: path, holder: nil, why: String(cString: strerror(errno))) }
@@ -24,8 +25,11 @@ public final class RunLock: Sendable {
             var buffer = [UInt8](repeating: 0, count: 32)
             let count = pread(descriptor, &buffer, buffer.count, 0)
             close(descriptor)
-            let holder = count > 0 ? Int32(String(decoding: buffer.prefix(count), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)) : nil
+            let holder =
+                count > 0
+                ? Int32(
+                    String(decoding: buffer.prefix(count), as: UTF8.self)
+                        .trimmingCharacters(in: .whitespacesAndNewlines)) : nil
             throw Held(path: path, holder: holder, why: reason)
         }
         let pid = Array("\(getpid())\n".utf8)

@@ -47,8 +47,10 @@ enum LocalCommand {
                 waitpid(pid, &status, 0)
                 throw RemoteError(.commandTimedOut, host: "local", "the command did not end before its deadline and was killed")
             }
-            var descriptors = [pollfd(fd: open[0] ? stdoutPipe[0] : -1, events: Int16(POLLIN), revents: 0),
-                               pollfd(fd: open[1] ? stderrPipe[0] : -1, events: Int16(POLLIN), revents: 0)]
+            var descriptors = [
+                pollfd(fd: open[0] ? stdoutPipe[0] : -1, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: open[1] ? stderrPipe[0] : -1, events: Int16(POLLIN), revents: 0),
+            ]
             guard poll(&descriptors, 2, Int32(min(remaining, 1_000))) >= 0 || errno == EINTR else {
                 throw failure("poll failed")
             }
@@ -66,9 +68,10 @@ enum LocalCommand {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let signal = status & 0x7f
-        return CommandResult(exitStatus: signal == 0 ? (status >> 8) & 0xff : nil,
-                             signal: signal == 0 ? nil : SignalName.of(signal),
-                             stdout: output[0], stderr: output[1], outputTruncated: truncated)
+        return CommandResult(
+            exitStatus: signal == 0 ? (status >> 8) & 0xff : nil,
+            signal: signal == 0 ? nil : SignalName.of(signal),
+            stdout: output[0], stderr: output[1], outputTruncated: truncated)
     }
 
     private static func failure(_ what: String) -> RemoteError {
@@ -79,8 +82,10 @@ enum LocalCommand {
 /// Signal names as SSH reports them (`TERM`, not `SIGTERM`).
 enum SignalName {
     static func of(_ number: Int32) -> String {
-        let names: [Int32: String] = [SIGHUP: "HUP", SIGINT: "INT", SIGQUIT: "QUIT", SIGABRT: "ABRT", SIGKILL: "KILL",
-                                      SIGSEGV: "SEGV", SIGPIPE: "PIPE", SIGALRM: "ALRM", SIGTERM: "TERM"]
+        let names: [Int32: String] = [
+            SIGHUP: "HUP", SIGINT: "INT", SIGQUIT: "QUIT", SIGABRT: "ABRT", SIGKILL: "KILL",
+            SIGSEGV: "SEGV", SIGPIPE: "PIPE", SIGALRM: "ALRM", SIGTERM: "TERM",
+        ]
         return names[number] ?? String(number)
     }
 }

@@ -24,9 +24,10 @@ enum KnownHosts {
         }
         guard exists else {
             if target.trustOnFirstUse { return try append(key: key, algorithm: algorithm, to: path, target: target) }
-            throw RemoteError(.knownHostsUnusable, host: peer,
-                              "known_hosts file \(path) does not exist; create it with the host's key "
-                              + "(`vigil config check --connect --trust-new-host-keys`, or ssh-keyscan checked by hand)")
+            throw RemoteError(
+                .knownHostsUnusable, host: peer,
+                "known_hosts file \(path) does not exist; create it with the host's key "
+                    + "(`vigil config check --connect --trust-new-host-keys`, or ssh-keyscan checked by hand)")
         }
         guard let knownHosts = libssh2_knownhost_init(session) else {
             throw RemoteError(.knownHostsUnusable, host: peer, "libssh2_knownhost_init failed")
@@ -46,18 +47,21 @@ enum KnownHosts {
             let knownKey = found.flatMap { $0.pointee.key }.map { String(cString: $0) }
                 .flatMap { Data(base64Encoded: $0) }.map { [UInt8]($0) }
             let knownFingerprint = knownKey.map(fingerprint) ?? "(unreadable)"
-            throw RemoteError(.hostKeyMismatch, host: peer,
-                              "HOST KEY MISMATCH: \(path) lists \(knownFingerprint) for this host, but it presented "
-                              + "\(algorithm.name) \(fingerprint(key)). The host was rebuilt or someone is in between; "
-                              + "refusing to connect. Check the new key out of band, then replace the line.")
+            throw RemoteError(
+                .hostKeyMismatch, host: peer,
+                "HOST KEY MISMATCH: \(path) lists \(knownFingerprint) for this host, but it presented "
+                    + "\(algorithm.name) \(fingerprint(key)). The host was rebuilt or someone is in between; "
+                    + "refusing to connect. Check the new key out of band, then replace the line.")
         case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
             if target.trustOnFirstUse { return try append(key: key, algorithm: algorithm, to: path, target: target) }
-            throw RemoteError(.hostKeyUnknown, host: peer,
-                              "host key \(algorithm.name) \(fingerprint(key)) is not in \(path); refusing an unknown host. "
-                              + "Add it after checking the fingerprint (`vigil config check --connect --trust-new-host-keys`).")
+            throw RemoteError(
+                .hostKeyUnknown, host: peer,
+                "host key \(algorithm.name) \(fingerprint(key)) is not in \(path); refusing an unknown host. "
+                    + "Add it after checking the fingerprint (`vigil config check --connect --trust-new-host-keys`).")
         default:
-            throw RemoteError(.knownHostsUnusable, host: peer, "libssh2 could not check the host key against \(path)",
-                              libraryCode: Int(verdict))
+            throw RemoteError(
+                .knownHostsUnusable, host: peer, "libssh2 could not check the host key against \(path)",
+                libraryCode: Int(verdict))
         }
     }
 
@@ -74,38 +78,45 @@ enum KnownHosts {
             // libssh2 accepts some nonsense (it reads unknown shapes as old RSA1 keys), so the
             // shape is checked here first: hosts, key type, base64 key.
             let fields = line.split(whereSeparator: \.isWhitespace)
-            let wellFormed = fields.count >= 3 && fields[1].contains("-")
+            let wellFormed =
+                fields.count >= 3 && fields[1].contains("-")
                 && !(Data(base64Encoded: String(fields[2])) ?? Data()).isEmpty
             // A key type libssh2 does not know (security keys, certificates) is not ours to check.
             if wellFormed && !HostKeyAlgorithm.names.contains(String(fields[1])) { continue }
-            let status = wellFormed
+            let status =
+                wellFormed
                 ? libssh2_knownhost_readline(knownHosts, line, line.utf8.count, LIBSSH2_KNOWNHOST_FILE_OPENSSH)
                 : LIBSSH2_ERROR_KNOWN_HOSTS
             guard status == 0 else {
-                throw RemoteError(.knownHostsUnusable, host: peer,
-                                  "\(path):\(index + 1): not a valid known_hosts line; fix or remove it",
-                                  libraryCode: Int(status))
+                throw RemoteError(
+                    .knownHostsUnusable, host: peer,
+                    "\(path):\(index + 1): not a valid known_hosts line; fix or remove it",
+                    libraryCode: Int(status))
             }
         }
     }
 
-    private static func append(key: [UInt8], algorithm: HostKeyAlgorithm, to path: String,
-                               target: SSHTarget) throws(RemoteError) {
+    private static func append(
+        key: [UInt8], algorithm: HostKeyAlgorithm, to path: String,
+        target: SSHTarget
+    ) throws(RemoteError) {
         let hostField = target.port == 22 ? target.host : "[\(target.host)]:\(target.port)"
         var text = "\(hostField) \(algorithm.name) \(Data(key).base64EncodedString())\n"
         let existing = FileManager.default.contents(atPath: path) ?? Data()
         if let last = existing.last, last != UInt8(ascii: "\n") { text = "\n" + text }
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw RemoteError(.knownHostsUnusable, host: target.peer,
-                              "cannot append to \(path): \(String(cString: strerror(errno)))")
+            throw RemoteError(
+                .knownHostsUnusable, host: target.peer,
+                "cannot append to \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         let bytes = Array(text.utf8)
         let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         guard written == bytes.count, fsync(descriptor) == 0 else {
-            throw RemoteError(.knownHostsUnusable, host: target.peer,
-                              "cannot write to \(path): \(String(cString: strerror(errno)))")
+            throw RemoteError(
+                .knownHostsUnusable, host: target.peer,
+                "cannot write to \(path): \(String(cString: strerror(errno)))")
         }
     }
 
@@ -123,8 +134,10 @@ struct HostKeyAlgorithm {
     let name: String
     let knownHostMask: Int32
 
-    static let names: Set = ["ssh-rsa", "ssh-dss", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
-                             "ssh-ed25519"]
+    static let names: Set = [
+        "ssh-rsa", "ssh-dss", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
+        "ssh-ed25519",
+    ]
 
     init?(libssh2Type: Int32) {
         switch libssh2Type {

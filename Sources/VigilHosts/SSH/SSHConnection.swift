@@ -127,8 +127,10 @@ public final class SSHConnection: Host, @unchecked Sendable {
 
     /// Temp file beside the target, written and synced over SFTP with the target's mode, then
     /// `mv -f` (an atomic rename(2): OpenSSH's SFTP v3 cannot rename over an existing file).
-    private func replace(_ path: String, with contents: [UInt8], on session: SSHSession,
-                         committed: inout Bool) throws(RemoteError) {
+    private func replace(
+        _ path: String, with contents: [UInt8], on session: SSHSession,
+        committed: inout Bool
+    ) throws(RemoteError) {
         let peer = target.peer
         let parent = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
         let existing = try session.stat(path)
@@ -151,8 +153,9 @@ public final class SSHConnection: Host, @unchecked Sendable {
             try session.writeNewFile(temporary, contents: contents, permissions: existing?.permissions ?? 0o644)
             let command = "mv -f -- \(shellQuote(temporary)) \(shellQuote(path)) && { sync -- \(shellQuote(parent)) 2>/dev/null || true; }"
             var sent = false
-            let result = try session.exec(command, deadline: ContinuousClock.now.advanced(by: target.operationTimeout),
-                                          maxOutputBytes: 64 * 1024, sent: &sent)
+            let result = try session.exec(
+                command, deadline: ContinuousClock.now.advanced(by: target.operationTimeout),
+                maxOutputBytes: 64 * 1024, sent: &sent)
             guard result.succeeded else {
                 throw RemoteError(.remoteIO, host: peer, "renaming the new file over \(path) failed: \(result.tail())")
             }

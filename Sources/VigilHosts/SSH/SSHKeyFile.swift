@@ -19,8 +19,9 @@ struct SSHKeyFile {
         }
         let text = String(decoding: data.prefix(64 * 1024), as: UTF8.self)
         if text.hasPrefix("ssh-") || text.hasPrefix("ecdsa-") {
-            throw RemoteError(.keyFileUnusable, host: peer,
-                              "identity file \(path) is a public key; name the private key (the file without .pub)")
+            throw RemoteError(
+                .keyFileUnusable, host: peer,
+                "identity file \(path) is a public key; name the private key (the file without .pub)")
         }
         if text.contains("-----BEGIN OPENSSH PRIVATE KEY-----") {
             return SSHKeyFile(algorithm: openSSHAlgorithm(text))
@@ -28,8 +29,9 @@ struct SSHKeyFile {
         if text.contains("-----BEGIN RSA PRIVATE KEY-----") { return SSHKeyFile(algorithm: "ssh-rsa") }
         if text.contains("-----BEGIN EC PRIVATE KEY-----") { return SSHKeyFile(algorithm: "ecdsa") }
         if text.contains("-----BEGIN") && text.contains("PRIVATE KEY-----") { return SSHKeyFile(algorithm: nil) }
-        throw RemoteError(.keyFileUnusable, host: peer,
-                          "identity file \(path) is not a private key (expected an OpenSSH or PEM private key)")
+        throw RemoteError(
+            .keyFileUnusable, host: peer,
+            "identity file \(path) is not a private key (expected an OpenSSH or PEM private key)")
     }
 
     /// Reads the unencrypted public part of an `openssh-key-v1` file for the key's type.
@@ -40,11 +42,12 @@ struct SSHKeyFile {
         guard let blob = Data(base64Encoded: body) else { return nil }
         var reader = BlobReader(bytes: [UInt8](blob))
         guard reader.take(15) == Array("openssh-key-v1\0".utf8),
-              reader.string() != nil,  // cipher
-              reader.string() != nil,  // KDF
-              reader.string() != nil,  // KDF options
-              reader.uint32() != nil,  // key count
-              let publicKey = reader.string() else { return nil }
+            reader.string() != nil,  // cipher
+            reader.string() != nil,  // KDF
+            reader.string() != nil,  // KDF options
+            reader.uint32() != nil,  // key count
+            let publicKey = reader.string()
+        else { return nil }
         var inner = BlobReader(bytes: publicKey)
         return inner.string().map { String(decoding: $0, as: UTF8.self) }
     }

@@ -17,8 +17,9 @@ final class SSHSession {
         LibSSH2.initializeOnce
         self.target = target
         let keyFile = try SSHKeyFile.inspect(target.identityFile, peer: target.peer)
-        socket = try TCPConnector.connect(host: target.host, port: target.port, timeout: target.connectTimeout,
-                                          peer: target.peer)
+        socket = try TCPConnector.connect(
+            host: target.host, port: target.port, timeout: target.connectTimeout,
+            peer: target.peer)
         guard let session = vigil_libssh2_session_init() else {
             close(socket)
             throw RemoteError(.protocolError, host: target.peer, "libssh2_session_init failed")
@@ -58,23 +59,27 @@ final class SSHSession {
         case LIBSSH2_ERROR_TIMEOUT:
             throw RemoteError(.timeout, host: peer, "authentication did not finish in time", libraryCode: Int(code))
         case LIBSSH2_ERROR_FILE:
-            throw RemoteError(.keyFileUnusable, host: peer,
-                              "cannot use identity file \(target.identityFile): wrong passphrase or unsupported key format (\(message))",
-                              libraryCode: Int(code))
+            throw RemoteError(
+                .keyFileUnusable, host: peer,
+                "cannot use identity file \(target.identityFile): wrong passphrase or unsupported key format (\(message))",
+                libraryCode: Int(code))
         case LIBSSH2_ERROR_AUTHENTICATION_FAILED, LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED:
             if keyFile.algorithm == "ssh-rsa" {
-                throw RemoteError(.authenticationFailed, host: peer,
-                                  "the server refused RSA key \(target.identityFile): libssh2 1.10 signs RSA keys only with "
-                                  + "SHA-1 (ssh-rsa), which OpenSSH 8.8 and later refuse. Use an ed25519 key "
-                                  + "(ssh-keygen -t ed25519), or allow `PubkeyAcceptedAlgorithms +ssh-rsa` on the server",
-                                  libraryCode: Int(code))
+                throw RemoteError(
+                    .authenticationFailed, host: peer,
+                    "the server refused RSA key \(target.identityFile): libssh2 1.10 signs RSA keys only with "
+                        + "SHA-1 (ssh-rsa), which OpenSSH 8.8 and later refuse. Use an ed25519 key "
+                        + "(ssh-keygen -t ed25519), or allow `PubkeyAcceptedAlgorithms +ssh-rsa` on the server",
+                    libraryCode: Int(code))
             }
-            throw RemoteError(.authenticationFailed, host: peer,
-                              "the server refused key \(target.identityFile) for user \(target.user) "
-                              + "(is its public half in that user's authorized_keys?)", libraryCode: Int(code))
+            throw RemoteError(
+                .authenticationFailed, host: peer,
+                "the server refused key \(target.identityFile) for user \(target.user) "
+                    + "(is its public half in that user's authorized_keys?)", libraryCode: Int(code))
         default:
-            throw RemoteError(.authenticationFailed, host: peer, "public-key authentication failed: \(message)",
-                              libraryCode: Int(code))
+            throw RemoteError(
+                .authenticationFailed, host: peer, "public-key authentication failed: \(message)",
+                libraryCode: Int(code))
         }
     }
 
@@ -114,15 +119,18 @@ final class SSHSession {
     /// The session's last error as a value. Socket-level failures mean the session is gone.
     func failure(_ what: String, sent: Bool) -> RemoteError {
         let (code, message) = LibSSH2.lastError(session)
-        let socketLevel = [LIBSSH2_ERROR_SOCKET_SEND, LIBSSH2_ERROR_SOCKET_RECV, LIBSSH2_ERROR_SOCKET_DISCONNECT,
-                           LIBSSH2_ERROR_SOCKET_TIMEOUT, LIBSSH2_ERROR_TIMEOUT, LIBSSH2_ERROR_BAD_SOCKET,
-                           LIBSSH2_ERROR_SOCKET_NONE, LIBSSH2_ERROR_DECRYPT, LIBSSH2_ERROR_INVALID_MAC].contains(code)
+        let socketLevel = [
+            LIBSSH2_ERROR_SOCKET_SEND, LIBSSH2_ERROR_SOCKET_RECV, LIBSSH2_ERROR_SOCKET_DISCONNECT,
+            LIBSSH2_ERROR_SOCKET_TIMEOUT, LIBSSH2_ERROR_TIMEOUT, LIBSSH2_ERROR_BAD_SOCKET,
+            LIBSSH2_ERROR_SOCKET_NONE, LIBSSH2_ERROR_DECRYPT, LIBSSH2_ERROR_INVALID_MAC,
+        ].contains(code)
         if socketLevel || isBroken {
             abandon()
             if sent {
-                return RemoteError(.outcomeUnknown, host: peer,
-                                   "the session dropped while \(what); the command may or may not have run: \(message)",
-                                   libraryCode: Int(code))
+                return RemoteError(
+                    .outcomeUnknown, host: peer,
+                    "the session dropped while \(what); the command may or may not have run: \(message)",
+                    libraryCode: Int(code))
             }
             return RemoteError(.sessionLost, host: peer, "the session dropped while \(what): \(message)", libraryCode: Int(code))
         }
@@ -134,8 +142,10 @@ final class SSHSession {
     /// Runs a command, reading stdout and stderr together (reading one to its end first can
     /// deadlock when the other fills its window). On the deadline the session is abandoned.
     /// `sent` turns true once the command may have reached the server.
-    func exec(_ command: String, deadline: ContinuousClock.Instant, maxOutputBytes: Int,
-              sent: inout Bool) throws(RemoteError) -> CommandResult {
+    func exec(
+        _ command: String, deadline: ContinuousClock.Instant, maxOutputBytes: Int,
+        sent: inout Bool
+    ) throws(RemoteError) -> CommandResult {
         guard !isBroken else { throw RemoteError(.sessionLost, host: peer, "the session is closed") }
         libssh2_session_set_blocking(session, 0)
         defer { if !isBroken { libssh2_session_set_blocking(session, 1) } }
@@ -221,8 +231,9 @@ final class SSHSession {
         let signal = signalName.map { String(cString: $0) }
         if let signalName { libssh2_free(session, signalName) }
         let exitStatus = libssh2_channel_get_exit_status(channel)
-        return CommandResult(exitStatus: signal == nil ? exitStatus : nil, signal: signal,
-                             stdout: output[0], stderr: output[1], outputTruncated: truncated)
+        return CommandResult(
+            exitStatus: signal == nil ? exitStatus : nil, signal: signal,
+            stdout: output[0], stderr: output[1], outputTruncated: truncated)
     }
 
     /// Waits until the socket is ready in the directions libssh2 is blocked on, or the deadline.
@@ -230,10 +241,12 @@ final class SSHSession {
         let remaining = ContinuousClock.now.duration(to: deadline).wholeMilliseconds
         guard remaining > 0 else {
             abandon()
-            throw RemoteError(sent ? .commandTimedOut : .timeout, host: peer,
-                              sent ? "the command did not end before its deadline; the session was torn down "
-                                  + "(the remote command may still be running)"
-                                  : "no channel could be opened before the deadline")
+            throw RemoteError(
+                sent ? .commandTimedOut : .timeout, host: peer,
+                sent
+                    ? "the command did not end before its deadline; the session was torn down "
+                        + "(the remote command may still be running)"
+                    : "no channel could be opened before the deadline")
         }
         let directions = libssh2_session_block_directions(session)
         var events: Int16 = 0
@@ -286,9 +299,10 @@ final class SSHSession {
             throw error
         }
         let type = attributes.permissions & UInt(LIBSSH2_SFTP_S_IFMT)
-        return RemoteFileInfo(permissions: attributes.permissions & 0o7777,
-                              isFolder: type == UInt(LIBSSH2_SFTP_S_IFDIR),
-                              isRegularFile: type == UInt(LIBSSH2_SFTP_S_IFREG))
+        return RemoteFileInfo(
+            permissions: attributes.permissions & 0o7777,
+            isFolder: type == UInt(LIBSSH2_SFTP_S_IFDIR),
+            isRegularFile: type == UInt(LIBSSH2_SFTP_S_IFREG))
     }
 
     func readFile(_ path: String, maxBytes: Int) throws(RemoteError) -> [UInt8] {

@@ -17,9 +17,11 @@ public struct SSHTarget: Equatable, Sendable {
     /// How often an idle session sends a keepalive; nil for never.
     public var keepaliveInterval: Duration?
 
-    public init(host: String, port: Int = 22, user: String, identityFile: String, passphrase: String? = nil,
-                knownHostsFile: String, trustOnFirstUse: Bool = false, connectTimeout: Duration = .seconds(5),
-                operationTimeout: Duration = .seconds(10), keepaliveInterval: Duration? = .seconds(30)) {
+    public init(
+        host: String, port: Int = 22, user: String, identityFile: String, passphrase: String? = nil,
+        knownHostsFile: String, trustOnFirstUse: Bool = false, connectTimeout: Duration = .seconds(5),
+        operationTimeout: Duration = .seconds(10), keepaliveInterval: Duration? = .seconds(30)
+    ) {
         self.host = host
         self.port = port
         self.user = user

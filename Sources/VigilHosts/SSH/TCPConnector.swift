@@ -19,8 +19,9 @@ enum TCPConnector {
         while let address = entry {
             entry = address.pointee.ai_next
             // Close-on-exec: a hook or reload command Vigil starts must not hold the SSH connection.
-            let socket = Foundation.socket(address.pointee.ai_family, address.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue),
-                                           address.pointee.ai_protocol)
+            let socket = Foundation.socket(
+                address.pointee.ai_family, address.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue),
+                address.pointee.ai_protocol)
             guard socket >= 0 else { continue }
             do {
                 try connect(socket, to: address.pointee, deadline: deadline, peer: peer)
@@ -35,8 +36,10 @@ enum TCPConnector {
         throw lastError
     }
 
-    private static func connect(_ socket: Int32, to address: addrinfo, deadline: ContinuousClock.Instant,
-                                peer: String) throws(RemoteError) {
+    private static func connect(
+        _ socket: Int32, to address: addrinfo, deadline: ContinuousClock.Instant,
+        peer: String
+    ) throws(RemoteError) {
         let flags = fcntl(socket, F_GETFL)
         _ = fcntl(socket, F_SETFL, flags | O_NONBLOCK)
         if Foundation.connect(socket, address.ai_addr, address.ai_addrlen) != 0 {

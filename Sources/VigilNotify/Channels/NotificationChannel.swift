@@ -14,8 +14,10 @@ public struct NotificationChannel: Sendable {
     /// What messages link to, when set.
     public var statusPageURL: String?
 
-    public init(name: String, kind: ChannelKind, url: Secret, headers: [(name: String, value: Secret)] = [],
-                signingSecret: Secret? = nil, templates: [MessageKind: String] = [:], statusPageURL: String? = nil) {
+    public init(
+        name: String, kind: ChannelKind, url: Secret, headers: [(name: String, value: Secret)] = [],
+        signingSecret: Secret? = nil, templates: [MessageKind: String] = [:], statusPageURL: String? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.url = url

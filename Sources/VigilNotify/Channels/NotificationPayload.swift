@@ -5,8 +5,10 @@ import VigilCore
 public enum NotificationPayload {
     public static let webhookVersion = 1
 
-    public static func body(for message: Message, rendered: RenderedMessage, channel: ChannelKind,
-                            eventID: String, agentHost: String, time: Date) -> [UInt8] {
+    public static func body(
+        for message: Message, rendered: RenderedMessage, channel: ChannelKind,
+        eventID: String, agentHost: String, time: Date
+    ) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let timestamp = ISO8601DateFormatter().string(from: time)
@@ -17,8 +19,10 @@ public enum NotificationPayload {
         case .discord:
             data = try? encoder.encode(DiscordBody(rendered, timestamp: timestamp))
         case .webhook:
-            data = try? encoder.encode(WebhookBody(message, rendered: rendered, eventID: eventID, agentHost: agentHost,
-                                                   time: timestamp))
+            data = try? encoder.encode(
+                WebhookBody(
+                    message, rendered: rendered, eventID: eventID, agentHost: agentHost,
+                    time: timestamp))
         }
         guard let data else { preconditionFailure("plain structs of strings always encode") }
         return [UInt8](data)
@@ -54,18 +58,25 @@ public enum NotificationPayload {
 
         init(_ message: RenderedMessage) {
             text = "\(message.title): \(message.text)"
-            var blocks = [Block(type: "header", text: Text(type: "plain_text", text: String(message.title.prefix(150))), fields: nil),
-                          Block(type: "section", text: Text(type: "mrkdwn", text: message.text), fields: nil)]
+            var blocks = [
+                Block(type: "header", text: Text(type: "plain_text", text: String(message.title.prefix(150))), fields: nil),
+                Block(type: "section", text: Text(type: "mrkdwn", text: message.text), fields: nil),
+            ]
             if !message.fields.isEmpty {
-                blocks.append(Block(type: "section", text: nil,
-                                    fields: message.fields.prefix(10).map { Text(type: "mrkdwn", text: "*\($0.name)*\n\($0.value)") }))
+                blocks.append(
+                    Block(
+                        type: "section", text: nil,
+                        fields: message.fields.prefix(10).map { Text(type: "mrkdwn", text: "*\($0.name)*\n\($0.value)") }))
             }
             if let link = message.link {
                 blocks.append(Block(type: "section", text: Text(type: "mrkdwn", text: "<\(link)|Status page>"), fields: nil))
             }
             self.blocks = blocks
-            attachments = [Attachment(color: message.color, fallback: text, title: message.title, title_link: message.link,
-                                      fields: message.fields.map { .init(title: $0.name, value: $0.value, short: $0.value.count < 40) })]
+            attachments = [
+                Attachment(
+                    color: message.color, fallback: text, title: message.title, title_link: message.link,
+                    fields: message.fields.map { .init(title: $0.name, value: $0.value, short: $0.value.count < 40) })
+            ]
         }
     }
 
@@ -90,11 +101,17 @@ public enum NotificationPayload {
 
         init(_ message: RenderedMessage, timestamp: String) {
             content = message.title
-            embeds = [Embed(title: String(message.title.prefix(256)), description: message.text,
-                            color: Int(message.color.dropFirst(), radix: 16) ?? 0, url: message.link,
-                            fields: message.fields.prefix(25).map { .init(name: $0.name, value: String($0.value.prefix(1_024)),
-                                                                           inline: $0.value.count < 40) },
-                            timestamp: timestamp)]
+            embeds = [
+                Embed(
+                    title: String(message.title.prefix(256)), description: message.text,
+                    color: Int(message.color.dropFirst(), radix: 16) ?? 0, url: message.link,
+                    fields: message.fields.prefix(25).map {
+                        .init(
+                            name: $0.name, value: String($0.value.prefix(1_024)),
+                            inline: $0.value.count < 40)
+                    },
+                    timestamp: timestamp)
+            ]
         }
     }
 
@@ -143,11 +160,12 @@ public enum NotificationPayload {
             self.agentHost = agentHost
             self.time = time
             incident = message.incident.map { incident in
-                IncidentBody(id: incident.id, kind: incident.kind.rawValue, from: incident.from.rawValue, to: incident.to.rawValue,
-                             cause: incident.cause, requestedBy: incident.requestedBy, gateSkipped: incident.gateSkipped,
-                             timeToRecoverSeconds: incident.timeToRecover?.secondsValue,
-                             recoveryTimeObjectiveSeconds: incident.recoveryTimeObjective?.secondsValue,
-                             timeline: incident.timeline.map { .init(at: ($0.at - incident.openedAt).secondsValue, event: $0.what.description) })
+                IncidentBody(
+                    id: incident.id, kind: incident.kind.rawValue, from: incident.from.rawValue, to: incident.to.rawValue,
+                    cause: incident.cause, requestedBy: incident.requestedBy, gateSkipped: incident.gateSkipped,
+                    timeToRecoverSeconds: incident.timeToRecover?.secondsValue,
+                    recoveryTimeObjectiveSeconds: incident.recoveryTimeObjective?.secondsValue,
+                    timeline: incident.timeline.map { .init(at: ($0.at - incident.openedAt).secondsValue, event: $0.what.description) })
             }
         }
 

@@ -16,8 +16,10 @@ final class DeliveryWorker: Sendable {
     private let wakeUps: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    init(channel: NotificationChannel, outbox: Outbox, engine: HTTPEngine, policy: DeliveryPolicy, observe: DeliveryObserver? = nil,
-         logger: Logger) {
+    init(
+        channel: NotificationChannel, outbox: Outbox, engine: HTTPEngine, policy: DeliveryPolicy, observe: DeliveryObserver? = nil,
+        logger: Logger
+    ) {
         self.observe = observe
         self.channel = channel
         self.outbox = outbox
@@ -77,7 +79,8 @@ final class DeliveryWorker: Sendable {
             case .retry(let why, let after):
                 observe?(channel.name, .failed)
                 let delay = after ?? policy.retryDelay(attempt: attempt, random: Double.random(in: 0...1))
-                logger.warning("message \(entry.eventID) not delivered (\(why)); retrying in \(DurationText.format(.milliseconds(delay.wholeMilliseconds)))")
+                logger.warning(
+                    "message \(entry.eventID) not delivered (\(why)); retrying in \(DurationText.format(.milliseconds(delay.wholeMilliseconds)))")
                 try? await Task.sleep(for: delay)
             }
         }
@@ -97,8 +100,9 @@ final class DeliveryWorker: Sendable {
         if let secret = channel.signingSecret {
             headers.append((WebhookSignature.header, WebhookSignature.sign(body, secret: secret, timestamp: Int(Date().timeIntervalSince1970))))
         }
-        let outcome = await engine.post(url: channel.url.exposed, body: body, headers: headers,
-                                        connectTimeout: min(policy.requestTimeout, .seconds(5)), timeout: policy.requestTimeout)
+        let outcome = await engine.post(
+            url: channel.url.exposed, body: body, headers: headers,
+            connectTimeout: min(policy.requestTimeout, .seconds(5)), timeout: policy.requestTimeout)
         switch outcome {
         case .success(let response):
             switch response.status {

@@ -15,8 +15,10 @@ public final class Notifier: Sendable {
     private let tasks = Mutex<[Task<Void, Never>]>([])
     private let enqueueing = Mutex(())
 
-    public init(stateDirectory: String, channels: [NotificationChannel], engine: HTTPEngine = .shared,
-                policy: DeliveryPolicy = DeliveryPolicy(), agentHost: String, observe: DeliveryObserver? = nil, logger: Logger) throws {
+    public init(
+        stateDirectory: String, channels: [NotificationChannel], engine: HTTPEngine = .shared,
+        policy: DeliveryPolicy = DeliveryPolicy(), agentHost: String, observe: DeliveryObserver? = nil, logger: Logger
+    ) throws {
         var byName: [String: NotificationChannel] = [:]
         var renderers: [String: MessageRenderer] = [:]
         var outboxes: [String: Outbox] = [:]
@@ -26,8 +28,9 @@ public final class Notifier: Sendable {
             renderers[channel.name] = try MessageRenderer(overrides: channel.templates)
             let outbox = try Outbox(stateDirectory: stateDirectory, channel: channel.name)
             outboxes[channel.name] = outbox
-            workers[channel.name] = DeliveryWorker(channel: channel, outbox: outbox, engine: engine, policy: policy, observe: observe,
-                                                   logger: logger)
+            workers[channel.name] = DeliveryWorker(
+                channel: channel, outbox: outbox, engine: engine, policy: policy, observe: observe,
+                logger: logger)
         }
         self.channels = byName
         self.renderers = renderers
@@ -65,8 +68,9 @@ public final class Notifier: Sendable {
                     throw UnknownChannel(name: name)
                 }
                 let rendered = renderer.render(message, statusPageURL: channel.statusPageURL)
-                let body = NotificationPayload.body(for: message, rendered: rendered, channel: channel.kind, eventID: eventID,
-                                                    agentHost: agentHost, time: time)
+                let body = NotificationPayload.body(
+                    for: message, rendered: rendered, channel: channel.kind, eventID: eventID,
+                    agentHost: agentHost, time: time)
                 try outbox.append(OutboxEntry(eventID: eventID, channel: name, createdAt: time.timeIntervalSince1970, body: Data(body)))
             }
         }
@@ -89,8 +93,9 @@ public final class Notifier: Sendable {
     /// `vigil notify test`: one test message straight to each named channel (every channel when
     /// `names` is empty), bypassing the outbox, with how each attempt ended.
     public func sendTest(to names: [String], at instant: Instant, time: Date = Date()) async -> [(channel: String, delivered: Bool, result: String)] {
-        let message = Message(kind: .test, service: "vigil",
-                              reason: "A test from `vigil notify test` on \(agentHost). No action needed.", at: instant)
+        let message = Message(
+            kind: .test, service: "vigil",
+            reason: "A test from `vigil notify test` on \(agentHost). No action needed.", at: instant)
         var results: [(channel: String, delivered: Bool, result: String)] = []
         for name in names.isEmpty ? channels.keys.sorted() : names {
             guard let channel = channels[name], let renderer = renderers[name], let worker = workers[name] else {
@@ -99,8 +104,9 @@ public final class Notifier: Sendable {
             }
             let rendered = renderer.render(message, statusPageURL: channel.statusPageURL)
             let eventID = UUID().uuidString.lowercased()
-            let body = NotificationPayload.body(for: message, rendered: rendered, channel: channel.kind, eventID: eventID,
-                                                agentHost: agentHost, time: time)
+            let body = NotificationPayload.body(
+                for: message, rendered: rendered, channel: channel.kind, eventID: eventID,
+                agentHost: agentHost, time: time)
             switch await worker.send(OutboxEntry(eventID: eventID, channel: name, createdAt: time.timeIntervalSince1970, body: Data(body))) {
             case .delivered: results.append((name, true, "delivered"))
             case .dropped(let why): results.append((name, false, why))

@@ -10,8 +10,9 @@ struct Outbox: Sendable {
 
     init(stateDirectory: String, channel: String) throws {
         folder = "\(stateDirectory)/outbox/\(channel)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: folder, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
     }
 
     /// The queued files, oldest first.

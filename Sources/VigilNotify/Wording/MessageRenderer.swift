@@ -31,8 +31,9 @@ public struct MessageRenderer: Sendable {
         let context = Self.context(of: message, statusPageURL: statusPageURL)
         let title = Self.shippedTitles[message.kind]?.render(context) ?? message.kind.rawValue
         let text = (overrides[message.kind] ?? Self.shippedTexts[message.kind])?.render(context) ?? message.reason
-        return RenderedMessage(title: title, text: text, fields: Self.fields(of: message), color: Self.color(of: message.kind),
-                               link: statusPageURL)
+        return RenderedMessage(
+            title: title, text: text, fields: Self.fields(of: message), color: Self.color(of: message.kind),
+            link: statusPageURL)
     }
 
     static func context(of message: Message, statusPageURL: String?) -> [String: Any] {
@@ -71,7 +72,8 @@ public struct MessageRenderer: Sendable {
         let steps = Self.steps(of: incident)
         if !steps.isEmpty { fields.append(.init(name: "Steps", value: steps.joined(separator: "\n"))) }
         if let recovered = incident.timeToRecover {
-            let objective = incident.recoveryTimeObjective.map { " (objective \(Self.seconds($0)), \(incident.metObjective == true ? "met" : "MISSED"))" } ?? ""
+            let objective =
+                incident.recoveryTimeObjective.map { " (objective \(Self.seconds($0)), \(incident.metObjective == true ? "met" : "MISSED"))" } ?? ""
             fields.append(.init(name: "Time to recover", value: Self.seconds(recovered) + objective))
         }
         if let requestedBy = incident.requestedBy { fields.append(.init(name: "Requested by", value: requestedBy)) }

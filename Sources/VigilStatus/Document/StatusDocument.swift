@@ -101,8 +101,10 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         public var checks: [Backend: [CheckRecord]]
         public var recentIncidents: [Incident]
 
-        public init(name: String, config: ServiceConfig, state: ServiceSnapshot, checks: [Backend: [CheckRecord]] = [:],
-                    recentIncidents: [Incident] = []) {
+        public init(
+            name: String, config: ServiceConfig, state: ServiceSnapshot, checks: [Backend: [CheckRecord]] = [:],
+            recentIncidents: [Incident] = []
+        ) {
             self.name = name
             self.config = config
             self.state = state
@@ -139,9 +141,10 @@ public struct StatusDocument: Codable, Sendable, Equatable {
 
     private static func service(_ input: Input) -> ServiceStatus {
         let state = input.state
-        var status = ServiceStatus(name: input.name, status: Self.status(state), phase: state.phase.name, step: nil, stuckReason: nil,
-                                   activeSide: nil, loadBalancers: [], backends: [], incident: state.incident.map(incident),
-                                   recentIncidents: input.recentIncidents.map(incident), pause: nil)
+        var status = ServiceStatus(
+            name: input.name, status: Self.status(state), phase: state.phase.name, step: nil, stuckReason: nil,
+            activeSide: nil, loadBalancers: [], backends: [], incident: state.incident.map(incident),
+            recentIncidents: input.recentIncidents.map(incident), pause: nil)
         switch state.phase {
         case .failingOver(let step), .failingBack(let step): status.step = step.description
         case .stuck(let reason): status.stuckReason = reason.description
@@ -154,13 +157,15 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         status.backends = Backend.allCases.map { backend in
             let health = state.health[backend] ?? BackendHealth()
             let checks = (input.checks[backend] ?? []).map { record in
-                CheckStatus(url: record.url, ok: record.outcome.isHealthy,
-                            result: { if case .failed(let failure) = record.outcome { failure.description } else { "ok" } }(),
-                            seconds: record.seconds, at: time(record.at))
+                CheckStatus(
+                    url: record.url, ok: record.outcome.isHealthy,
+                    result: { if case .failed(let failure) = record.outcome { failure.description } else { "ok" } }(),
+                    seconds: record.seconds, at: time(record.at))
             }
-            return BackendStatus(role: backend.rawValue, health: health.status.rawValue, consecutiveFailures: health.consecutiveFailures,
-                                 consecutiveSuccesses: health.consecutiveSuccesses, failingSince: health.failingSince.map(time),
-                                 upSince: health.upSince.map(time), checks: checks)
+            return BackendStatus(
+                role: backend.rawValue, health: health.status.rawValue, consecutiveFailures: health.consecutiveFailures,
+                consecutiveSuccesses: health.consecutiveSuccesses, failingSince: health.failingSince.map(time),
+                upSince: health.upSince.map(time), checks: checks)
         }
         status.pause = state.pause.map { PauseStatus(until: $0.until.map(time), by: $0.by, reason: $0.reason) }
         return status
@@ -191,11 +196,12 @@ public struct StatusDocument: Codable, Sendable, Equatable {
     }
 
     private static func incident(_ incident: Incident) -> IncidentStatus {
-        IncidentStatus(id: incident.id, kind: incident.kind.rawValue, from: incident.from.rawValue, to: incident.to.rawValue,
-                       cause: incident.cause, openedAt: time(incident.openedAt), resolvedAt: incident.resolvedAt.map(time),
-                       timeToRecoverSeconds: incident.timeToRecover.map(\.secondsValue),
-                       objectiveSeconds: incident.recoveryTimeObjective.map(\.secondsValue), metObjective: incident.metObjective,
-                       requestedBy: incident.requestedBy, gateSkipped: incident.gateSkipped,
-                       timeline: incident.timeline.map { TimelineLine(at: time($0.at), text: $0.what.description) })
+        IncidentStatus(
+            id: incident.id, kind: incident.kind.rawValue, from: incident.from.rawValue, to: incident.to.rawValue,
+            cause: incident.cause, openedAt: time(incident.openedAt), resolvedAt: incident.resolvedAt.map(time),
+            timeToRecoverSeconds: incident.timeToRecover.map(\.secondsValue),
+            objectiveSeconds: incident.recoveryTimeObjective.map(\.secondsValue), metObjective: incident.metObjective,
+            requestedBy: incident.requestedBy, gateSkipped: incident.gateSkipped,
+            timeline: incident.timeline.map { TimelineLine(at: time($0.at), text: $0.what.description) })
     }
 }

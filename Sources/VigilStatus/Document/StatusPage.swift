@@ -8,12 +8,13 @@ enum StatusPage {
     static let refreshSeconds = 5
 
     static func render(_ document: StatusDocument) -> String {
-        let banner: (text: String, style: String) = switch document.overall {
-        case "outage": ("Outage: a service is failing over or down", "outage")
-        case "degraded": ("Degraded: serving, but something is down or being repaired", "degraded")
-        case "maintenance": ("Maintenance: Vigil watches but does not act", "maintenance")
-        default: ("All systems operational", "operational")
-        }
+        let banner: (text: String, style: String) =
+            switch document.overall {
+            case "outage": ("Outage: a service is failing over or down", "outage")
+            case "degraded": ("Degraded: serving, but something is down or being repaired", "degraded")
+            case "maintenance": ("Maintenance: Vigil watches but does not act", "maintenance")
+            default: ("All systems operational", "operational")
+            }
         var body = "<section class=\"banner \(banner.style)\" id=\"banner\">\(escape(banner.text))</section>\n"
         for service in document.services { body += serviceSection(service) }
         let paused = document.services.filter { $0.pause != nil }
@@ -21,13 +22,15 @@ enum StatusPage {
             body += "<section><h2>Maintenance</h2><ul>"
             for service in paused {
                 guard let pause = service.pause else { continue }
-                body += "<li><b>\(escape(service.name))</b> paused by \(escape(pause.by))"
+                body +=
+                    "<li><b>\(escape(service.name))</b> paused by \(escape(pause.by))"
                     + (pause.until.map { " until \(escape(shortTime($0)))" } ?? " until resumed")
                     + (pause.reason.isEmpty ? "" : ": \(escape(pause.reason))") + "</li>"
             }
             body += "</ul></section>\n"
         }
-        body += "<footer>Vigil \(escape(document.agentVersion)) on \(escape(document.agentHost)) · generated \(escape(shortTime(document.generatedAt)))"
+        body +=
+            "<footer>Vigil \(escape(document.agentVersion)) on \(escape(document.agentHost)) · generated \(escape(shortTime(document.generatedAt)))"
             + " · <a href=\"/status.json\">status.json</a> · <a href=\"/metrics\">metrics</a></footer>\n"
         return """
             <!doctype html>
@@ -50,21 +53,25 @@ enum StatusPage {
     }
 
     private static func serviceSection(_ service: StatusDocument.ServiceStatus) -> String {
-        var html = "<section class=\"service\"><h2>\(escape(service.name)) <span class=\"badge \(service.status)\">\(escape(service.status))</span></h2>\n"
+        var html =
+            "<section class=\"service\"><h2>\(escape(service.name)) <span class=\"badge \(service.status)\">\(escape(service.status))</span></h2>\n"
         html += "<p class=\"phase\">\(escape(phaseText(service)))</p>\n"
         html += "<p>Traffic goes to: <b class=\"active\">\(escape(service.activeSide ?? "unknown"))</b>"
-        html += service.loadBalancers.map { " · \(escape($0.name)): \(escape($0.serves ?? "?"))\($0.backup.map { " (backup \(escape($0)))" } ?? "")" }.joined()
+        html += service.loadBalancers.map { " · \(escape($0.name)): \(escape($0.serves ?? "?"))\($0.backup.map { " (backup \(escape($0)))" } ?? "")" }
+            .joined()
         html += "</p>\n<table><thead><tr><th>backend</th><th>health</th><th>check</th><th>result</th><th>time</th></tr></thead><tbody>\n"
         for backend in service.backends {
             let checks = backend.checks.isEmpty ? [nil] : backend.checks.map { Optional($0) }
             for (index, check) in checks.enumerated() {
                 html += "<tr>"
                 if index == 0 {
-                    html += "<td rowspan=\"\(checks.count)\">\(escape(backend.role))</td>"
+                    html +=
+                        "<td rowspan=\"\(checks.count)\">\(escape(backend.role))</td>"
                         + "<td rowspan=\"\(checks.count)\" class=\"health \(backend.health)\">\(escape(backend.health))</td>"
                 }
                 if let check {
-                    html += "<td class=\"url\">\(escape(check.url))</td><td class=\"\(check.ok ? "ok" : "failed")\">\(escape(check.result))</td>"
+                    html +=
+                        "<td class=\"url\">\(escape(check.url))</td><td class=\"\(check.ok ? "ok" : "failed")\">\(escape(check.result))</td>"
                         + "<td>\(String(format: "%.0f ms", check.seconds * 1_000))</td>"
                 } else {
                     html += "<td colspan=\"3\" class=\"quiet\">not checked while idle</td>"
@@ -79,13 +86,16 @@ enum StatusPage {
             html += "</ol>\n"
         }
         if !service.recentIncidents.isEmpty {
-            html += "<h3>Recent incidents</h3>\n<table><thead><tr><th>incident</th><th>start</th><th>end</th><th>recovered in</th><th>cause</th></tr></thead><tbody>"
+            html +=
+                "<h3>Recent incidents</h3>\n<table><thead><tr><th>incident</th><th>start</th><th>end</th><th>recovered in</th><th>cause</th></tr></thead><tbody>"
             for incident in service.recentIncidents {
                 let recovered = incident.timeToRecoverSeconds.map { String(format: "%.1f s", $0) } ?? "-"
-                let objective = incident.objectiveSeconds.map { objective in
-                    " (objective \(String(format: "%.0f s", objective))\(incident.metObjective == false ? ", missed" : ", met"))"
-                } ?? ""
-                html += "<tr><td>\(escape(incident.id)) \(escape(incident.kind))</td><td>\(escape(shortTime(incident.openedAt)))</td>"
+                let objective =
+                    incident.objectiveSeconds.map { objective in
+                        " (objective \(String(format: "%.0f s", objective))\(incident.metObjective == false ? ", missed" : ", met"))"
+                    } ?? ""
+                html +=
+                    "<tr><td>\(escape(incident.id)) \(escape(incident.kind))</td><td>\(escape(shortTime(incident.openedAt)))</td>"
                     + "<td>\(escape(incident.resolvedAt.map(shortTime) ?? "-"))</td><td>\(escape(recovered + objective))</td>"
                     + "<td>\(escape(incident.cause))\(requester(incident))</td></tr>"
             }

@@ -32,25 +32,28 @@ public struct StatusServer: Sendable {
         router.get("/healthz") { _, _ in
             try await answer("text/plain; charset=utf-8") { await $0.responsive() ? "ok\n" : "unresponsive\n" }
         }
-        let app = Application(responder: ReadOnlyResponder(inner: router.buildResponder()),
-                              configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "vigil"),
-                              onServerRunning: { [logger] channel in
-                                  // The port actually bound: `listen: 127.0.0.1:0` takes a free one.
-                                  let bound = channel.localAddress?.port ?? port
-                                  logger.notice("status page on http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/")
-                              },
-                              logger: logger)
+        let app = Application(
+            responder: ReadOnlyResponder(inner: router.buildResponder()),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "vigil"),
+            onServerRunning: { [logger] channel in
+                // The port actually bound: `listen: 127.0.0.1:0` takes a free one.
+                let bound = channel.localAddress?.port ?? port
+                logger.notice("status page on http://\(host.contains(":") ? "[\(host)]" : host):\(bound)/")
+            },
+            logger: logger)
         try await app.run()
     }
 
     /// 503 while no agent runs (between a SIGHUP's stop and start).
     private func answer(_ contentType: String, _ make: (any StatusProvider) async -> String) async throws -> Response {
         guard let source = board.source else {
-            return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: "the agent is restarting\n")))
+            return Response(
+                status: .serviceUnavailable, headers: [.contentType: "text/plain"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "the agent is restarting\n")))
         }
         let text = await make(source)
-        return Response(status: .ok, headers: [.contentType: contentType, .cacheControl: "no-store"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        return Response(
+            status: .ok, headers: [.contentType: contentType, .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

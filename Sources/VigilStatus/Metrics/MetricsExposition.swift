@@ -18,18 +18,23 @@ public enum MetricsExposition {
         }
         out.family("vigil_probe_results_total", "counter", "Health checks by outcome (ok, refused, timeout, status, ...).")
         for (key, count) in state.probeResults.sorted(by: { "\($0.key)" < "\($1.key)" }) {
-            out.sample("vigil_probe_results_total", ["service": key.service, "backend": key.backend, "probe": key.probe, "result": key.result],
-                       Double(count))
+            out.sample(
+                "vigil_probe_results_total", ["service": key.service, "backend": key.backend, "probe": key.probe, "result": key.result],
+                Double(count))
         }
 
         out.family("vigil_backend_up", "gauge", "1 when the backend's checks say up, 0 when down or not yet known.")
         out.family("vigil_service_phase", "gauge", "1 for the phase each service is in, 0 for the others.")
         out.family("vigil_last_incident_time_to_recover_seconds", "gauge", "From the last closed incident's start to its resolution.")
-        var up: [String] = [], phases: [String] = [], recover: [String] = []
+        var up: [String] = []
+        var phases: [String] = []
+        var recover: [String] = []
         for (name, snapshot) in services {
             for backend in Backend.allCases {
-                up.append(Output.line("vigil_backend_up", ["service": name, "backend": backend.rawValue],
-                                      snapshot.health[backend]?.status == .up ? 1 : 0))
+                up.append(
+                    Output.line(
+                        "vigil_backend_up", ["service": name, "backend": backend.rawValue],
+                        snapshot.health[backend]?.status == .up ? 1 : 0))
             }
             for phase in ["primaryActive", "failingOver", "secondaryActive", "failingBack", "stuck", "paused"] {
                 phases.append(Output.line("vigil_service_phase", ["service": name, "phase": phase], snapshot.phase.name == phase ? 1 : 0))

@@ -42,8 +42,10 @@ public final class Telemetry: Sendable {
                 records.append(CheckRecord(url: probe, outcome: outcomes[index], seconds: seconds[index], at: at))
                 state.probeDurations[ProbeKey(service: service, backend: backend.rawValue, probe: probe), default: Histogram()]
                     .observe(seconds[index])
-                state.probeResults[ResultKey(service: service, backend: backend.rawValue, probe: probe,
-                                             result: Self.resultLabel(outcomes[index])), default: 0] += 1
+                state.probeResults[
+                    ResultKey(
+                        service: service, backend: backend.rawValue, probe: probe,
+                        result: Self.resultLabel(outcomes[index])), default: 0] += 1
             }
             state.checks[service, default: [:]][backend] = records
         }
@@ -54,7 +56,8 @@ public final class Telemetry: Sendable {
     /// `counting` false takes a snapshot from before this process as already counted.
     public func observe(service: String, snapshot: ServiceSnapshot, counting: Bool = true) {
         state.withLock { state in
-            let saved = state.stepDurations, savedRunbooks = state.runbooks
+            let saved = state.stepDurations
+            let savedRunbooks = state.runbooks
             defer {
                 if !counting { (state.stepDurations, state.runbooks) = (saved, savedRunbooks) }
             }
@@ -81,7 +84,8 @@ public final class Telemetry: Sendable {
                 }
                 // A failed runbook counts once per attempt (a retry of the same incident counts again).
                 if case .stuck(.runbookFailed) = snapshot.phase, incident.id == snapshot.incident?.id,
-                   let attempt = snapshot.runbook?.attempt, progress.countedStuckAttempts < attempt {
+                    let attempt = snapshot.runbook?.attempt, progress.countedStuckAttempts < attempt
+                {
                     progress.countedStuckAttempts = attempt
                     state.runbooks[RunbookKey(service: service, kind: incident.kind.rawValue, result: "failed"), default: 0] += 1
                 }

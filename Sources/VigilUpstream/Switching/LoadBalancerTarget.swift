@@ -12,9 +12,11 @@ public struct LoadBalancerTarget: Sendable {
     public var reloadCommand: String
     public var commandTimeout: Duration
 
-    public init(name: String, host: any Host, upstreamFile: String, backupFile: String? = nil,
-                testCommand: String = "nginx -t", reloadCommand: String = "nginx -s reload",
-                commandTimeout: Duration = .seconds(30)) {
+    public init(
+        name: String, host: any Host, upstreamFile: String, backupFile: String? = nil,
+        testCommand: String = "nginx -t", reloadCommand: String = "nginx -s reload",
+        commandTimeout: Duration = .seconds(30)
+    ) {
         self.name = name
         self.host = host
         self.upstreamFile = upstreamFile

@@ -14,7 +14,11 @@ public struct UpstreamSwitcher: Sendable {
 
     /// Exit codes of the remote script, one per stage.
     private enum ScriptExit: Int32 {
-        case backup = 10, swap = 11, test = 12, reload = 13, restoredFailed = 20
+        case backup = 10
+        case swap = 11
+        case test = 12
+        case reload = 13
+        case restoredFailed = 20
     }
 
     /// - Parameters:
@@ -23,8 +27,10 @@ public struct UpstreamSwitcher: Sendable {
     ///     stopped answering with the old config.
     ///   - expectedSHA256: the digest of what Vigil last wrote there; the script says, in the same
     ///     round trip, when the file it replaces is something else (a hand edit).
-    public func apply(_ contents: String, to target: LoadBalancerTarget, verify: HealthProbe? = nil, expectedSHA256: String? = nil,
-                      settle: Duration = .seconds(1), verifyWithin: Duration = .seconds(10)) async -> SwitchResult {
+    public func apply(
+        _ contents: String, to target: LoadBalancerTarget, verify: HealthProbe? = nil, expectedSHA256: String? = nil,
+        settle: Duration = .seconds(1), verifyWithin: Duration = .seconds(10)
+    ) async -> SwitchResult {
         let clock = ContinuousClock()
         var durations: [SwitchStage: Duration] = [:]
         let incoming = target.upstreamFile + ".vigil-new"
@@ -61,8 +67,9 @@ public struct UpstreamSwitcher: Sendable {
         case .restoredFailed:
             return .failed(stage: .test, message: "\(result.tail()); RESTORING THE BACKUP FAILED", restored: false)
         case nil:
-            return .failed(stage: .swap, message: "the switch script ended with \(result.exitStatus.map(String.init) ?? result.signal ?? "?"): \(result.tail())",
-                           restored: await restore(target))
+            return .failed(
+                stage: .swap, message: "the switch script ended with \(result.exitStatus.map(String.init) ?? result.signal ?? "?"): \(result.tail())",
+                restored: await restore(target))
         }
 
         guard var verify else { return .switched(durations: durations, replacedHandEdit: replacedHandEdit) }
@@ -95,7 +102,8 @@ public struct UpstreamSwitcher: Sendable {
     public func restore(_ target: LoadBalancerTarget) async -> Bool {
         let upstream = shellQuote(target.upstreamFile)
         let backup = shellQuote(target.backupFile)
-        let command = "[ -f \(backup) ] && cp -p -- \(backup) \(upstream).vigil-restore && mv -f -- \(upstream).vigil-restore \(upstream) "
+        let command =
+            "[ -f \(backup) ] && cp -p -- \(backup) \(upstream).vigil-restore && mv -f -- \(upstream).vigil-restore \(upstream) "
             + "&& \(target.testCommand) 2>&1 && \(target.reloadCommand) 2>&1"
         guard let result = try? await target.host.run(command, timeout: target.commandTimeout) else { return false }
         return result.succeeded
@@ -108,9 +116,10 @@ public struct UpstreamSwitcher: Sendable {
         let backup = shellQuote(target.backupFile)
         let new = shellQuote(incoming)
         let restore = "cp -p -- \(backup) \(upstream).vigil-restore && mv -f -- \(upstream).vigil-restore \(upstream)"
-        let handEditCheck = expectedSHA256.map { digest in
-            "if [ -f \(upstream) ] && [ \"$(sha256sum < \(upstream))\" != \"\(digest)  -\" ]; then echo \(handEditMarker); fi\n"
-        } ?? ""
+        let handEditCheck =
+            expectedSHA256.map { digest in
+                "if [ -f \(upstream) ] && [ \"$(sha256sum < \(upstream))\" != \"\(digest)  -\" ]; then echo \(handEditMarker); fi\n"
+            } ?? ""
         return handEditCheck + """
             if [ -f \(upstream) ]; then cp -p -- \(upstream) \(backup).tmp && mv -f -- \(backup).tmp \(backup) || { rm -f -- \(new); echo "cannot keep a backup of \(target.upstreamFile)" >&2; exit 10; }; fi
             mv -f -- \(new) \(upstream) || exit 11

@@ -19,8 +19,10 @@ struct AgentLab {
     var statusPort: Int?
 
     var config: String {
-        LabAgentConfig(primary: primary, standby: standby, balancer: balancer, receiver: receiver, sshd: sshd,
-                       stateDirectory: folder.file("state"), statusPort: statusPort).yaml
+        LabAgentConfig(
+            primary: primary, standby: standby, balancer: balancer, receiver: receiver, sshd: sshd,
+            stateDirectory: folder.file("state"), statusPort: statusPort
+        ).yaml
     }
 
     /// The status listener's address, from the agent's log ("" until it listens).
@@ -33,8 +35,10 @@ struct AgentLab {
     var configPath: String { folder.file("vigil.yaml") }
     var nginxCommand: String { "\(LabNginx.binary) -c \(balancer.nginx.configPath) -p \(balancer.nginx.folder.path)" }
 
-    static func with(overSSH: Bool = true, startDelay: Duration = .seconds(1), statusListener: Bool = false,
-                     _ body: (AgentLab) async throws -> Void) async throws {
+    static func with(
+        overSSH: Bool = true, startDelay: Duration = .seconds(1), statusListener: Bool = false,
+        _ body: (AgentLab) async throws -> Void
+    ) async throws {
         let statusPort = statusListener ? 0 : nil
         try await withLabServer({ try await LabHTTPBackend.start(name: "primary") }) { primary in
             try await withLabServer({ try LabStandby.prepare(startDelay: startDelay) }) { standby in
@@ -43,13 +47,17 @@ struct AgentLab {
                         let folder = try LabFolder(prefix: "agent")
                         defer { folder.remove() }
                         guard overSSH else {
-                            return try await body(AgentLab(primary: primary, standby: standby, balancer: balancer, receiver: receiver,
-                                                           sshd: nil, folder: folder, statusPort: statusPort))
+                            return try await body(
+                                AgentLab(
+                                    primary: primary, standby: standby, balancer: balancer, receiver: receiver,
+                                    sshd: nil, folder: folder, statusPort: statusPort))
                         }
                         // Root logs in: the lab's nginx is root's, and only root may signal it to reload.
                         try await withLabServer({ try await LabSSHServer.start(login: .current) }) { sshd in
-                            try await body(AgentLab(primary: primary, standby: standby, balancer: balancer, receiver: receiver,
-                                                    sshd: sshd, folder: folder, statusPort: statusPort))
+                            try await body(
+                                AgentLab(
+                                    primary: primary, standby: standby, balancer: balancer, receiver: receiver,
+                                    sshd: sshd, folder: folder, statusPort: statusPort))
                         }
                     }
                 }
@@ -62,8 +70,9 @@ struct AgentLab {
         try folder.write("vigil.yaml", config ?? self.config)
         let binary = LabBinary.path("vigil")
         try LabProcess.require(binary, package: "this package (swift build --product vigil)")
-        return try LabProcess.launch(binary, ["run", "--config", configPath, "--log-level", "debug"], name: "vigil", log: folder.file(log),
-                                     environment: environment)
+        return try LabProcess.launch(
+            binary, ["run", "--config", configPath, "--log-level", "debug"], name: "vigil", log: folder.file(log),
+            environment: environment)
     }
 
     /// Starts `vigil run` and waits until it checks the primary.

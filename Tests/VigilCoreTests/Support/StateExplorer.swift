@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+
 @testable import VigilCore
 
 /// Breadth-first exploration of a machine's reachable states over a small alphabet of events,
@@ -45,9 +46,13 @@ struct StateExplorer: Sendable {
 
     func explore(depth: Int, maxStates: Int = 400_000) -> Report {
         var report = Report()
-        var root = Node(machine: ServiceStateMachine(config: config, upstreams: Array(repeating: UpstreamLayout(active: .primary),
-                                                                                      count: config.loadBalancers.count)),
-                        now: .zero)
+        var root = Node(
+            machine: ServiceStateMachine(
+                config: config,
+                upstreams: Array(
+                    repeating: UpstreamLayout(active: .primary),
+                    count: config.loadBalancers.count)),
+            now: .zero)
         apply(transition(&root.machine, .started, .zero), to: &root)
         var visited: Set<Node> = [canonical(root)]
         var snapshotCounter = 0
@@ -95,10 +100,11 @@ struct StateExplorer: Sendable {
         key.timers = node.timers.mapValues(relative)
         var state = node.machine.state
         let detection = config.detection
-        let failbackDelay: Duration = switch config.failback {
-        case .manual(let after), .automatic(let after): after
-        case .never: .zero
-        }
+        let failbackDelay: Duration =
+            switch config.failback {
+            case .manual(let after), .automatic(let after): after
+            case .never: .zero
+            }
         for backend in Backend.allCases {
             state.health[backend]?.canonicalize(now: node.now, detection: detection, upHorizon: failbackDelay)
         }
@@ -132,15 +138,16 @@ struct StateExplorer: Sendable {
             if case .waiting(let generation) = loop { return .waiting(generation: renumbered[generation] ?? 0) }
             return loop
         }
-        key.timers = Dictionary(uniqueKeysWithValues: key.timers.map { timer, due in
-            switch timer {
-            case .probe(let backend, let generation): (TimerID.probe(backend, generation: renumbered[generation] ?? 0), due)
-            case .stepDeadline(let generation): (TimerID.stepDeadline(generation: renumbered[generation] ?? 0), due)
-            case .retry(let generation): (TimerID.retry(generation: renumbered[generation] ?? 0), due)
-            case .reminder(let generation): (TimerID.reminder(generation: renumbered[generation] ?? 0), due)
-            case .pauseEnds(let generation): (TimerID.pauseEnds(generation: renumbered[generation] ?? 0), due)
-            }
-        })
+        key.timers = Dictionary(
+            uniqueKeysWithValues: key.timers.map { timer, due in
+                switch timer {
+                case .probe(let backend, let generation): (TimerID.probe(backend, generation: renumbered[generation] ?? 0), due)
+                case .stepDeadline(let generation): (TimerID.stepDeadline(generation: renumbered[generation] ?? 0), due)
+                case .retry(let generation): (TimerID.retry(generation: renumbered[generation] ?? 0), due)
+                case .reminder(let generation): (TimerID.reminder(generation: renumbered[generation] ?? 0), due)
+                case .pauseEnds(let generation): (TimerID.pauseEnds(generation: renumbered[generation] ?? 0), due)
+                }
+            })
         key.machine = ServiceStateMachine(config: config, state: state)
         return key
     }
@@ -160,8 +167,10 @@ struct StateExplorer: Sendable {
         for (timer, due) in node.timers.sorted(by: { $0.value < $1.value }) {
             events.append((.timerFired(timer), max(node.now, due)))
         }
-        let commands: [OperatorCommand] = [.failover(skipGate: false, dryRun: false), .failback(skipGate: true, dryRun: false),
-                                           .pause(until: nil), .resume, .acknowledge, .retry]
+        let commands: [OperatorCommand] = [
+            .failover(skipGate: false, dryRun: false), .failback(skipGate: true, dryRun: false),
+            .pause(until: nil), .resume, .acknowledge, .retry,
+        ]
         // At the same instant: a refused command then changes nothing, and the node is a known one.
         for command in commands {
             events.append((.operatorRequested(OperatorRequest(command, by: "explorer", reason: "exploring")), node.now))
@@ -219,7 +228,9 @@ struct StateExplorer: Sendable {
 
         // At most one runbook in flight, one step at a time.
         if runs.count > 1 { fail("two steps at once: \(runs)") }
-        let opened = effects.contains { if case .notify(let message) = $0 { [.incidentStarted, .failbackStarted].contains(message.kind) } else { false } }
+        let opened = effects.contains {
+            if case .notify(let message) = $0 { [.incidentStarted, .failbackStarted].contains(message.kind) } else { false }
+        }
         if opened && before.machine.state.runbook != nil { fail("a second runbook started while one was in flight") }
 
         for step in runs {
@@ -252,12 +263,14 @@ struct StateExplorer: Sendable {
 
         // After a failed switch that load balancer goes back to its previous file.
         if case .stepFinished(.switchUpstream(let index, _), .failed) = event, before.stepInFlight == before.machine.state.runbook?.currentStep,
-           before.machine.state.runbook?.currentStep.map({ if case .switchUpstream = $0 { true } else { false } }) == true,
-           let previous = before.machine.state.runbook?.previousLayouts[index] {
+            before.machine.state.runbook?.currentStep.map({ if case .switchUpstream = $0 { true } else { false } }) == true,
+            let previous = before.machine.state.runbook?.previousLayouts[index]
+        {
             if runs != [.rollback(loadBalancer: index, to: previous)] { fail("a failed switch was not rolled back first: \(runs)") }
         }
         if case .stepFinished(.rollback(let index, let layout), .succeeded) = event, !effects.isEmpty,
-           state.upstreams[index] != layout {
+            state.upstreams[index] != layout
+        {
             fail("after its rollback load balancer \(index) is on \(String(describing: state.upstreams[index])), not \(layout)")
         }
 
@@ -276,7 +289,11 @@ struct StateExplorer: Sendable {
         }
         if let ended = before.machine.state.incident, state.incident?.id != ended.id {
             let resolvedHere = effects.contains { effect in
-                if case .notify(let message) = effect { message.incident?.id == ended.id && [.incidentResolved, .failbackDone].contains(message.kind) } else { false }
+                if case .notify(let message) = effect {
+                    message.incident?.id == ended.id && [.incidentResolved, .failbackDone].contains(message.kind)
+                } else {
+                    false
+                }
             }
             if !resolvedHere { fail("incident \(ended.id) ended without a 'resolved' message") }
         }
@@ -292,7 +309,8 @@ struct StateExplorer: Sendable {
     /// the same state, and the same event then gives the same effects and the same next state.
     func checkSnapshot(of node: Node, replaying event: Event, at now: Instant) -> [String] {
         guard let data = try? JSONEncoder().encode(node.machine.state),
-              let snapshot = try? JSONDecoder().decode(ServiceSnapshot.self, from: data) else {
+            let snapshot = try? JSONDecoder().decode(ServiceSnapshot.self, from: data)
+        else {
             return ["the snapshot cannot be encoded in \(node.machine.phase)"]
         }
         guard snapshot == node.machine.state else { return ["the snapshot does not round-trip in \(node.machine.phase)"] }
