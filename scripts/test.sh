@@ -16,5 +16,9 @@ if grep -rnE '^\s*(@testable )?import ' Sources/VigilCore; then
   exit 1
 fi
 
+# One style, kept by the toolchain's formatter (.swift-format); `swift format --in-place --recursive
+# Sources Tests Package.swift` fixes most findings.
+swift format lint --strict --recursive Sources Tests Package.swift
+
 swift build --build-tests
 swift test --skip-build "$@"

@@ -155,11 +155,11 @@ extension ServiceStateMachine {
         let trafficMoved = state.upstreams.contains { $0?.active == runbook.target }
         state.phase = .stuck(.runbookFailed(step: step, cause: cause, trafficMoved: trafficMoved))
         state.timers.stepDeadline = nil
-        let where_ =
+        let whereTrafficIs =
             trafficMoved
             ? "some traffic already moved to \(runbook.target.rawValue) and stays there"
             : "traffic did not move"
-        var effects = [message(.runbookFailed, reason: "\(step) failed: \(cause); \(where_)", incident: state.incident, at: now)]
+        var effects = [message(.runbookFailed, reason: "\(step) failed: \(cause); \(whereTrafficIs)", incident: state.incident, at: now)]
         if let interval = config.runbook.retryInterval {
             effects.append(newTimer({ .retry(generation: $0) }, after: interval, store: \.retry))
         }

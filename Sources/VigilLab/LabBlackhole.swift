@@ -42,7 +42,7 @@ public final class LabBlackhole: @unchecked Sendable {
     public var url: String { "http://127.0.0.1:\(port)/health" }
 
     public func stop() {
-        fillers.forEach { close($0) }
+        for filler in fillers { close(filler) }
         fillers.removeAll()
         close(listener)
     }

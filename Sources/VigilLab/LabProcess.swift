@@ -32,7 +32,7 @@ public final class LabProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         SpawnHygiene.closeInheritedDescriptors(&actions)
         var argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for argument in argv { free(argument) } }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -41,7 +41,7 @@ public final class LabProcess: Sendable {
         var merged = ProcessInfo.processInfo.environment
         merged.merge(environment) { $1 }
         var envp: [UnsafeMutablePointer<CChar>?] = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
+        defer { for variable in envp { free(variable) } }
         let status = posix_spawn(&pid, executable, &actions, &attributes, &argv, &envp)
         guard status == 0 else {
             throw LabError.commandFailed(executable, status: status, output: String(cString: strerror(status)))

@@ -106,6 +106,6 @@ final class LogFollower: @unchecked Sendable {
         let text = String(decoding: data[offset...], as: UTF8.self)
         guard let end = text.lastIndex(of: "\n") else { return }
         offset += text[...end].utf8.count
-        text[...end].split(separator: "\n").forEach { line(String($0)) }
+        for shown in text[...end].split(separator: "\n") { line(String(shown)) }
     }
 }

@@ -75,7 +75,7 @@ struct ControlHandler: Sendable {
             return false
         case .plan(_, let steps)?:
             reply(ControlReply(text: "\(service): the plan (nothing is done):"))
-            steps.enumerated().forEach { reply(ControlReply(text: "  \($0.offset + 1). \($0.element)")) }
+            for (number, step) in zip(1..., steps) { reply(ControlReply(text: "  \(number). \(step)")) }
             for case .switchUpstream(let index, let layout) in steps {
                 reply(ControlReply(text: await running.actions.previewSwitch(index, layout)))
             }

@@ -72,7 +72,7 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
     public func stop() async {
         stopped = true
         let running = Array(tasks.values)
-        running.forEach { $0.cancel() }
+        for task in running { task.cancel() }
         for task in running { await task.value }
         tasks.removeAll()
     }

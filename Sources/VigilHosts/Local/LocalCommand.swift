@@ -23,7 +23,7 @@ enum LocalCommand {
         var pid: pid_t = 0
         let arguments = ["/bin/sh", "-c", command]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for argument in argv { free(argument) } }
         let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, &argv, environ)
         close(stdoutPipe[1])
         close(stderrPipe[1])

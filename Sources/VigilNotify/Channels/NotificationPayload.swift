@@ -49,8 +49,13 @@ public enum NotificationPayload {
             var color: String
             var fallback: String
             var title: String
-            var title_link: String?
+            var titleLink: String?
             var fields: [Field]
+
+            enum CodingKeys: String, CodingKey {
+                case color, fallback, title, fields
+                case titleLink = "title_link"
+            }
         }
         var text: String
         var blocks: [Block]
@@ -74,7 +79,7 @@ public enum NotificationPayload {
             self.blocks = blocks
             attachments = [
                 Attachment(
-                    color: message.color, fallback: text, title: message.title, title_link: message.link,
+                    color: message.color, fallback: text, title: message.title, titleLink: message.link,
                     fields: message.fields.map { .init(title: $0.name, value: $0.value, short: $0.value.count < 40) })
             ]
         }

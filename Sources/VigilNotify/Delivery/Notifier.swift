@@ -53,7 +53,7 @@ public final class Notifier: Sendable {
             defer { tasks = [] }
             return tasks
         }
-        running.forEach { $0.cancel() }
+        for task in running { task.cancel() }
         for task in running { await task.value }
     }
 

@@ -50,9 +50,9 @@ final class ManualClock: Clock, Sendable {
         let woken = state.withLock { state -> [Sleeper] in
             state.now = state.now.advanced(by: duration)
             let due = state.sleepers.filter { $0.value.deadline <= state.now }
-            due.keys.forEach { state.sleepers.removeValue(forKey: $0) }
+            for key in due.keys { state.sleepers.removeValue(forKey: key) }
             return Array(due.values)
         }
-        woken.forEach { $0.continuation.resume() }
+        for sleeper in woken { sleeper.continuation.resume() }
     }
 }
