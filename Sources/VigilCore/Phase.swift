@@ -23,15 +23,23 @@ extension Phase: CustomStringConvertible {
 }
 
 extension Phase {
-    /// The phase without its detail: primaryActive, failingOver, secondaryActive, failingBack, stuck, paused.
-    public var name: String {
+    /// The phase without its detail.
+    public var name: PhaseName {
         switch self {
-        case .primaryActive: "primaryActive"
-        case .failingOver: "failingOver"
-        case .secondaryActive: "secondaryActive"
-        case .failingBack: "failingBack"
-        case .stuck: "stuck"
-        case .paused: "paused"
+        case .primaryActive: .primaryActive
+        case .failingOver: .failingOver
+        case .secondaryActive: .secondaryActive
+        case .failingBack: .failingBack
+        case .stuck: .stuck
+        case .paused: .paused
+        }
+    }
+
+    /// True while a runbook step is under way (not stuck, not paused).
+    public var isRunningRunbook: Bool {
+        switch self {
+        case .failingOver, .failingBack: true
+        case .primaryActive, .secondaryActive, .stuck, .paused: false
         }
     }
 }

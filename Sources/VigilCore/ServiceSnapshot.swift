@@ -35,6 +35,13 @@ public struct ServiceSnapshot: Equatable, Hashable, Sendable, Codable {
         self.upstreams = upstreams
     }
 
+    /// The side the load balancers serve, when they agree.
+    public var activeSide: Backend? {
+        let actives = Set(upstreams.map { $0?.active })
+        guard actives.count == 1, let side = actives.first else { return nil }
+        return side
+    }
+
     /// The part whose change must be written to disk before the driver acts on it; health
     /// counters and timers change every second and are written along, not on their own.
     var durable: ServiceSnapshot {

@@ -44,8 +44,7 @@ extension ServiceStateMachine {
                     gated
                     ? (passed ? detection.fastInterval : min(detection.gatePollInterval, detection.fastInterval))
                     : state.health[backend, default: BackendHealth()].nextInterval(detection)
-                let generation = state.timers.next
-                state.timers.next += 1
+                let generation = nextGeneration()
                 state.probes[backend] = .waiting(generation: generation)
                 effects.append(.schedule(.probe(backend, generation: generation), after: interval))
             } else {
@@ -60,13 +59,7 @@ extension ServiceStateMachine {
         return effects
     }
 
-    /// True while a runbook step is under way (not stuck, not paused).
-    var isRunning: Bool {
-        switch state.phase {
-        case .failingOver, .failingBack: true
-        case .primaryActive, .secondaryActive, .stuck, .paused: false
-        }
-    }
+    var isRunning: Bool { state.phase.isRunningRunbook }
 
     /// Warnings about the side that does not serve; they never open an incident.
     private mutating func noteChange(_ change: BackendHealth.Change?, of backend: Backend, at now: Instant) -> [Effect] {
@@ -75,7 +68,7 @@ extension ServiceStateMachine {
         // Only a standby that is meant to be up while it waits is worth a warning: a cold one is
         // down by design until a runbook starts it.
         case (.standby, .wentDown)
-        where activeSide == .primary && state.runbook == nil && !state.standbyWarningRaised
+        where state.activeSide == .primary && state.runbook == nil && !state.standbyWarningRaised
             && (config.standbyMode == .warm || config.standby.watchedWhileIdle):
             state.standbyWarningRaised = true
             let evidence = state.health[.standby]?.recentFailures.last.map(Self.summary) ?? "checks failed"
@@ -117,7 +110,7 @@ extension ServiceStateMachine {
     /// left to do; the incident ends without a failover.
     private mutating func recoverWithoutFailover(_ reason: StuckReason, at now: Instant) -> [Effect] {
         guard case .runbookFailed(_, _, trafficMoved: false) = reason, let runbook = state.runbook,
-            runbook.kind == .failover, health(runbook.source) == .up, activeSide == runbook.source
+            runbook.kind == .failover, health(runbook.source) == .up, state.activeSide == runbook.source
         else { return [] }
         state.timers.retry = nil
         return finishRunbook(note: "\(runbook.source.rawValue) recovered before traffic moved; no failover", at: now)

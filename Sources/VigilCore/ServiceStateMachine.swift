@@ -9,11 +9,7 @@ public struct ServiceStateMachine: Equatable, Hashable, Sendable {
     public init(config: ServiceConfig, upstreams observed: [UpstreamLayout?]) {
         self.config = config
         state = ServiceSnapshot(phase: .primaryActive, upstreams: observed)
-        if let inconsistency = Self.inconsistency(of: observed, config: config) {
-            state.phase = .stuck(.reconcileFailed(inconsistency))
-        } else {
-            state.phase = observed.first??.active == .standby ? .secondaryActive : .primaryActive
-        }
+        state.phase = restingPhase
     }
 
     init(config: ServiceConfig, state: ServiceSnapshot) {
@@ -65,21 +61,19 @@ public struct ServiceStateMachine: Equatable, Hashable, Sendable {
         if let inconsistency = Self.inconsistency(of: state.upstreams, config: config) {
             return .stuck(.reconcileFailed(inconsistency))
         }
-        return state.upstreams.first??.active == .standby ? .secondaryActive : .primaryActive
-    }
-
-    /// The side the load balancers serve, when they agree.
-    var activeSide: Backend? {
-        let actives = Set(state.upstreams.map { $0?.active })
-        guard actives.count == 1, let side = actives.first else { return nil }
-        return side
+        return state.activeSide == .standby ? .secondaryActive : .primaryActive
     }
 
     mutating func newTimer(_ make: (Int) -> TimerID, after delay: Duration, store: WritableKeyPath<ServiceSnapshot.Timers, Int?>) -> Effect {
-        let generation = state.timers.next
-        state.timers.next += 1
+        let generation = nextGeneration()
         state.timers[keyPath: store] = generation
         return .schedule(make(generation), after: delay)
+    }
+
+    /// A new timer generation: every timer gets its own, so a late firing is told apart.
+    mutating func nextGeneration() -> Int {
+        defer { state.timers.next += 1 }
+        return state.timers.next
     }
 
     func message(

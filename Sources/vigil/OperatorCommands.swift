@@ -8,7 +8,7 @@ struct Status: AsyncParsableCommand {
         discussion: "--json prints the status document (version 1: stable field names, ISO 8601 times, seconds).")
     @OptionGroup var target: TargetOptions
     @Flag(help: "The status document as JSON.") var json = false
-    func run() async throws { try await target.send(target.request("status", json: json)) }
+    func run() async throws { try await target.send(target.request(.status, json: json)) }
 }
 
 struct Failover: AsyncParsableCommand {
@@ -30,7 +30,7 @@ struct Failover: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await target.send(target.request("failover", dryRun: dryRun, skipGate: skipGate), runWithoutDaemon: true)
+        try await target.send(target.request(.failover, dryRun: dryRun, skipGate: skipGate), runWithoutDaemon: true)
     }
 }
 
@@ -42,7 +42,7 @@ struct Failback: AsyncParsableCommand {
     @Flag(help: "Print the plan and the upstream diffs; change nothing.") var dryRun = false
     @Flag(help: "Skip the primary's health gate (loud).") var skipGate = false
     func run() async throws {
-        try await target.send(target.request("failback", dryRun: dryRun, skipGate: skipGate), runWithoutDaemon: true)
+        try await target.send(target.request(.failback, dryRun: dryRun, skipGate: skipGate), runWithoutDaemon: true)
     }
 }
 
@@ -56,24 +56,24 @@ struct Pause: AsyncParsableCommand {
             guard let parsed = DurationText.parse(duration) else { throw ValidationError("bad duration '\(duration)'") }
             seconds = parsed.secondsValue
         }
-        try await target.send(target.request("pause", pauseSeconds: seconds))
+        try await target.send(target.request(.pause, pauseSeconds: seconds))
     }
 }
 
 struct Resume: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "End a pause.")
     @OptionGroup var target: TargetOptions
-    func run() async throws { try await target.send(target.request("resume")) }
+    func run() async throws { try await target.send(target.request(.resume)) }
 }
 
 struct Acknowledge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ack", abstract: "Clear a flap-budget hold.")
     @OptionGroup var target: TargetOptions
-    func run() async throws { try await target.send(target.request("ack")) }
+    func run() async throws { try await target.send(target.request(.ack)) }
 }
 
 struct Retry: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Retry a stuck runbook now.")
     @OptionGroup var target: TargetOptions
-    func run() async throws { try await target.send(target.request("retry")) }
+    func run() async throws { try await target.send(target.request(.retry)) }
 }

@@ -11,7 +11,7 @@ struct TargetOptions: ParsableArguments {
     @Option(help: "Why, for the incident's timeline and the audit trail.") var reason = ""
 
     func request(
-        _ command: String, dryRun: Bool = false, skipGate: Bool = false, pauseSeconds: Double? = nil,
+        _ command: ControlCommand, dryRun: Bool = false, skipGate: Bool = false, pauseSeconds: Double? = nil,
         json: Bool = false
     ) -> ControlRequest {
         ControlRequest(
@@ -24,8 +24,11 @@ struct TargetOptions: ParsableArguments {
     func send(_ request: ControlRequest, runWithoutDaemon: Bool = false) async throws {
         let agentConfig = try config.load(checkFiles: runWithoutDaemon)
         do {
-            let ok = try ControlClient.send(request, to: agentConfig.controlSocket) { say($0.text) }
+            let ok = try ControlClient.send(request, to: agentConfig.controlSocket) { say($0) }
             if !ok { throw ExitCode(1) }
+        } catch let mismatch as ControlProtocol.Mismatch {
+            printError("vigil: the daemon at \(agentConfig.controlSocket): \(mismatch)")
+            throw ExitCode(1)
         } catch let failure as ControlClient.Failure {
             guard case .noDaemon = failure, runWithoutDaemon else {
                 printError("\(failure)")
@@ -36,13 +39,11 @@ struct TargetOptions: ParsableArguments {
     }
 
     private func runHere(_ request: ControlRequest, _ agentConfig: AgentConfig) async throws {
-        say("vigil: no daemon is running; running the \(request.command) here, under the run lock")
+        say("vigil: no daemon is running; running the \(request.command.rawValue) here, under the run lock")
         bootstrapLogging(.warning)
         let ok: Bool
         do {
-            ok = try await Agent.runOnce(request, config: agentConfig, logger: Logger(label: "vigil")) { reply in
-                if reply.isWorthShowing { say(reply.text) }
-            }
+            ok = try await Agent.runOnce(request, config: agentConfig, logger: Logger(label: "vigil")) { say($0) }
         } catch {
             printError("\(error)")
             throw ExitCode(1)

@@ -18,8 +18,8 @@ import VigilCore
             now: Date(timeIntervalSince1970: 1_795_000_001))
         let service = try #require(document.services.first)
         #expect(document.version == 1 && document.generatedAt == "2026-11-18T11:06:41.000Z")
-        #expect(service.phase == "failingOver" && service.step == "start standby")
-        #expect(service.status == "degraded" && document.overall == "degraded", "a drill: the primary is not down")
+        #expect(service.phase == .failingOver && service.step == "start standby")
+        #expect(service.status == .degraded && document.overall == .degraded, "a drill: the primary is not down")
         #expect(service.activeSide == "primary")
         #expect(service.loadBalancers == [.init(name: "lb1", serves: "primary", backup: nil)])
         #expect(service.backends.map(\.role) == ["primary", "standby"])
@@ -33,15 +33,15 @@ import VigilCore
     @Test func theServiceStatusSaysWhetherPeopleAreServed() {
         var state = ServiceStateMachine(config: ServiceConfig(name: "shop", loadBalancers: ["lb1"]), upstreams: [UpstreamLayout(active: .primary)])
             .state
-        #expect(StatusDocument.status(state) == "operational")
+        #expect(StatusDocument.status(state) == .operational)
         var down = BackendHealth()
         for second in 0..<3 { _ = down.record([.failed(.refused)], of: .standby, at: Instant(.seconds(second * 2)), settings: DetectionSettings()) }
         #expect(down.status == .down)
         state.health[.standby] = down
-        #expect(StatusDocument.status(state) == "degraded")
+        #expect(StatusDocument.status(state) == .degraded)
         state.health[.primary] = down
-        #expect(StatusDocument.status(state) == "outage")
+        #expect(StatusDocument.status(state) == .outage)
         state.phase = .paused
-        #expect(StatusDocument.status(state) == "maintenance")
+        #expect(StatusDocument.status(state) == .maintenance)
     }
 }

@@ -8,36 +8,45 @@ struct ControlHandler: Sendable {
 
     var services: [RunningService] { status.services }
 
-    /// Answers one request; the last reply says whether it worked, and so does the result.
+    /// A runbook is followed (its timeline sent as it grows) at this pace, for at most this long.
+    static let followInterval = Duration.milliseconds(100)
+    static let followLimit = Duration.seconds(3_600)
+
+    /// Answers one request: lines as they come, then one `.finished` line; returns whether it
+    /// succeeded.
     @discardableResult
     func handle(_ request: ControlRequest, uid: UInt32, reply: @escaping @Sendable (ControlReply) -> Void) async -> Bool {
+        let succeeded = await carryOut(request, uid: uid, reply: reply)
+        reply(.finished(succeeded ? .succeeded : .failed))
+        return succeeded
+    }
+
+    private func carryOut(_ request: ControlRequest, uid: UInt32, reply: @escaping @Sendable (ControlReply) -> Void) async -> Bool {
         let who = getpwuid(uid).map { String(cString: $0.pointee.pw_name) + " (uid \(uid))" } ?? "uid \(uid)"
         let names = services.map(\.name)
         let chosen: [RunningService]
-        if request.all || (request.command == "status" && request.service == nil) {
+        if request.all || (request.command == .status && request.service == nil) {
             chosen = services
         } else if let name = request.service {
             guard let service = services.first(where: { $0.name == name }) else {
-                reply(ControlReply(text: "no service named \(name); configured: \(names.joined(separator: ", "))", ok: false))
+                reply(.line("no service named \(name); configured: \(names.joined(separator: ", "))"))
                 return false
             }
             chosen = [service]
         } else if services.count == 1 {
             chosen = services
         } else {
-            reply(ControlReply(text: "name a service with --service (or --all): \(names.joined(separator: ", "))", ok: false))
+            reply(.line("name a service with --service (or --all): \(names.joined(separator: ", "))"))
             return false
         }
-        if request.command == "status" && request.json {
-            reply(ControlReply(text: await status.document(for: chosen).json()))
-            reply(ControlReply(text: "done", ok: true))
+        if request.command == .status && request.json {
+            reply(.line(await status.document(for: chosen).json()))
             return true
         }
         var allOK = true
         for service in chosen {
             allOK = await handle(request, service: service, who: who, reply: reply) && allOK
         }
-        reply(ControlReply(text: allOK ? "done" : "failed", ok: allOK))
         return allOK
     }
 
@@ -48,71 +57,70 @@ struct ControlHandler: Sendable {
         let (service, driver) = (running.name, running.driver)
         let command: OperatorCommand
         switch request.command {
-        case "status":
+        case .status:
             let state = await driver.machine.state
-            reply(ControlReply(text: Self.status(service, state)))
+            reply(.line(Self.status(service, state)))
             return true
-        case "failover": command = .failover(skipGate: request.skipGate, dryRun: request.dryRun)
-        case "failback": command = .failback(skipGate: request.skipGate, dryRun: request.dryRun)
-        case "pause":
+        case .failover: command = .failover(skipGate: request.skipGate, dryRun: request.dryRun)
+        case .failback: command = .failback(skipGate: request.skipGate, dryRun: request.dryRun)
+        case .pause:
             let until = request.pauseSeconds.map { seconds in Instant.zero + .milliseconds(Int64(seconds * 1_000)) }
             command = .pause(until: until)
-        case "resume": command = .resume
-        case "ack": command = .acknowledge
-        case "retry": command = .retry
-        default:
-            reply(ControlReply(text: "unknown command \(request.command)"))
-            return false
+        case .resume: command = .resume
+        case .ack: command = .acknowledge
+        case .retry: command = .retry
         }
         // A pause for a while ends at the driver's now plus that while.
         var resolved = command
         if case .pause(let until?) = command { resolved = .pause(until: await driver.now + until.sinceEpoch) }
-        if request.skipGate { reply(ControlReply(text: "\(service): WARNING: the health gate is skipped at the operator's request")) }
+        if request.skipGate { reply(.line("\(service): WARNING: the health gate is skipped at the operator's request")) }
         let answer = await driver.send(.operatorRequested(OperatorRequest(resolved, by: who, reason: request.reason)))
         switch answer {
         case .refused(_, let why)?:
-            reply(ControlReply(text: "\(service): refused: \(why)"))
+            reply(.line("\(service): refused: \(why)"))
             return false
         case .plan(_, let steps)?:
-            reply(ControlReply(text: "\(service): the plan (nothing is done):"))
-            for (number, step) in zip(1..., steps) { reply(ControlReply(text: "  \(number). \(step)")) }
+            reply(.line("\(service): the plan (nothing is done):"))
+            for (number, step) in zip(1..., steps) { reply(.line("  \(number). \(step)")) }
             for case .switchUpstream(let index, let layout) in steps {
-                reply(ControlReply(text: await running.actions.previewSwitch(index, layout)))
+                reply(.line(await running.actions.previewSwitch(index, layout)))
             }
             return true
         case .accepted?:
             break
         case nil:
-            reply(ControlReply(text: "\(service): the agent is stopping"))
+            reply(.line("\(service): the agent is stopping"))
             return false
         }
         switch command {
         case .failover, .failback, .retry:
             break
         case .pause, .resume, .acknowledge:
-            reply(ControlReply(text: "\(service): \(request.command) accepted; now \(await driver.phase)"))
+            reply(.line("\(service): \(request.command.rawValue) accepted; now \(await driver.phase)"))
             return true
         }
         // Follow the runbook: each timeline entry as it happens, until it ends or gets stuck.
         var shown = 0
-        for _ in 0..<36_000 {
+        for _ in 0..<Int(Self.followLimit / Self.followInterval) {
             let state = await driver.machine.state
             let timeline = (state.incident ?? state.lastIncident)?.timeline ?? []
-            for entry in timeline.dropFirst(shown) { reply(ControlReply(text: "\(service): \(StatusDocument.time(entry.at)) \(entry.what)")) }
+            for entry in timeline.dropFirst(shown) { reply(.line("\(service): \(StatusDocument.time(entry.at)) \(entry.what)")) }
             shown = timeline.count
             switch state.phase {
             case .failingOver, .failingBack:
-                try? await Task.sleep(for: .milliseconds(100))
+                try? await Task.sleep(for: Self.followInterval)
             case .primaryActive, .secondaryActive:
-                reply(ControlReply(text: "\(service): \(state.phase)"))
+                reply(.line("\(service): \(state.phase)"))
                 return true
             case .stuck(let reason):
-                reply(ControlReply(text: "\(service): STUCK: \(reason)"))
+                reply(.line("\(service): STUCK: \(reason)"))
                 return false
             case .paused:
+                reply(.line("\(service): paused while the runbook ran"))
                 return false
             }
         }
+        reply(.line("\(service): still running after \(DurationText.format(Self.followLimit)); `vigil status` shows how it goes on"))
         return false
     }
 

@@ -100,12 +100,24 @@ final class ControlServer: @unchecked Sendable {
             data.append(UInt8(ascii: "\n"))
             _ = data.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         }
-        guard let request = try? JSONDecoder().decode(ControlRequest.self, from: line.prefix { $0 != UInt8(ascii: "\n") }) else {
-            write(ControlReply(text: "not a request", ok: false))
+        let requestLine = line.prefix { $0 != UInt8(ascii: "\n") }
+        let version = (try? JSONDecoder().decode(ControlRequest.VersionOnly.self, from: requestLine))?.version
+        guard version == ControlProtocol.version else {
+            write(.line("vigil daemon: \(ControlProtocol.Mismatch(theirs: version))"))
+            write(.finished(.failed))
+            return
+        }
+        let request: ControlRequest
+        do {
+            request = try JSONDecoder().decode(ControlRequest.self, from: requestLine)
+        } catch {
+            write(.line("vigil daemon: not a request: \(error)"))
+            write(.finished(.failed))
             return
         }
         logger.info(
-            "control: uid \(credentials.uid) asks \(request.command) for \(request.service ?? (request.all ? "all" : "-")): \(request.reason)")
+            "control: uid \(credentials.uid) asks \(request.command.rawValue) for \(request.service ?? (request.all ? "all" : "-")): \(request.reason)"
+        )
         await handler(request, credentials.uid, write)
     }
 

@@ -48,18 +48,21 @@ public enum Agent {
 
     /// Carries out one operator request in this process, for when no daemon runs: takes the run
     /// lock (or fails when a daemon or another one-off holds it), follows the runbook to its end,
-    /// then gives the messages up to `deliverWithin` to go out. Returns whether it succeeded.
+    /// then gives the messages up to `deliverWithin` to go out. Hands each line of text to `line`;
+    /// returns whether it succeeded.
     public static func runOnce(
         _ request: ControlRequest, config: AgentConfig, logger: Logger, deliverWithin: Duration = .seconds(30),
-        reply: @escaping @Sendable (ControlReply) -> Void
+        line: @escaping @Sendable (String) -> Void
     ) async throws -> Bool {
         let lock = try RunLock.acquire(stateDirectory: config.stateDirectory)
         defer { withExtendedLifetime(lock) {} }
         let runtime = try await AgentRuntime.start(config: config, driftCheckInterval: nil, logger: logger)
-        let ok = await runtime.handler.handle(request, uid: getuid(), reply: reply)
+        let ok = await runtime.handler.handle(request, uid: getuid()) { reply in
+            if case .line(let text) = reply { line(text) }
+        }
         let left = await runtime.shutdown(grace: config.shutdownGrace, deliverWithin: deliverWithin)
         if left > 0 {
-            reply(ControlReply(text: "\(left) message(s) not yet delivered stay in the outbox; the daemon sends them when it starts"))
+            line("\(left) message(s) not yet delivered stay in the outbox; the daemon sends them when it starts")
         }
         return ok
     }

@@ -32,12 +32,7 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
     public var now: Instant { Instant(origin + epoch.duration(to: clock.now)) }
     public var phase: Phase { machine.phase }
 
-    public var isRunningRunbook: Bool {
-        switch machine.phase {
-        case .failingOver, .failingBack: true
-        case .primaryActive, .secondaryActive, .stuck, .paused: false
-        }
-    }
+    public var isRunningRunbook: Bool { machine.phase.isRunningRunbook }
 
     /// Waits until no runbook is in flight (it finished, rolled back or got stuck), at most
     /// `limit`; true when it ended in time.

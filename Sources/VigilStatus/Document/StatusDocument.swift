@@ -11,19 +11,16 @@ public struct StatusDocument: Codable, Sendable, Equatable {
     public var generatedAt: String
     public var agentHost: String
     public var agentVersion: String
-    /// The worst of the services: outage, degraded, maintenance or operational.
-    public var overall: String
+    /// The worst of the services.
+    public var overall: OperationalStatus
     /// Where people read this page, when the config gives one.
     public var statusPageURL: String?
     public var services: [ServiceStatus]
 
     public struct ServiceStatus: Codable, Sendable, Equatable {
         public var name: String
-        /// operational, degraded (serving, but something is down or being fixed), outage (the
-        /// serving side is down) or maintenance (paused).
-        public var status: String
-        /// primaryActive, failingOver, secondaryActive, failingBack, stuck or paused.
-        public var phase: String
+        public var status: OperationalStatus
+        public var phase: PhaseName
         /// The runbook step in flight, while failing over or back.
         public var step: String?
         /// Why it is stuck, when it is.
@@ -119,8 +116,7 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         agentVersion = VigilVersion.current
         self.statusPageURL = statusPageURL
         services = inputs.map(Self.service)
-        let ranked = ["operational", "maintenance", "degraded", "outage"]
-        overall = services.map(\.status).max { ranked.firstIndex(of: $0) ?? 0 < ranked.firstIndex(of: $1) ?? 0 } ?? "operational"
+        overall = services.map(\.status).max() ?? .operational
     }
 
     /// The document as pretty, key-sorted JSON.
@@ -153,7 +149,7 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         status.loadBalancers = zip(input.config.loadBalancers, state.upstreams).map { name, layout in
             LoadBalancerStatus(name: name, serves: layout?.active.rawValue, backup: layout?.backup?.rawValue)
         }
-        status.activeSide = activeSide(state)?.rawValue
+        status.activeSide = state.activeSide?.rawValue
         status.backends = Backend.allCases.map { backend in
             let health = state.health[backend] ?? BackendHealth()
             let checks = (input.checks[backend] ?? []).map { record in
@@ -171,27 +167,21 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         return status
     }
 
-    private static func activeSide(_ state: ServiceSnapshot) -> Backend? {
-        let sides = Set(state.upstreams.map { $0?.active })
-        guard sides.count == 1, let side = sides.first else { return nil }
-        return side
-    }
-
     /// outage when the side that serves (or is being replaced) is down; degraded while something
     /// is down or being fixed but traffic is served; maintenance while paused.
-    static func status(_ state: ServiceSnapshot) -> String {
+    static func status(_ state: ServiceSnapshot) -> OperationalStatus {
         func down(_ backend: Backend?) -> Bool { backend.map { state.health[$0]?.status == .down } ?? false }
         switch state.phase {
         case .paused:
-            return "maintenance"
+            return .maintenance
         case .failingOver, .failingBack:
-            return down(state.runbook?.target.other) ? "outage" : "degraded"
+            return down(state.runbook?.target.other) ? .outage : .degraded
         case .stuck:
-            return down(activeSide(state)) || activeSide(state) == nil ? "outage" : "degraded"
+            return down(state.activeSide) || state.activeSide == nil ? .outage : .degraded
         case .primaryActive, .secondaryActive:
-            let active = activeSide(state)
-            if down(active) { return "outage" }
-            return down(active?.other) || state.incident != nil ? "degraded" : "operational"
+            let active = state.activeSide
+            if down(active) { return .outage }
+            return down(active?.other) || state.incident != nil ? .degraded : .operational
         }
     }
 

@@ -8,14 +8,14 @@ enum StatusPage {
     static let refreshSeconds = 5
 
     static func render(_ document: StatusDocument) -> String {
-        let banner: (text: String, style: String) =
+        let banner: String =
             switch document.overall {
-            case "outage": ("Outage: a service is failing over or down", "outage")
-            case "degraded": ("Degraded: serving, but something is down or being repaired", "degraded")
-            case "maintenance": ("Maintenance: Vigil watches but does not act", "maintenance")
-            default: ("All systems operational", "operational")
+            case .outage: "Outage: a service is failing over or down"
+            case .degraded: "Degraded: serving, but something is down or being repaired"
+            case .maintenance: "Maintenance: Vigil watches but does not act"
+            case .operational: "All systems operational"
             }
-        var body = "<section class=\"banner \(banner.style)\" id=\"banner\">\(escape(banner.text))</section>\n"
+        var body = "<section class=\"banner \(document.overall.rawValue)\" id=\"banner\">\(escape(banner))</section>\n"
         for service in document.services { body += serviceSection(service) }
         let paused = document.services.filter { $0.pause != nil }
         if !paused.isEmpty {
@@ -38,7 +38,7 @@ enum StatusPage {
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Vigil: \(escape(banner.text))</title>
+            <title>Vigil: \(escape(banner))</title>
             <noscript><meta http-equiv="refresh" content="\(refreshSeconds)"></noscript>
             <style>\(css)</style>
             </head>
@@ -54,7 +54,7 @@ enum StatusPage {
 
     private static func serviceSection(_ service: StatusDocument.ServiceStatus) -> String {
         var html =
-            "<section class=\"service\"><h2>\(escape(service.name)) <span class=\"badge \(service.status)\">\(escape(service.status))</span></h2>\n"
+            "<section class=\"service\"><h2>\(escape(service.name)) <span class=\"badge \(service.status.rawValue)\">\(service.status.rawValue)</span></h2>\n"
         html += "<p class=\"phase\">\(escape(phaseText(service)))</p>\n"
         html += "<p>Traffic goes to: <b class=\"active\">\(escape(service.activeSide ?? "unknown"))</b>"
         html += service.loadBalancers.map { " · \(escape($0.name)): \(escape($0.serves ?? "?"))\($0.backup.map { " (backup \(escape($0)))" } ?? "")" }
@@ -106,12 +106,12 @@ enum StatusPage {
 
     private static func phaseText(_ service: StatusDocument.ServiceStatus) -> String {
         switch service.phase {
-        case "primaryActive": "Served by the primary."
-        case "secondaryActive": "Served by the standby."
-        case "failingOver": "Failing over to the standby: \(service.step ?? "")."
-        case "failingBack": "Failing back to the primary: \(service.step ?? "")."
-        case "stuck": "Stuck, an operator is needed: \(service.stuckReason ?? "")."
-        default: "Paused for maintenance."
+        case .primaryActive: "Served by the primary."
+        case .secondaryActive: "Served by the standby."
+        case .failingOver: "Failing over to the standby: \(service.step ?? "")."
+        case .failingBack: "Failing back to the primary: \(service.step ?? "")."
+        case .stuck: "Stuck, an operator is needed: \(service.stuckReason ?? "")."
+        case .paused: "Paused for maintenance."
         }
     }
 

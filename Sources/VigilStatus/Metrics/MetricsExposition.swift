@@ -36,8 +36,9 @@ public enum MetricsExposition {
                         "vigil_backend_up", ["service": name, "backend": backend.rawValue],
                         snapshot.health[backend]?.status == .up ? 1 : 0))
             }
-            for phase in ["primaryActive", "failingOver", "secondaryActive", "failingBack", "stuck", "paused"] {
-                phases.append(Output.line("vigil_service_phase", ["service": name, "phase": phase], snapshot.phase.name == phase ? 1 : 0))
+            for phase in PhaseName.allCases {
+                phases.append(
+                    Output.line("vigil_service_phase", ["service": name, "phase": phase.rawValue], snapshot.phase.name == phase ? 1 : 0))
             }
             if let recovered = snapshot.lastIncident?.timeToRecover {
                 recover.append(Output.line("vigil_last_incident_time_to_recover_seconds", ["service": name], recovered.secondsValue))

@@ -1,6 +1,7 @@
 /// One request on the control socket: a JSON line from the CLI.
 public struct ControlRequest: Codable, Sendable, Equatable {
-    public var command: String
+    public var version = ControlProtocol.version
+    public var command: ControlCommand
     public var service: String?
     public var all: Bool = false
     public var dryRun: Bool = false
@@ -11,7 +12,7 @@ public struct ControlRequest: Codable, Sendable, Equatable {
     public var json: Bool = false
 
     public init(
-        command: String, service: String? = nil, all: Bool = false, dryRun: Bool = false, skipGate: Bool = false,
+        command: ControlCommand, service: String? = nil, all: Bool = false, dryRun: Bool = false, skipGate: Bool = false,
         reason: String = "", pauseSeconds: Double? = nil, json: Bool = false
     ) {
         self.json = json
@@ -23,19 +24,10 @@ public struct ControlRequest: Codable, Sendable, Equatable {
         self.reason = reason
         self.pauseSeconds = pauseSeconds
     }
-}
 
-/// One line back: progress text, and a last line that says whether it worked.
-public struct ControlReply: Codable, Sendable, Equatable {
-    public var text: String
-    /// nil on progress lines; true or false on the last one.
-    public var ok: Bool?
-
-    public init(text: String, ok: Bool? = nil) {
-        self.text = text
-        self.ok = ok
+    /// Just the version of a request line, read before the rest so that a request of another
+    /// version is answered with what is wrong, not with "not a request".
+    struct VersionOnly: Decodable {
+        var version: Int?
     }
-
-    /// Worth showing a person: every progress line, and a last line that says more than done or failed.
-    public var isWorthShowing: Bool { ok == nil || (text != "done" && text != "failed") }
 }
