@@ -150,80 +150,30 @@ final class SSHSession {
         libssh2_session_set_blocking(session, 0)
         defer { if !isBroken { libssh2_session_set_blocking(session, 1) } }
 
-        var channel: OpaquePointer?
-        while channel == nil {
-            channel = vigil_libssh2_channel_open_session(session)
-            if channel == nil {
-                guard LibSSH2.lastError(session).code == LIBSSH2_ERROR_EAGAIN else {
-                    throw failure("opening a channel", sent: false)
-                }
-                try wait(until: deadline, command: command, sent: sent)
-            }
+        var opened: OpaquePointer?
+        let openStatus = try retryingWhileAgain(deadline: deadline, command: command, sent: sent) {
+            opened = vigil_libssh2_channel_open_session(session)
+            return opened == nil ? LibSSH2.lastError(session).code : 0
         }
-        guard let channel else { preconditionFailure("the loop above ends only with a channel") }
+        guard openStatus == 0, let channel = opened else { throw failure("opening a channel", sent: false) }
         defer { if !isBroken { libssh2_channel_free(channel) } }
 
         sent = true
-        while true {
-            let status = vigil_libssh2_channel_exec(channel, command, UInt32(command.utf8.count))
-            if status == 0 { break }
-            guard status == LIBSSH2_ERROR_EAGAIN else {
-                if status == LIBSSH2_ERROR_CHANNEL_REQUEST_DENIED {
-                    throw RemoteError(.protocolError, host: peer, "the server refused to run the command", libraryCode: Int(status))
-                }
-                throw failure("starting the command", sent: true)
-            }
-            try wait(until: deadline, command: command, sent: true)
+        let execStatus = try retryingWhileAgain(deadline: deadline, command: command, sent: true) {
+            vigil_libssh2_channel_exec(channel, command, UInt32(command.utf8.count))
         }
+        if execStatus == LIBSSH2_ERROR_CHANNEL_REQUEST_DENIED {
+            throw RemoteError(.protocolError, host: peer, "the server refused to run the command", libraryCode: Int(execStatus))
+        }
+        guard execStatus == 0 else { throw failure("starting the command", sent: true) }
 
-        var output: [[UInt8]] = [[], []]
-        var truncated = false
-        var buffer = [CChar](repeating: 0, count: 32 * 1024)
-        var streamEnded = [false, false]
-        while !(streamEnded[0] && streamEnded[1]) {
-            // A command that never stops writing must meet its deadline too.
-            if ContinuousClock.now >= deadline { try wait(until: deadline, command: command, sent: true) }
-            var progressed = false
-            for stream in 0..<2 where !streamEnded[stream] {
-                // Bounded: each pass reads what has arrived, then yields to the other stream.
-                for _ in 0..<64 {
-                    let count = buffer.withUnsafeMutableBufferPointer {
-                        vigil_libssh2_channel_read(channel, Int32(stream), $0.baseAddress, $0.count)
-                    }
-                    if count > 0 {
-                        progressed = true
-                        let room = maxOutputBytes - output[stream].count
-                        if room > 0 {
-                            buffer.withUnsafeBytes { bytes in
-                                output[stream].append(contentsOf: bytes.prefix(min(count, room)))
-                            }
-                        }
-                        if count > room { truncated = true }
-                        continue
-                    }
-                    if count == 0 {
-                        if libssh2_channel_eof(channel) != 0 { streamEnded[stream] = true }
-                        break
-                    }
-                    guard count == LIBSSH2_ERROR_EAGAIN else { throw failure("reading the command's output", sent: true) }
-                    break
-                }
-            }
-            if libssh2_channel_eof(channel) != 0 && !progressed { break }
-            if !progressed { try wait(until: deadline, command: command, sent: true) }
-        }
+        let output = try readOutput(of: channel, limit: maxOutputBytes, deadline: deadline, command: command)
 
-        while true {
-            let status = libssh2_channel_close(channel)
-            if status == 0 { break }
-            guard status == LIBSSH2_ERROR_EAGAIN else { throw failure("closing the channel", sent: true) }
-            try wait(until: deadline, command: command, sent: true)
+        guard try retryingWhileAgain(deadline: deadline, command: command, sent: true, { libssh2_channel_close(channel) }) == 0 else {
+            throw failure("closing the channel", sent: true)
         }
-        while true {
-            let status = libssh2_channel_wait_closed(channel)
-            if status == 0 { break }
-            guard status == LIBSSH2_ERROR_EAGAIN else { throw failure("waiting for the command to end", sent: true) }
-            try wait(until: deadline, command: command, sent: true)
+        guard try retryingWhileAgain(deadline: deadline, command: command, sent: true, { libssh2_channel_wait_closed(channel) }) == 0 else {
+            throw failure("waiting for the command to end", sent: true)
         }
         var signalName: UnsafeMutablePointer<CChar>?
         var signalLength = 0
@@ -233,10 +183,59 @@ final class SSHSession {
         let exitStatus = libssh2_channel_get_exit_status(channel)
         return CommandResult(
             exitStatus: signal == nil ? exitStatus : nil, signal: signal,
-            stdout: output[0], stderr: output[1], outputTruncated: truncated)
+            stdout: output.stdout, stderr: output.stderr, outputTruncated: output.truncated)
     }
 
-    /// Waits until the socket is ready in the directions libssh2 is blocked on, or the deadline.
+    /// Reads stdout and stderr together until both end: reading one to its end first can
+    /// deadlock when the other fills its window.
+    private func readOutput(
+        of channel: OpaquePointer, limit: Int, deadline: ContinuousClock.Instant, command: String
+    ) throws(RemoteError) -> CapturedOutput {
+        var output = CapturedOutput(limit: limit)
+        var open = Set(CapturedOutput.Stream.allCases)
+        var buffer = [CChar](repeating: 0, count: 32 * 1024)
+        while !open.isEmpty {
+            // A command that never stops writing must meet its deadline too.
+            if ContinuousClock.now >= deadline { try wait(until: deadline, command: command, sent: true) }
+            var progressed = false
+            for stream in CapturedOutput.Stream.allCases where open.contains(stream) {
+                // Bounded: each pass reads what has arrived, then yields to the other stream.
+                for _ in 0..<64 {
+                    let count = buffer.withUnsafeMutableBufferPointer {
+                        vigil_libssh2_channel_read(channel, stream.rawValue, $0.baseAddress, $0.count)
+                    }
+                    if count > 0 {
+                        progressed = true
+                        buffer.withUnsafeBytes { output.append(UnsafeRawBufferPointer(rebasing: $0.prefix(count)), to: stream) }
+                        continue
+                    }
+                    if count == 0 {
+                        if libssh2_channel_eof(channel) != 0 { open.remove(stream) }
+                        break
+                    }
+                    guard count == LIBSSH2_ERROR_EAGAIN else { throw failure("reading the command's output", sent: true) }
+                    break
+                }
+            }
+            if libssh2_channel_eof(channel) != 0 && !progressed { break }
+            if !progressed { try wait(until: deadline, command: command, sent: true) }
+        }
+        return output
+    }
+
+    /// Calls a non-blocking libssh2 function until it stops answering EAGAIN, waiting on the
+    /// socket in the directions libssh2 wants between tries, until the deadline; returns its
+    /// last status.
+    private func retryingWhileAgain(
+        deadline: ContinuousClock.Instant, command: String, sent: Bool, _ attempt: () -> Int32
+    ) throws(RemoteError) -> Int32 {
+        while true {
+            let status = attempt()
+            guard status == LIBSSH2_ERROR_EAGAIN else { return status }
+            try wait(until: deadline, command: command, sent: sent)
+        }
+    }
+
     private func wait(until deadline: ContinuousClock.Instant, command: String, sent: Bool) throws(RemoteError) {
         let remaining = ContinuousClock.now.duration(to: deadline).wholeMilliseconds
         guard remaining > 0 else {
