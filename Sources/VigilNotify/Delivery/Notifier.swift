@@ -7,10 +7,7 @@ import VigilHTTP
 /// The notification path: messages go into each channel's outbox on disk at once (the caller
 /// never waits for a receiver), and one worker per channel delivers them in order.
 public final class Notifier: Sendable {
-    private let channels: [String: NotificationChannel]
-    private let renderers: [String: MessageRenderer]
-    private let outboxes: [String: Outbox]
-    private let workers: [String: DeliveryWorker]
+    private let pipelines: [String: ChannelPipeline]
     private let agentHost: String
     private let tasks = Mutex<[Task<Void, Never>]>([])
     private let enqueueing = Mutex(())
@@ -19,23 +16,14 @@ public final class Notifier: Sendable {
         stateDirectory: String, channels: [NotificationChannel], engine: HTTPEngine = .shared,
         policy: DeliveryPolicy = DeliveryPolicy(), agentHost: String, observe: DeliveryObserver? = nil, logger: Logger
     ) throws {
-        var byName: [String: NotificationChannel] = [:]
-        var renderers: [String: MessageRenderer] = [:]
-        var outboxes: [String: Outbox] = [:]
-        var workers: [String: DeliveryWorker] = [:]
+        var pipelines: [String: ChannelPipeline] = [:]
         for channel in channels {
-            byName[channel.name] = channel
-            renderers[channel.name] = try MessageRenderer(overrides: channel.templates)
             let outbox = try Outbox(stateDirectory: stateDirectory, channel: channel.name)
-            outboxes[channel.name] = outbox
-            workers[channel.name] = DeliveryWorker(
-                channel: channel, outbox: outbox, engine: engine, policy: policy, observe: observe,
-                logger: logger)
+            pipelines[channel.name] = ChannelPipeline(
+                channel: channel, renderer: try MessageRenderer(overrides: channel.templates), outbox: outbox,
+                worker: DeliveryWorker(channel: channel, outbox: outbox, engine: engine, policy: policy, observe: observe, logger: logger))
         }
-        self.channels = byName
-        self.renderers = renderers
-        self.outboxes = outboxes
-        self.workers = workers
+        self.pipelines = pipelines
         self.agentHost = agentHost
     }
 
@@ -43,7 +31,7 @@ public final class Notifier: Sendable {
     public func start() {
         tasks.withLock { tasks in
             guard tasks.isEmpty else { return }
-            tasks = workers.values.map { worker in Task { await worker.run() } }
+            tasks = pipelines.values.map { pipeline in Task { await pipeline.worker.run() } }
         }
     }
 
@@ -62,19 +50,17 @@ public final class Notifier: Sendable {
     @discardableResult
     public func enqueue(_ message: Message, to channelNames: [String], at time: Date = Date()) throws -> String {
         let eventID = UUID().uuidString.lowercased()
+        // Every name is checked before anything is queued: a message goes to all of them or none.
+        let chosen = try channelNames.map { name in
+            guard let pipeline = pipelines[name] else { throw UnknownChannel(name: name) }
+            return pipeline
+        }
         try enqueueing.withLock { _ in
-            for name in channelNames {
-                guard let channel = channels[name], let outbox = outboxes[name], let renderer = renderers[name] else {
-                    throw UnknownChannel(name: name)
-                }
-                let rendered = renderer.render(message, statusPageURL: channel.statusPageURL)
-                let body = NotificationPayload.body(
-                    for: message, rendered: rendered, channel: channel.kind, eventID: eventID,
-                    agentHost: agentHost, time: time)
-                try outbox.append(OutboxEntry(eventID: eventID, channel: name, createdAt: time.timeIntervalSince1970, body: Data(body)))
+            for pipeline in chosen {
+                try pipeline.outbox.append(pipeline.entry(for: message, eventID: eventID, agentHost: agentHost, time: time))
             }
         }
-        for name in channelNames { workers[name]?.nudge() }
+        for pipeline in chosen { pipeline.worker.nudge() }
         return eventID
     }
 
@@ -88,7 +74,7 @@ public final class Notifier: Sendable {
         return pendingTotal
     }
 
-    private var pendingTotal: Int { outboxes.values.reduce(0) { $0 + $1.pending().count } }
+    private var pendingTotal: Int { pipelines.values.reduce(0) { $0 + $1.outbox.pending().count } }
 
     /// `vigil notify test`: one test message straight to each named channel (every channel when
     /// `names` is empty), bypassing the outbox, with how each attempt ended.
@@ -97,17 +83,13 @@ public final class Notifier: Sendable {
             kind: .test, service: "vigil",
             reason: "A test from `vigil notify test` on \(agentHost). No action needed.", at: instant)
         var results: [(channel: String, delivered: Bool, result: String)] = []
-        for name in names.isEmpty ? channels.keys.sorted() : names {
-            guard let channel = channels[name], let renderer = renderers[name], let worker = workers[name] else {
-                results.append((name, false, "no channel named \(name); configured: \(channels.keys.sorted().joined(separator: ", "))"))
+        for name in names.isEmpty ? pipelines.keys.sorted() : names {
+            guard let pipeline = pipelines[name] else {
+                results.append((name, false, "no channel named \(name); configured: \(pipelines.keys.sorted().joined(separator: ", "))"))
                 continue
             }
-            let rendered = renderer.render(message, statusPageURL: channel.statusPageURL)
-            let eventID = UUID().uuidString.lowercased()
-            let body = NotificationPayload.body(
-                for: message, rendered: rendered, channel: channel.kind, eventID: eventID,
-                agentHost: agentHost, time: time)
-            switch await worker.send(OutboxEntry(eventID: eventID, channel: name, createdAt: time.timeIntervalSince1970, body: Data(body))) {
+            let entry = pipeline.entry(for: message, eventID: UUID().uuidString.lowercased(), agentHost: agentHost, time: time)
+            switch await pipeline.worker.send(entry) {
             case .delivered: results.append((name, true, "delivered"))
             case .dropped(let why): results.append((name, false, why))
             case .retry(let why, _): results.append((name, false, "not delivered: \(why)"))
@@ -117,7 +99,7 @@ public final class Notifier: Sendable {
     }
 
     /// Messages waiting on disk for a channel.
-    public func pendingCount(channel: String) -> Int { outboxes[channel]?.pending().count ?? 0 }
+    public func pendingCount(channel: String) -> Int { pipelines[channel]?.outbox.pending().count ?? 0 }
 
     public struct UnknownChannel: Error, CustomStringConvertible {
         public var name: String

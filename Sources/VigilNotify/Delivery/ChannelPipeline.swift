@@ -1,0 +1,20 @@
+import Foundation
+import VigilCore
+
+/// Everything one channel needs from a message to a delivery: its settings, its wording, its
+/// outbox on disk and the worker that empties it.
+struct ChannelPipeline: Sendable {
+    let channel: NotificationChannel
+    let renderer: MessageRenderer
+    let outbox: Outbox
+    let worker: DeliveryWorker
+
+    /// The message as this channel sends it: rendered with the channel's wording, in its
+    /// payload shape, as an outbox entry.
+    func entry(for message: Message, eventID: String, agentHost: String, time: Date) -> OutboxEntry {
+        let rendered = renderer.render(message, statusPageURL: channel.statusPageURL)
+        let body = NotificationPayload.body(
+            for: message, rendered: rendered, channel: channel.kind, eventID: eventID, agentHost: agentHost, time: time)
+        return OutboxEntry(eventID: eventID, channel: channel.name, createdAt: time.timeIntervalSince1970, body: Data(body))
+    }
+}
