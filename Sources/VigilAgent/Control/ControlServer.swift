@@ -1,17 +1,19 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// The daemon's Unix socket for operator commands: private to its owner and a chosen group
 /// (mode 0660), one JSON request line in, reply lines out. It records who asked from the
 /// socket's peer credentials, not from anything the client says.
-final class ControlServer: @unchecked Sendable {
+final class ControlServer: Sendable {
     typealias Handler = @Sendable (ControlRequest, _ peerUID: UInt32, _ reply: @escaping @Sendable (ControlReply) -> Void) async -> Void
 
     private let path: String
     private let group: String?
     private let handler: Handler
     private let logger: Logger
-    private var listener: Int32 = -1
+    /// The listening socket; `stop()` swaps it for -1 while the accept thread reads it.
+    private let listener = Atomic<Int32>(-1)
 
     init(path: String, group: String?, logger: Logger, handler: @escaping Handler) {
         self.path = path
@@ -24,11 +26,12 @@ final class ControlServer: @unchecked Sendable {
         let folder = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         unlink(path)
-        listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
         guard path.utf8.count < capacity else { throw ControlError(message: "the socket path \(path) is too long") }
+        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard listener >= 0 else { throw ControlError(message: "cannot make a socket for \(path): \(String(cString: strerror(errno)))") }
         withUnsafeMutableBytes(of: &address.sun_path) { bytes in
             bytes.copyBytes(from: Array(path.utf8) + [0])
         }
@@ -41,30 +44,35 @@ final class ControlServer: @unchecked Sendable {
         }
         umask(previous)
         guard bound == 0, listen(listener, 16) == 0 else {
-            throw ControlError(message: "cannot listen on \(path): \(String(cString: strerror(errno)))")
+            let cause = String(cString: strerror(errno))
+            close(listener)
+            throw ControlError(message: "cannot listen on \(path): \(cause)")
         }
         if let group {
             guard let entry = getgrnam(group), chown(path, geteuid(), entry.pointee.gr_gid) == 0 else {
+                let cause = String(cString: strerror(errno))
+                close(listener)
                 unlink(path)
-                throw ControlError(message: "cannot give the socket \(path) to the group \(group): \(String(cString: strerror(errno)))")
+                throw ControlError(message: "cannot give the socket \(path) to the group \(group): \(cause)")
             }
         }
         chmod(path, 0o660)
-        let thread = Thread { [self] in acceptLoop() }
+        self.listener.store(listener, ordering: .sequentiallyConsistent)
+        let thread = Thread { [self] in acceptLoop(listener) }
         thread.name = "vigil-control"
         thread.start()
     }
 
     func stop() {
-        let descriptor = listener
-        listener = -1
+        let descriptor = listener.exchange(-1, ordering: .sequentiallyConsistent)
+        guard descriptor >= 0 else { return }
         shutdown(descriptor, Int32(SHUT_RDWR))
         close(descriptor)
         unlink(path)
     }
 
-    private func acceptLoop() {
-        while true {
+    private func acceptLoop(_ listener: Int32) {
+        while listener == self.listener.load(ordering: .sequentiallyConsistent) {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else {
                 if errno == EINTR { continue }

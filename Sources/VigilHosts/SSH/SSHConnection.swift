@@ -12,8 +12,9 @@ public final class SSHConnection: Host, @unchecked Sendable {
     /// Output beyond this, per stream, is read and dropped.
     public let maxOutputBytes: Int
     private let queue: DispatchQueue
-    private var session: SSHSession?  // touched only on `queue`
-    private var keepalive: DispatchSourceTimer?  // touched only on `queue`
+    // Touched only on `queue`; every function that touches them asserts it.
+    private var session: SSHSession?
+    private var keepalive: DispatchSourceTimer?
     private let openedCount = Atomic<Int>(0)
 
     public init(target: SSHTarget, maxOutputBytes: Int = 16 << 20) {
@@ -76,6 +77,7 @@ public final class SSHConnection: Host, @unchecked Sendable {
     }
 
     private func currentSession() throws(RemoteError) -> SSHSession {
+        dispatchPrecondition(condition: .onQueue(queue))
         if let session, !session.isBroken { return session }
         dropSession()
         let opened = try SSHSession(target: target)
@@ -86,6 +88,7 @@ public final class SSHConnection: Host, @unchecked Sendable {
     }
 
     private func dropSession() {
+        dispatchPrecondition(condition: .onQueue(queue))
         keepalive?.cancel()
         keepalive = nil
         session = nil  // deinit disconnects, or just frees a broken session
@@ -97,6 +100,7 @@ public final class SSHConnection: Host, @unchecked Sendable {
     private func withSession<T>(
         _ operation: (SSHSession, inout Bool) throws(RemoteError) -> T
     ) throws(RemoteError) -> T {
+        dispatchPrecondition(condition: .onQueue(queue))
         var reused = session.map { !$0.isBroken } ?? false
         while true {
             let current = try currentSession()
@@ -112,6 +116,7 @@ public final class SSHConnection: Host, @unchecked Sendable {
     }
 
     private func startKeepalive() {
+        dispatchPrecondition(condition: .onQueue(queue))
         guard let interval = target.keepaliveInterval else { return }
         let timer = DispatchSource.makeTimerSource(queue: queue)
         let milliseconds = Int(max(1_000, interval.wholeMilliseconds))
@@ -131,6 +136,7 @@ public final class SSHConnection: Host, @unchecked Sendable {
         _ path: String, with contents: [UInt8], on session: SSHSession,
         committed: inout Bool
     ) throws(RemoteError) {
+        dispatchPrecondition(condition: .onQueue(queue))
         let peer = target.peer
         let parent = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
         let existing = try session.stat(path)
