@@ -7,5 +7,16 @@ public enum FailbackPolicy: Equatable, Hashable, Sendable, Codable {
     case automatic(after: Duration)
     case never
 
-    public static let `default` = FailbackPolicy.manual(after: .seconds(300))
+    /// How long the primary must have been healthy, unless the config says otherwise.
+    public static let defaultDelay = Duration.seconds(300)
+    public static let `default` = FailbackPolicy.manual(after: defaultDelay)
+
+    /// The same policy with another delay (`never` has none).
+    public func delayed(_ after: Duration) -> FailbackPolicy {
+        switch self {
+        case .manual: .manual(after: after)
+        case .automatic: .automatic(after: after)
+        case .never: .never
+        }
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import VigilCore
 import VigilHTTP
 import VigilNotify
+import VigilUpstream
 import Yams
 
 extension AgentConfig {
@@ -145,12 +146,12 @@ extension AgentConfig {
             throw node.error("missing url")
         }
         var headers: [(name: String, value: Secret)] = []
-        if let node = keys["headers"] {
-            for (header, value) in try node.namedEntries() { headers.append((header, Secret(try value.string()))) }
+        if let headersNode = keys["headers"] {
+            for (header, value) in try headersNode.namedEntries() { headers.append((header, Secret(try value.string()))) }
         }
         var templates: [MessageKind: String] = [:]
-        if let node = keys["templates"] {
-            for (kindName, value) in try node.namedEntries() {
+        if let templatesNode = keys["templates"] {
+            for (kindName, value) in try templatesNode.namedEntries() {
                 guard let kind = MessageKind(rawValue: kindName) else { throw value.error("unknown message kind") }
                 templates[kind] = try value.string()
             }
@@ -263,8 +264,8 @@ extension AgentConfig {
         var core = ServiceConfig(
             name: name, primary: primarySettings, standby: standbySettings, standbyMode: mode,
             loadBalancers: balancers.map(\.name))
-        if let value = keys["detection"] {
-            let detection = try value.mapping(allowed: [
+        if let detectionNode = keys["detection"] {
+            let detection = try detectionNode.mapping(allowed: [
                 "interval", "fast_interval", "gate_poll_interval", "down_interval", "fall",
                 "rise", "min_failure_duration", "require",
             ])
@@ -288,8 +289,8 @@ extension AgentConfig {
         }
         var preHook: String?
         var postHook: String?
-        if let value = keys["runbook"] {
-            let runbook = try value.mapping(allowed: [
+        if let runbookNode = keys["runbook"] {
+            let runbook = try runbookNode.mapping(allowed: [
                 "step_timeout", "start_timeout", "pre_hook", "post_hook", "fence",
                 "retry_interval", "reminder_interval", "recovery_time_objective",
             ])
@@ -304,25 +305,29 @@ extension AgentConfig {
             if let value = runbook["reminder_interval"] { core.runbook.reminderInterval = try optionalDuration(value) }
             if let value = runbook["recovery_time_objective"] { core.runbook.recoveryTimeObjective = try value.duration() }
         }
-        if let value = keys["failback"] {
-            let failback = try value.mapping(allowed: ["policy", "after"])
-            let after = try failback["after"]?.duration(allowZero: true) ?? .seconds(300)
-            switch try failback["policy"]?.string() ?? "manual" {
-            case "manual": core.failback = .manual(after: after)
-            case "automatic": core.failback = .automatic(after: after)
-            case "never": core.failback = .never
-            default: throw (try failback.required("policy")).error("manual, automatic or never")
+        if let failbackNode = keys["failback"] {
+            let failback = try failbackNode.mapping(allowed: ["policy", "after"])
+            let after = try failback["after"]?.duration(allowZero: true) ?? FailbackPolicy.defaultDelay
+            if let policy = failback["policy"] {
+                switch try policy.string() {
+                case "manual": core.failback = .manual(after: after)
+                case "automatic": core.failback = .automatic(after: after)
+                case "never": core.failback = .never
+                default: throw policy.error("manual, automatic or never")
+                }
+            } else {
+                core.failback = FailbackPolicy.default.delayed(after)
             }
         }
-        if let value = keys["anti_flap"] {
-            let antiFlap = try value.mapping(allowed: ["cooldown", "budget", "window"])
+        if let antiFlapNode = keys["anti_flap"] {
+            let antiFlap = try antiFlapNode.mapping(allowed: ["cooldown", "budget", "window"])
             if let value = antiFlap["cooldown"] { core.antiFlap.cooldown = try value.duration(allowZero: true) }
             if let value = antiFlap["budget"] { core.antiFlap.budget = try value.int(min: 1) }
             if let value = antiFlap["window"] { core.antiFlap.window = try value.duration() }
         }
         var notify: [String] = []
-        if let value = keys["notify"] {
-            for item in try value.list() {
+        if let notifyNode = keys["notify"] {
+            for item in try notifyNode.list() {
                 let channel = try item.string()
                 guard channels.contains(channel) else { throw item.error("no channel named \(channel) under channels") }
                 notify.append(channel)
@@ -347,8 +352,8 @@ extension AgentConfig {
             name: try keys.required("name").string(), host: try host(try keys.required("host")),
             upstreamFile: try keys.required("upstream_file").string(),
             upstreamName: try keys["upstream_name"]?.string() ?? service,
-            testCommand: try keys["test_command"]?.string() ?? "nginx -t",
-            reloadCommand: try keys["reload_command"]?.string() ?? "nginx -s reload",
+            testCommand: try keys["test_command"]?.string() ?? LoadBalancerTarget.defaultTestCommand,
+            reloadCommand: try keys["reload_command"]?.string() ?? LoadBalancerTarget.defaultReloadCommand,
             verifyURL: try keys["verify_url"]?.string(), template: try keys["template"]?.string())
     }
 

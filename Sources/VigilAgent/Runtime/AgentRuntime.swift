@@ -46,7 +46,7 @@ final class AgentRuntime: Sendable {
         var services: [RunningService] = []
         for service in config.services {
             let name = service.core.name
-            let actions = try AgentActions(
+            let actions = try LiveServiceActions(
                 service: service, hosts: hosts, notifier: notifier, store: store, telemetry: telemetry,
                 history: history, logger: logger)
             await actions.reconcileLoadBalancers()

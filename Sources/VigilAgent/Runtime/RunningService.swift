@@ -2,5 +2,5 @@
 struct RunningService: Sendable {
     let name: String
     let driver: ServiceDriver<ContinuousClock>
-    let actions: AgentActions
+    let actions: LiveServiceActions
 }

@@ -3,6 +3,10 @@ import VigilHosts
 /// One load balancer as the switch reaches it: a host (SSH or local), its upstream file and the
 /// commands that test and reload nginx.
 public struct LoadBalancerTarget: Sendable {
+    /// What tests and reloads nginx when the config names no other command.
+    public static let defaultTestCommand = "nginx -t"
+    public static let defaultReloadCommand = "nginx -s reload"
+
     public var name: String
     public var host: any Host
     public var upstreamFile: String
@@ -14,7 +18,7 @@ public struct LoadBalancerTarget: Sendable {
 
     public init(
         name: String, host: any Host, upstreamFile: String, backupFile: String? = nil,
-        testCommand: String = "nginx -t", reloadCommand: String = "nginx -s reload",
+        testCommand: String = LoadBalancerTarget.defaultTestCommand, reloadCommand: String = LoadBalancerTarget.defaultReloadCommand,
         commandTimeout: Duration = .seconds(30)
     ) {
         self.name = name

@@ -1,5 +1,3 @@
-import VigilHosts
-
 /// How a switch on one load balancer ended.
 public enum SwitchResult: Sendable, Equatable {
     /// `replacedHandEdit`: the file it replaced was not what Vigil last wrote (the edit is in the backup).

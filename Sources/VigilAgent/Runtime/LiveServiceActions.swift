@@ -10,7 +10,7 @@ import VigilUpstream
 
 /// The real `ServiceActions` of one service: libcurl probes, commands on its hosts, the upstream
 /// switch, the outbox and the state store.
-public struct AgentActions: ServiceActions {
+public struct LiveServiceActions: ServiceActions {
     let service: ServiceDefinition
     let hosts: HostPool
     let engine: HTTPEngine
