@@ -19,6 +19,11 @@ fi
 # One style, kept by the toolchain's formatter (.swift-format); `swift format --in-place --recursive
 # Sources Tests Package.swift` fixes most findings.
 swift format lint --strict --recursive Sources Tests Package.swift
+# The public API of the core and the transports is documented: the same style, plus that rule.
+documented=$(mktemp)
+trap 'rm -f "$documented"' EXIT
+sed 's/"AllPublicDeclarationsHaveDocumentation": false/"AllPublicDeclarationsHaveDocumentation": true/' .swift-format > "$documented"
+swift format lint --strict --configuration "$documented" --recursive Sources/VigilCore Sources/VigilHTTP Sources/VigilHosts
 
 swift build --build-tests
 swift test --skip-build "$@"

@@ -5,7 +5,9 @@ public struct AntiFlapSettings: Equatable, Hashable, Sendable, Codable {
     /// At most this many automatic runbooks start within `window`; one more holds the service
     /// (`stuck`) until an operator acknowledges.
     public var budget: Int = 3
+    /// The span the budget counts automatic runbooks over.
     public var window: Duration = .seconds(3_600)
 
+    /// The defaults: a 5 minute cooldown, 3 automatic runbooks an hour.
     public init() {}
 }

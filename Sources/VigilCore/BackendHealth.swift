@@ -1,8 +1,11 @@
 /// Hysteresis for one backend: `fall` consecutive failed rounds lasting `minFailureDuration` to
 /// go down, `rise` consecutive passed rounds to come up.
 public struct BackendHealth: Equatable, Hashable, Sendable, Codable {
+    /// Up, down or not yet known.
     public internal(set) var status: HealthStatus = .unknown
+    /// Failed rounds in a row.
     public internal(set) var consecutiveFailures = 0
+    /// Passed rounds in a row.
     public internal(set) var consecutiveSuccesses = 0
     /// The first failed round of the current failure streak.
     public internal(set) var failingSince: Instant?
@@ -11,8 +14,10 @@ public struct BackendHealth: Equatable, Hashable, Sendable, Codable {
     /// The last failed rounds, newest last, at most `fall` of them.
     public internal(set) var recentFailures: [ProbeEvidence] = []
 
+    /// A backend not yet checked.
     public init() {}
 
+    /// A change of status one round caused.
     public enum Change: Equatable, Sendable {
         case wentDown
         case cameUp

@@ -8,6 +8,11 @@ public struct BackendSettings: Equatable, Hashable, Sendable, Codable {
     /// or not at all).
     public var watchedWhileIdle: Bool
 
+    /// A backend's abilities.
+    /// - Parameters:
+    ///   - canStart: it has a start command.
+    ///   - canStop: it has a stop command (fencing).
+    ///   - watchedWhileIdle: its checks run while it does not serve.
     public init(canStart: Bool = false, canStop: Bool = false, watchedWhileIdle: Bool = true) {
         self.canStart = canStart
         self.canStop = canStop

@@ -17,7 +17,9 @@ public struct DetectionSettings: Equatable, Hashable, Sendable, Codable {
     public var rise: Int = 2
     /// A failure must also have lasted this long, from its first failed round.
     public var minFailureDuration: Duration = .seconds(2)
+    /// How many of a backend's checks must pass for a round to pass.
     public var combination: ProbeCombination = .all
 
+    /// The defaults documented in `deploy/vigil.example.yaml`.
     public init() {}
 }

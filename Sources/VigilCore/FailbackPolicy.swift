@@ -9,6 +9,7 @@ public enum FailbackPolicy: Equatable, Hashable, Sendable, Codable {
 
     /// How long the primary must have been healthy, unless the config says otherwise.
     public static let defaultDelay = Duration.seconds(300)
+    /// Say when a failback is available, after the default delay.
     public static let `default` = FailbackPolicy.manual(after: defaultDelay)
 
     /// The same policy with another delay (`never` has none).

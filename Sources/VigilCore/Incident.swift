@@ -1,20 +1,31 @@
 /// One failover or failback, from the first failed check to its end, with its evidence and timeline.
 public struct Incident: Equatable, Hashable, Sendable, Codable {
+    /// `SERVICE-N`, unique per service and kept across restarts.
     public var id: String
+    /// Failover or failback.
     public var kind: RunbookKind
+    /// The side traffic moved away from.
     public var from: Backend
+    /// The side traffic moved to.
     public var to: Backend
     /// The first failed check of the failure (or the operator's request).
     public var openedAt: Instant
+    /// Why it opened, in words.
     public var cause: String
+    /// The failed check rounds that opened it.
     public var evidence: [ProbeEvidence]
+    /// Every step and decision, in order.
     public var timeline: [TimelineEntry]
+    /// When it ended; nil while open.
     public var resolvedAt: Instant?
     /// Who forced it and why, when an operator did.
     public var requestedBy: String?
+    /// The operator skipped the health gate.
     public var gateSkipped: Bool
+    /// The objective its time to recover is measured against.
     public var recoveryTimeObjective: Duration?
 
+    /// An incident as the core opens it; see each property.
     public init(
         id: String, kind: RunbookKind, from: Backend, to: Backend, openedAt: Instant, cause: String,
         evidence: [ProbeEvidence], timeline: [TimelineEntry], resolvedAt: Instant?, requestedBy: String?,
@@ -36,6 +47,7 @@ public struct Incident: Equatable, Hashable, Sendable, Codable {
 
     /// From the first failed check to the end of the runbook.
     public var timeToRecover: Duration? { resolvedAt.map { $0 - openedAt } }
+    /// Whether the time to recover met the objective; nil while open or without an objective.
     public var metObjective: Bool? {
         guard let timeToRecover, let recoveryTimeObjective else { return nil }
         return timeToRecover <= recoveryTimeObjective

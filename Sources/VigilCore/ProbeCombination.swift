@@ -5,6 +5,7 @@ public enum ProbeCombination: Equatable, Hashable, Sendable, Codable {
     /// At least this many of the backend's probes must pass.
     case atLeast(Int)
 
+    /// Whether one round of a backend's checks passes.
     public func passes(_ outcomes: [ProbeOutcome]) -> Bool {
         let healthy = outcomes.filter(\.isHealthy).count
         switch self {

@@ -3,6 +3,7 @@ public enum ProbeOutcome: Equatable, Hashable, Sendable, Codable {
     case healthy(ProbeTimings)
     case failed(ProbeFailure)
 
+    /// True for `.healthy`.
     public var isHealthy: Bool {
         switch self {
         case .healthy: true

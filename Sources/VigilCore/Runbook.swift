@@ -1,14 +1,20 @@
 /// A runbook in flight (or stuck): its plan for this attempt and how far it got.
 public struct Runbook: Equatable, Hashable, Sendable, Codable {
+    /// Failover or failback.
     public var kind: RunbookKind
     /// The side traffic moves to.
     public var target: Backend
     /// Started by detection, not by an operator: counts against the flap budget.
     public var automatic: Bool
+    /// The operator skipped the health gate.
     public var skipGate: Bool
+    /// This attempt's plan.
     public var steps: [RunbookStep]
+    /// The step under way (or stuck) in `steps`.
     public var index: Int
+    /// 1 for the first attempt, counting up with each retry.
     public var attempt: Int
+    /// Consecutive passed rounds of the target in its gate.
     public var gateSuccesses: Int
     /// The target passed its health gate in this attempt: the only licence to switch to it.
     public var gatePassed: Bool
@@ -17,11 +23,16 @@ public struct Runbook: Equatable, Hashable, Sendable, Codable {
     /// The failure a rollback in progress answers, reported once the rollback is done.
     public var pendingFailure: PendingFailure?
 
+    /// A failed step, kept while the rollback it needs runs.
     public struct PendingFailure: Equatable, Hashable, Sendable, Codable {
+        /// The step that failed.
         public var step: RunbookStep
+        /// Why, in words.
         public var cause: String
     }
 
+    /// The side traffic moves away from.
     public var source: Backend { target.other }
+    /// The step under way, or nil once every step is done.
     public var currentStep: RunbookStep? { steps.indices.contains(index) ? steps[index] : nil }
 }

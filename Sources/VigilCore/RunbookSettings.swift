@@ -4,7 +4,9 @@ public struct RunbookSettings: Equatable, Hashable, Sendable, Codable {
     public var stepTimeout: Duration = .seconds(30)
     /// How long the target may take to pass its health gate.
     public var startTimeout: Duration = .seconds(60)
+    /// A pre-hook command is configured (run before anything changes).
     public var preHook: Bool = false
+    /// A post-hook command is configured (run after traffic moved).
     public var postHook: Bool = false
     /// Stop the side that lost the traffic, with its stop command.
     public var fenceOldActive: Bool = false
@@ -15,5 +17,6 @@ public struct RunbookSettings: Equatable, Hashable, Sendable, Codable {
     /// The recovery time objective incidents are measured against.
     public var recoveryTimeObjective: Duration?
 
+    /// The defaults documented in `deploy/vigil.example.yaml`.
     public init() {}
 }

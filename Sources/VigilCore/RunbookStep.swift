@@ -14,6 +14,7 @@ public enum RunbookStep: Equatable, Hashable, Sendable, Codable, CustomStringCon
     case fence(Backend)
     case postHook(to: Backend)
 
+    /// The step in words, as timelines show it.
     public var description: String {
         switch self {
         case .preHook(let target): "pre-hook (to \(target.rawValue))"

@@ -1,14 +1,22 @@
 /// One service as the core sees it. Defaults are safe and match `deploy/vigil.example.yaml`.
 public struct ServiceConfig: Equatable, Hashable, Sendable, Codable {
+    /// The service's name, unique in the config.
     public var name: String
+    /// What Vigil may do with the primary.
     public var primary: BackendSettings
+    /// What Vigil may do with the standby.
     public var standby: BackendSettings
+    /// Cold (started by the runbook) or warm (running, listed as nginx `backup`).
     public var standbyMode: StandbyMode
     /// The load balancers' names, switched in this order.
     public var loadBalancers: [String]
+    /// Checks, hysteresis and their intervals.
     public var detection: DetectionSettings
+    /// Step deadlines, hooks, fencing, retries and reminders.
     public var runbook: RunbookSettings
+    /// Whether and when traffic returns to the primary.
     public var failback: FailbackPolicy
+    /// Cooldown and flap budget.
     public var antiFlap: AntiFlapSettings
 
     /// The default standby is cold and not checked while the primary serves: a stopped service
@@ -31,6 +39,7 @@ public struct ServiceConfig: Equatable, Hashable, Sendable, Codable {
         self.antiFlap = antiFlap
     }
 
+    /// The settings of one backend.
     public func settings(of backend: Backend) -> BackendSettings {
         switch backend {
         case .primary: primary

@@ -1,35 +1,55 @@
 /// Everything about a service that must survive a restart, written ahead of each external step.
 public struct ServiceSnapshot: Equatable, Hashable, Sendable, Codable {
+    /// The version this build writes and reads; older ones are migrated on load or refused by name.
     public static let currentVersion = 1
 
+    /// The format version of this snapshot.
     public var version = ServiceSnapshot.currentVersion
+    /// Where the service is.
     public var phase: Phase
     /// What each load balancer's upstream file names, as Vigil last made it (nil: unknown, after
     /// a failed rollback).
     public var upstreams: [UpstreamLayout?]
+    /// Each backend's hysteresis counters (written along, not on their own).
     public var health: [Backend: BackendHealth] = [.primary: BackendHealth(), .standby: BackendHealth()]
+    /// Whether each backend's probe loop is idle, in flight or waiting for its timer.
     public var probes: [Backend: ProbeLoop] = [.primary: .idle, .standby: .idle]
+    /// The runbook in flight or stuck, if any.
     public var runbook: Runbook?
+    /// The open incident, if any.
     public var incident: Incident?
+    /// The incident that ended last, for status and metrics.
     public var lastIncident: Incident?
     /// When automatic runbooks started, for the flap budget.
     public var automaticStarts: [Instant] = []
+    /// No automatic runbook away from a healthy side starts before this instant.
     public var cooldownUntil: Instant?
+    /// A warning that the standby is down has been sent and not yet cleared.
     public var standbyWarningRaised = false
+    /// The message that a failback is available has been sent for this stretch of primary health.
     public var failbackAvailableSaid = false
+    /// Who paused the service, why and until when, while it is paused.
     public var pause: PauseState?
+    /// How many incidents this service has had; incident ids count with it.
     public var incidentCount = 0
+    /// The generations of the timers that are current.
     public var timers = Timers()
 
     /// The generations of the timers that are current; a firing of any other is ignored.
     public struct Timers: Equatable, Hashable, Sendable, Codable {
+        /// The generation the next timer gets.
         public var next = 1
+        /// The current step deadline's generation.
         public var stepDeadline: Int?
+        /// The current retry timer's generation.
         public var retry: Int?
+        /// The current reminder timer's generation.
         public var reminder: Int?
+        /// The current end-of-pause timer's generation.
         public var pauseEnds: Int?
     }
 
+    /// A snapshot of a service in `phase`, with what its load balancers serve.
     public init(phase: Phase, upstreams: [UpstreamLayout?]) {
         self.phase = phase
         self.upstreams = upstreams

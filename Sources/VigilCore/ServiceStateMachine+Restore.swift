@@ -2,6 +2,13 @@
 /// loaded config match each file) decide whether to resume, roll back or carry on. Nothing is
 /// guessed: what cannot be explained waits for an operator.
 extension ServiceStateMachine {
+    /// The machine after a restart, and the effects that resume it.
+    /// - Parameters:
+    ///   - config: the service's settings now.
+    ///   - snapshot: what was saved before the restart.
+    ///   - observed: what each load balancer's file names now, after nginx was made to match it (nil: neither backend).
+    ///   - now: the instant of the restart.
+    /// - Returns: the machine and the effects to run first (a `.persist` leads).
     public static func restore(
         config: ServiceConfig, snapshot: ServiceSnapshot, observed: [UpstreamLayout?],
         at now: Instant

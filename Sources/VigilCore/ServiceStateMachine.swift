@@ -1,7 +1,9 @@
 /// The failover brain of one service: events and the current instant go in, effects come out.
 /// It does no I/O and reads no clock, so every decision can be replayed and tested offline.
 public struct ServiceStateMachine: Equatable, Hashable, Sendable {
+    /// The service's settings; fixed for the machine's life (a new config makes a new machine).
     public let config: ServiceConfig
+    /// Everything the machine knows, as it is saved.
     public internal(set) var state: ServiceSnapshot
 
     /// A service seen for the first time, serving what its load balancers name now. Consistent
@@ -17,8 +19,14 @@ public struct ServiceStateMachine: Equatable, Hashable, Sendable {
         self.state = state
     }
 
+    /// Where the service is.
     public var phase: Phase { state.phase }
 
+    /// Takes one event at the instant it happened and returns what to do, in order.
+    /// - Parameters:
+    ///   - event: what happened.
+    ///   - now: when it happened; the machine reads no clock.
+    /// - Returns: the effects to carry out; a changed durable state comes first as `.persist`.
     public mutating func handle(_ event: Event, at now: Instant) -> [Effect] {
         let before = state.durable
         var effects: [Effect]

@@ -10,6 +10,7 @@ public enum StuckReason: Equatable, Hashable, Sendable, Codable {
 }
 
 extension StuckReason: CustomStringConvertible {
+    /// The reason in words, as status and messages show it.
     public var description: String {
         switch self {
         case .runbookFailed(let step, let cause, let trafficMoved):

@@ -1,5 +1,6 @@
 /// One line of an incident's timeline.
 public struct TimelineEntry: Equatable, Hashable, Sendable, Codable {
+    /// What happened.
     public enum What: Equatable, Hashable, Sendable, Codable {
         case opened(cause: String)
         case stepStarted(RunbookStep)
@@ -13,9 +14,12 @@ public struct TimelineEntry: Equatable, Hashable, Sendable, Codable {
         case resolved(note: String)
     }
 
+    /// When.
     public var at: Instant
+    /// What.
     public var what: What
 
+    /// An entry saying `what` happened at `at`.
     public init(at: Instant, what: What) {
         self.at = at
         self.what = what

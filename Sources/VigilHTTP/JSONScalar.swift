@@ -5,6 +5,7 @@ public enum JSONScalar: Equatable, Sendable, CustomStringConvertible {
     case bool(Bool)
     case null
 
+    /// The value as JSON writes it.
     public var description: String {
         switch self {
         case .string(let text): "\"\(text)\""

@@ -15,6 +15,7 @@ public protocol Host: Sendable {
 }
 
 extension Host {
+    /// Reads a whole file of at most 16 MiB.
     public func readFile(_ path: String) async throws(RemoteError) -> [UInt8] {
         try await readFile(path, maxBytes: 16 << 20)
     }

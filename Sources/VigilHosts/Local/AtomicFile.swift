@@ -3,6 +3,11 @@ import Foundation
 /// Whole-file replacement on the local disk: write a temp file beside the target, fsync it,
 /// rename it over the target, fsync the folder. A crash leaves the old file or the new one.
 public enum AtomicFile {
+    /// Replaces `path` whole: a temporary file beside it is written, fsynced and renamed over it, then the folder is fsynced.
+    /// - Parameters:
+    ///   - path: the file to replace (or create).
+    ///   - contents: its new bytes.
+    ///   - defaultMode: the mode of a new file; an existing file keeps its own.
     public static func replace(_ path: String, with contents: [UInt8], defaultMode: mode_t = 0o644) throws(RemoteError) {
         let parent = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
         var isFolder: ObjCBool = false

@@ -5,13 +5,17 @@ import VigilCore
 /// The machine Vigil runs on, for a load balancer configured as `host: local`: the same
 /// contract as SSH, with commands run by `/bin/sh -c` in a process group of their own.
 public struct LocalHost: Host {
+    /// How logs and errors name it.
     public let name = "local"
+    /// Output beyond this many bytes a stream is dropped (and the result says so).
     public let maxOutputBytes: Int
 
+    /// The machine Vigil runs on.
     public init(maxOutputBytes: Int = 16 << 20) {
         self.maxOutputBytes = maxOutputBytes
     }
 
+    /// Runs `command` with `/bin/sh -c`, at most `timeout`; the process group is killed past it.
     public func run(_ command: String, timeout: Duration) async throws(RemoteError) -> CommandResult {
         let limit = maxOutputBytes
         return try await offPool { () throws(RemoteError) in
@@ -19,6 +23,7 @@ public struct LocalHost: Host {
         }
     }
 
+    /// Reads a file of at most `maxBytes`.
     public func readFile(_ path: String, maxBytes: Int) async throws(RemoteError) -> [UInt8] {
         try await offPool { () throws(RemoteError) in
             var isFolder: ObjCBool = false
@@ -35,6 +40,7 @@ public struct LocalHost: Host {
         }
     }
 
+    /// Replaces a file atomically (temp, fsync, rename, fsync the folder), keeping its mode.
     public func replaceFile(_ path: String, with contents: [UInt8]) async throws(RemoteError) {
         try await offPool { () throws(RemoteError) in try AtomicFile.replace(path, with: contents) }
     }

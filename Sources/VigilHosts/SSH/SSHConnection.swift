@@ -8,6 +8,7 @@ import VigilCore
 /// `outcomeUnknown`. All libssh2 calls run on the connection's own serial queue, off Swift's
 /// cooperative pool.
 public final class SSHConnection: Host, @unchecked Sendable {
+    /// Where it connects.
     public let target: SSHTarget
     /// Output beyond this, per stream, is read and dropped.
     public let maxOutputBytes: Int
@@ -17,6 +18,7 @@ public final class SSHConnection: Host, @unchecked Sendable {
     private var keepalive: DispatchSourceTimer?
     private let openedCount = Atomic<Int>(0)
 
+    /// A connection to `target`, opened at first use; output beyond `maxOutputBytes` a stream is dropped.
     public init(target: SSHTarget, maxOutputBytes: Int = 16 << 20) {
         self.target = target
         self.maxOutputBytes = maxOutputBytes
@@ -27,6 +29,7 @@ public final class SSHConnection: Host, @unchecked Sendable {
         keepalive?.cancel()
     }
 
+    /// `host:port`.
     public var name: String { target.peer }
 
     /// How many sessions this connection has opened: 1 while it is reused, more after reconnects.
@@ -42,6 +45,7 @@ public final class SSHConnection: Host, @unchecked Sendable {
         _ = try? await perform { connection throws(RemoteError) in connection.dropSession() }
     }
 
+    /// Runs `command` on the host, at most `timeout`.
     public func run(_ command: String, timeout: Duration) async throws(RemoteError) -> CommandResult {
         try await perform { connection throws(RemoteError) in
             let deadline = ContinuousClock.now.advanced(by: timeout)
@@ -51,12 +55,14 @@ public final class SSHConnection: Host, @unchecked Sendable {
         }
     }
 
+    /// Reads a file of at most `maxBytes` over SFTP.
     public func readFile(_ path: String, maxBytes: Int) async throws(RemoteError) -> [UInt8] {
         try await perform { connection throws(RemoteError) in
             try connection.withSession { session, _ throws(RemoteError) in try session.readFile(path, maxBytes: maxBytes) }
         }
     }
 
+    /// Replaces a file atomically (temp file beside it over SFTP, fsync, `mv -f`), keeping its mode.
     public func replaceFile(_ path: String, with contents: [UInt8]) async throws(RemoteError) {
         try await perform { connection throws(RemoteError) in
             try connection.withSession { session, committed throws(RemoteError) in
