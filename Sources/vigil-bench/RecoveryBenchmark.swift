@@ -3,6 +3,7 @@ import VigilAgent
 import VigilCore
 import VigilHTTP
 import VigilLab
+import VigilStatus
 
 /// Time from a fault of the primary to the first request nginx answers from the standby, split
 /// into its parts, with the failed client requests; default detection settings.
