@@ -1,16 +1,28 @@
 /// Durations as people write them in configs and flags: `250ms`, `2s`, `1.5s`, `5m`, `2h`.
 public enum DurationText {
-    /// nil when the text is not a number followed by one of `ms`, `s`, `m`, `h`.
+    /// The longest duration Vigil takes anywhere (a config value, `pause --for`, a control
+    /// request): 30 days. Longer is a mistake, and far longer would overflow.
+    public static let maximum = Duration.seconds(30 * 24 * 3_600)
+
+    /// nil when the text is not a number followed by one of `ms`, `s`, `m`, `h`, or is longer
+    /// than `maximum`.
     public static func parse(_ text: String) -> Duration? {
         let units: [(suffix: String, milliseconds: Double)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000)]
         for unit in units where text.hasSuffix(unit.suffix) {
             let number = text.dropLast(unit.suffix.count)
-            guard !number.isEmpty, number.allSatisfy({ $0.isNumber || $0 == "." }),
+            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
                 let value = Double(number), value.isFinite
             else { continue }
-            return .milliseconds(Int64((value * unit.milliseconds).rounded()))
+            return milliseconds(value * unit.milliseconds)
         }
         return nil
+    }
+
+    /// A number of milliseconds as a duration, or nil when it is negative, not finite or longer
+    /// than `maximum` (checked before any conversion that could trap).
+    public static func milliseconds(_ value: Double) -> Duration? {
+        guard value.isFinite, value >= 0, value <= Double(maximum.wholeMilliseconds) else { return nil }
+        return .milliseconds(Int64(value.rounded()))
     }
 
     /// The shortest exact spelling: `250ms`, `2s`, `5m`.

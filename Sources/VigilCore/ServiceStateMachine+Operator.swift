@@ -18,7 +18,7 @@ extension ServiceStateMachine {
                 return refuse("\(target.rawValue) is down; its health gate cannot be skipped")
             }
             if dryRun { return [.answer(.plan(command, steps: plan(kind, to: target, skipGate: skipGate)))] }
-            let cause = "\(kind.rawValue) forced by \(request.by): \(request.reason)"
+            let cause = "\(kind.rawValue) forced by \(request.by): \(request.reason.escapingControlCharacters)"
             var effects: [Effect] = [.answer(.accepted(command))]
             effects += startRunbook(
                 kind, to: target, automatic: false, skipGate: skipGate, requestedBy: request.by,
@@ -39,7 +39,7 @@ extension ServiceStateMachine {
                 .answer(.accepted(command)),
                 message(
                     .paused,
-                    reason: "paused by \(request.by): \(request.reason)"
+                    reason: "paused by \(request.by): \(request.reason.escapingControlCharacters)"
                         + (until.map { " until \($0)" } ?? ""), at: now),
             ]
             if let until {
@@ -71,7 +71,7 @@ extension ServiceStateMachine {
         state.pause = nil
         state.timers.pauseEnds = nil
         state.phase = pause.previous
-        var effects = [message(.resumed, reason: "resumed by \(by): \(reason)", at: now)]
+        var effects = [message(.resumed, reason: "resumed by \(by): \(reason.escapingControlCharacters)", at: now)]
         if case .stuck(.runbookFailed) = pause.previous, let interval = config.runbook.retryInterval {
             effects.append(newTimer({ .retry(generation: $0) }, after: interval, store: \.retry))
         }

@@ -36,7 +36,7 @@ extension TimelineEntry.What: CustomStringConvertible {
         case .stepReported(let step, let report): "\(step) said: \(report)"
         case .stepSkipped(let step, let why): "skipped \(step): \(why)"
         case .stepFailed(let step, let cause): "failed \(step): \(cause)"
-        case .operatorRequested(let command, let by, let reason): "operator \(by) requested \(command): \(reason)"
+        case .operatorRequested(let command, let by, let reason): "operator \(by) requested \(command): \(reason.escapingControlCharacters)"
         case .retrying(let attempt): "retrying, attempt \(attempt)"
         case .resolved(let note): "resolved: \(note)"
         }

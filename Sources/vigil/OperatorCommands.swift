@@ -53,7 +53,9 @@ struct Pause: AsyncParsableCommand {
     func run() async throws {
         var seconds: Double?
         if let duration {
-            guard let parsed = DurationText.parse(duration) else { throw ValidationError("bad duration '\(duration)'") }
+            guard let parsed = DurationText.parse(duration), parsed > .zero else {
+                throw ValidationError("--for takes a duration such as 30m or 2h, more than 0 and at most 720h (30 days), not '\(duration)'")
+            }
             seconds = parsed.secondsValue
         }
         try await target.send(target.request(.pause, pauseSeconds: seconds))

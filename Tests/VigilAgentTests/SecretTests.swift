@@ -29,6 +29,17 @@ import VigilNotify
         #expect(throws: SecretSource.LoadError.self) { try SecretSource.file(folder.file("missing")).load() }
     }
 
+    /// Found by probing: a link to a private file was refused as "mode 777" (lstat).
+    @Test func aSecretFileBehindASymlinkIsJudgedByTheFileItNames() throws {
+        let folder = try LabFolder(prefix: "secrets")
+        defer { folder.remove() }
+        try folder.write("hook", "https://hooks.example/T/B/canary-3\n", mode: 0o600)
+        try FileManager.default.createSymbolicLink(atPath: folder.file("link"), withDestinationPath: folder.file("hook"))
+        #expect(try SecretSource.file(folder.file("link")).load().exposed == "https://hooks.example/T/B/canary-3")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: folder.file("hook"))
+        #expect(throws: SecretSource.LoadError.self) { try SecretSource.file(folder.file("link")).load() }
+    }
+
     @Test func retriesBackOffExponentiallyWithJitterUpToTheCap() {
         let policy = DeliveryPolicy()
         #expect(policy.retryDelay(attempt: 1, random: 0) == .milliseconds(500))

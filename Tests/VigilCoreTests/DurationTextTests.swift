@@ -18,6 +18,17 @@ import VigilCore
         }
     }
 
+    /// Found by probing: values too large for Duration trapped (SIGILL) in the config loader and
+    /// in `vigil pause --for`.
+    @Test func durationsBeyondThirtyDaysAreRejectedNotTrapped() {
+        for text in ["99999999999999999999999h", "9223372036854775807ms", "721h", "43201m", "1e308s", "١٢s"] {
+            #expect(DurationText.parse(text) == nil, "\(text)")
+        }
+        #expect(DurationText.parse("720h") == DurationText.maximum)
+        #expect(DurationText.milliseconds(1e300) == nil && DurationText.milliseconds(-1) == nil && DurationText.milliseconds(.nan) == nil)
+        #expect(DurationText.milliseconds(1_500) == .milliseconds(1_500))
+    }
+
     @Test func formattingPicksTheLargestExactUnit() {
         #expect(DurationText.format(.milliseconds(250)) == "250ms")
         #expect(DurationText.format(.seconds(2)) == "2s")

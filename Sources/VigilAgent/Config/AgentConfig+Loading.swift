@@ -12,16 +12,25 @@ extension AgentConfig {
         path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
         checkFiles: Bool = true
     ) throws(ConfigError) -> AgentConfig {
+        // The size is checked before the file is read: a 50 MB "config" is never loaded whole.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > ConfigText.maximumBytes {
+            throw ConfigError(
+                file: path, line: 1, column: 1, keyPath: "",
+                message: "the file is \(size) bytes; a config is at most \(ConfigText.maximumBytes) bytes (1 MiB)")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(file: path, line: 1, column: 1, keyPath: "", message: "cannot read the config file")
         }
-        return try parse(String(decoding: data, as: UTF8.self), file: path, environment: environment, checkFiles: checkFiles)
+        return try parse(ConfigText.decode(data, file: path), file: path, environment: environment, checkFiles: checkFiles)
     }
 
     public static func parse(
         _ text: String, file: String, environment: [String: String] = [:],
         checkFiles: Bool = true
     ) throws(ConfigError) -> AgentConfig {
+        // A byte order mark is not YAML; aliases are held to a budget before any tree is built.
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        try YAMLBudget.check(text, file: file)
         let root: Node
         do {
             guard let composed = try Yams.compose(yaml: text) else {
@@ -44,33 +53,39 @@ extension AgentConfig {
         var ssh = SSHDefaults()
         if let node = top["ssh"] {
             let keys = try node.mapping(allowed: ["user", "identity_file", "known_hosts", "connect_timeout", "command_timeout"])
-            if let value = keys["user"] { ssh.user = try value.string() }
-            if let value = keys["identity_file"] { ssh.identityFile = try value.string() }
-            if let value = keys["known_hosts"] { ssh.knownHosts = try value.string() }
+            if let value = keys["user"] { ssh.user = try value.name() }
+            if let value = keys["identity_file"] { ssh.identityFile = try value.absolutePath() }
+            if let value = keys["known_hosts"] { ssh.knownHosts = try value.absolutePath() }
             if let value = keys["connect_timeout"] { ssh.connectTimeout = try value.duration() }
             if let value = keys["command_timeout"] { ssh.commandTimeout = try value.duration() }
         }
 
         var channels: [NotificationChannel] = []
         if let node = top["channels"] {
-            for (name, entry) in try node.namedEntries() {
+            for (name, entry) in try node.namedEntries(checked: true) {
                 channels.append(try channel(name, entry, environment: environment))
             }
         }
 
         let servicesNode = try top.required("services")
         var services: [ServiceDefinition] = []
-        for (name, entry) in try servicesNode.namedEntries() {
+        for (name, entry) in try servicesNode.namedEntries(checked: true) {
             services.append(try service(name, entry, channels: Set(channels.map(\.name))))
         }
         guard !services.isEmpty else { throw servicesNode.error("at least one service is needed") }
 
         var config = AgentConfig(
-            file: file, stateDirectory: try top["state_dir"]?.string() ?? "/var/lib/vigil", ssh: ssh,
+            file: file, stateDirectory: try top["state_dir"]?.absolutePath() ?? "/var/lib/vigil", ssh: ssh,
             channels: channels, services: services)
         if let node = top["control_socket"] {
             let keys = try node.mapping(allowed: ["path", "group"])
-            if let value = keys["path"] { config.controlSocket = try value.string() }
+            if let value = keys["path"] {
+                config.controlSocket = try value.absolutePath()
+                // sockaddr_un holds 108 bytes with the NUL: checked here, so a reload never fails on it.
+                guard config.controlSocket.utf8.count < 108 else {
+                    throw value.error("a Unix socket path is at most 107 bytes; this one is \(config.controlSocket.utf8.count)")
+                }
+            }
             if let value = keys["group"] {
                 let group = try value.string()
                 guard getgrnam(group) != nil else { throw value.error("no group named \(group) on this machine") }
@@ -81,7 +96,7 @@ extension AgentConfig {
             let keys = try node.mapping(allowed: ["listen", "public_url"])
             if let value = keys["listen"] { config.statusListen = try listenAddress(value) }
             if let value = keys["public_url"] {
-                config.statusPublicURL = try value.string()
+                config.statusPublicURL = try value.url()
                 for index in config.channels.indices where config.channels[index].statusPageURL == nil {
                     config.channels[index].statusPageURL = config.statusPublicURL
                 }
@@ -100,8 +115,16 @@ extension AgentConfig {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return ConfigError(file: file, line: mark.line, column: mark.column, keyPath: "", message: "not valid YAML: \(problem)")
-        default:
-            return ConfigError(file: file, line: 1, column: 1, keyPath: "", message: "not valid YAML: \(error)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Named by key and place only: Yams's own text would quote the whole file, secrets and all.
+            return ConfigError(
+                file: file, line: context.mark.line, column: context.mark.column, keyPath: "",
+                message: "a key given twice in one mapping: \(duplicates.joined(separator: ", "))")
+        case .reader(let problem, let offset, _, _):
+            return ConfigError(
+                file: file, line: 1, column: 1, keyPath: "", message: "not readable as YAML: \(problem)" + (offset.map { " at byte \($0)" } ?? ""))
+        case .no, .memory, .writer, .emitter, .representer, .dataCouldNotBeDecoded:
+            return ConfigError(file: file, line: 1, column: 1, keyPath: "", message: "not valid YAML")
         }
     }
 
@@ -145,9 +168,23 @@ extension AgentConfig {
         guard let url = try secret("url", in: keys, environment: environment, required: true) else {
             throw node.error("missing url")
         }
+        // The problem is named, never the URL: a webhook URL is a secret.
+        if !url.exposed.isEmpty, let problem = URLCheck.problem(in: url.exposed) {
+            throw (keys["url"] ?? keys["url_file"] ?? keys["url_env"] ?? node).error(problem)
+        }
         var headers: [(name: String, value: Secret)] = []
         if let headersNode = keys["headers"] {
-            for (header, value) in try headersNode.namedEntries() { headers.append((header, Secret(try value.string()))) }
+            for (header, value) in try headersNode.namedEntries() {
+                guard !header.isEmpty, header.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") })
+                else {
+                    throw value.error("a header name is letters, digits and - only")
+                }
+                let text = try value.string()
+                guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                    throw value.error("a header value cannot hold control characters (a newline would start another header)")
+                }
+                headers.append((header, Secret(text)))
+            }
         }
         var templates: [MessageKind: String] = [:]
         if let templatesNode = keys["templates"] {
@@ -165,30 +202,25 @@ extension AgentConfig {
         if signing != nil && kind != .webhook { throw node.error("only webhook channels are signed") }
         return NotificationChannel(
             name: name, kind: kind, url: url, headers: headers, signingSecret: signing, templates: templates,
-            statusPageURL: try keys["status_page_url"]?.string())
+            statusPageURL: try keys["status_page_url"]?.url())
     }
 
     /// `off`, or HOST:PORT (an IPv6 host in brackets).
     private static func listenAddress(_ node: ConfigNode) throws(ConfigError) -> (host: String, port: Int)? {
-        let text = try node.string()
-        if text == "off" { return nil }
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
-            throw node.error("expected HOST:PORT (for example 127.0.0.1:9480) or off")
-        }
-        let host = text[..<colon].trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        guard !host.isEmpty else { throw node.error("expected HOST:PORT (for example 127.0.0.1:9480) or off") }
-        return (host, port)
+        if try node.string() == "off" { return nil }
+        let address = try node.address(ports: 0...65_535)
+        return (address.host, address.port)
     }
 
     private static func host(_ node: ConfigNode) throws(ConfigError) -> HostReference {
         let text = try node.string()
         if text == "local" { return .local }
-        let parts = text.split(separator: ":")
-        guard (1...2).contains(parts.count), !parts[0].isEmpty else { throw node.error("expected local, HOST or HOST:PORT") }
-        guard let port = parts.count == 2 ? Int(parts[1]) : 22, (1...65_535).contains(port) else {
-            throw node.error("the port must be 1 to 65535")
+        // HOST alone means port 22; a bare IPv6 address needs its brackets.
+        let address = NetworkAddress.parse(text) ?? (text.hasSuffix("]") || !text.contains(":") ? NetworkAddress.parse(text + ":22") : nil)
+        guard let address else {
+            throw node.error("expected local, HOST, HOST:PORT or [IPv6]:PORT with a host name or IP address and a port from 1 to 65535")
         }
-        return .ssh(host: String(parts[0]), port: port)
+        return .ssh(host: address.host, port: address.port)
     }
 
     private static func probe(_ node: ConfigNode) throws(ConfigError) -> HealthProbe {
@@ -196,10 +228,7 @@ extension AgentConfig {
             "url", "method", "expect_status", "body_contains", "json_field", "timeout",
             "connect_timeout", "max_body_bytes", "latency_ceiling", "ca_file", "insecure",
         ])
-        let url = try keys.required("url").string()
-        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-            throw try keys.required("url").error("expected an http:// or https:// URL")
-        }
+        let url = try keys.required("url").url()
         var probe = HealthProbe(url: url)
         if let value = keys["method"] {
             guard let method = HealthProbe.Method(rawValue: try value.string().uppercased()) else { throw value.error("GET or HEAD") }
@@ -207,7 +236,7 @@ extension AgentConfig {
         }
         if let value = keys["expect_status"] {
             probe.expectedStatuses = try value.list().map { item throws(ConfigError) in
-                let code = try item.int(min: 100)
+                let code = try item.int(min: 100, max: 599)
                 return code...code
             }
         }
@@ -232,8 +261,10 @@ extension AgentConfig {
         let healthNode = try keys.required("health")
         let probes = try healthNode.list().map { item throws(ConfigError) in try probe(item) }
         guard !probes.isEmpty else { throw healthNode.error("at least one health check is needed") }
+        let addressNode = try keys.required("address")
+        _ = try addressNode.address()
         let definition = BackendDefinition(
-            address: try keys.required("address").string(), host: try keys["host"].map { node throws(ConfigError) in try host(node) },
+            address: try addressNode.string(), host: try keys["host"].map { node throws(ConfigError) in try host(node) },
             start: try keys["start"]?.string(), stop: try keys["stop"]?.string(), probes: probes)
         var mode = StandbyMode.cold
         if let value = keys["mode"] {
@@ -256,9 +287,21 @@ extension AgentConfig {
             "anti_flap", "notify", "hooks_host",
         ])
         let (primary, primarySettings, _) = try backend(try keys.required("primary"), standby: false)
-        let (standby, standbySettings, mode) = try backend(try keys.required("standby"), standby: true)
+        let standbyNode = try keys.required("standby")
+        let (standby, standbySettings, mode) = try backend(standbyNode, standby: true)
+        guard NetworkAddress.parse(standby.address) != NetworkAddress.parse(primary.address) else {
+            throw standbyNode.error("address: the standby has the primary's address; a failover would move traffic nowhere")
+        }
         let balancersNode = try keys.required("load_balancers")
-        let balancers = try balancersNode.list().map { item throws(ConfigError) in try loadBalancer(item, service: name) }
+        let balancerNodes = try balancersNode.list()
+        var balancers: [LoadBalancerDefinition] = []
+        for item in balancerNodes {
+            let balancer = try loadBalancer(item, service: name)
+            guard !balancers.contains(where: { $0.name == balancer.name }) else {
+                throw item.error("a second load balancer named \(balancer.name); names must be unique in a service")
+            }
+            balancers.append(balancer)
+        }
         guard !balancers.isEmpty else { throw balancersNode.error("at least one load balancer is needed") }
 
         var core = ServiceConfig(
@@ -349,12 +392,12 @@ extension AgentConfig {
             "verify_url", "template",
         ])
         return LoadBalancerDefinition(
-            name: try keys.required("name").string(), host: try host(try keys.required("host")),
-            upstreamFile: try keys.required("upstream_file").string(),
-            upstreamName: try keys["upstream_name"]?.string() ?? service,
+            name: try keys.required("name").name(), host: try host(try keys.required("host")),
+            upstreamFile: try keys.required("upstream_file").absolutePath(),
+            upstreamName: try keys["upstream_name"]?.name() ?? service,
             testCommand: try keys["test_command"]?.string() ?? LoadBalancerTarget.defaultTestCommand,
             reloadCommand: try keys["reload_command"]?.string() ?? LoadBalancerTarget.defaultReloadCommand,
-            verifyURL: try keys["verify_url"]?.string(), template: try keys["template"]?.string())
+            verifyURL: try keys["verify_url"]?.url(), template: try keys["template"]?.string())
     }
 
     /// Files the config names must exist (and private keys be private) before the agent starts.

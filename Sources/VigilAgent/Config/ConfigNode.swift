@@ -1,4 +1,6 @@
+import Foundation
 import VigilCore
+import VigilHTTP
 import Yams
 
 /// A YAML node with where it came from, read strictly: every value has one type, every mapping
@@ -34,12 +36,14 @@ struct ConfigNode {
         return ConfigMapping(owner: self, values: values)
     }
 
-    /// Every entry of a mapping whose keys are names (services, channels).
-    func namedEntries() throws(ConfigError) -> [(name: String, node: ConfigNode)] {
+    /// Every entry of a mapping whose keys are names; `checked` holds them to `name()`'s rule
+    /// (services, channels: they become file names).
+    func namedEntries(checked: Bool = false) throws(ConfigError) -> [(name: String, node: ConfigNode)] {
         guard let mapping = node.mapping else { throw error("expected a mapping of names") }
         var entries: [(String, ConfigNode)] = []
         for (key, value) in mapping {
             guard let name = key.scalar?.string, !name.isEmpty else { throw error("a name must be a plain string", at: key) }
+            if checked, let problem = Self.nameProblem(name) { throw child(name, value).error(problem, at: key) }
             entries.append((name, child(name, value)))
         }
         return entries
@@ -57,10 +61,51 @@ struct ConfigNode {
         return scalar.string
     }
 
-    func int(min: Int? = nil) throws(ConfigError) -> Int {
+    func int(min: Int? = nil, max: Int? = nil) throws(ConfigError) -> Int {
         guard let text = node.scalar?.string, let value = Int(text) else { throw error("expected a whole number") }
         if let min, value < min { throw error("must be at least \(min), not \(value)") }
+        if let max, value > max { throw error("must be at most \(max), not \(value)") }
         return value
+    }
+
+    /// A name that becomes part of file names, nginx files and metrics labels: letters, digits,
+    /// `_`, `.` and `-`, and not `.` or `..`.
+    func name() throws(ConfigError) -> String {
+        let text = try string()
+        if let problem = Self.nameProblem(text) { throw error(problem) }
+        return text
+    }
+
+    /// What is wrong with `text` as a name (see `name()`), or nil.
+    static func nameProblem(_ text: String) -> String? {
+        let allowed = text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_.-".unicodeScalars.contains($0)) }
+        guard text.isEmpty || !allowed || text == "." || text == ".." else { return nil }
+        return "a name is letters, digits, _, . and - only (it goes into file names and nginx files), not \"\(text.escapingControlCharacters)\""
+    }
+
+    /// An http:// or https:// URL that libcurl can use.
+    func url() throws(ConfigError) -> String {
+        let text = try string()
+        if let problem = URLCheck.problem(in: text) { throw error(problem) }
+        return text
+    }
+
+    /// `HOST:PORT` or `[IPv6]:PORT`.
+    func address(ports: ClosedRange<Int> = 1...65_535) throws(ConfigError) -> NetworkAddress {
+        let text = try string()
+        guard let address = NetworkAddress.parse(text, ports: ports) else {
+            throw error("expected HOST:PORT or [IPv6]:PORT with a host name or IP address and a port from \(ports.lowerBound) to 65535")
+        }
+        return address
+    }
+
+    /// An absolute path.
+    func absolutePath() throws(ConfigError) -> String {
+        let text = try string()
+        guard text.hasPrefix("/"), !text.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+            throw error("expected an absolute path (starting with /)")
+        }
+        return text
     }
 
     func bool() throws(ConfigError) -> Bool {
@@ -73,7 +118,7 @@ struct ConfigNode {
 
     func duration(allowZero: Bool = false) throws(ConfigError) -> Duration {
         guard let text = node.scalar?.string, let value = DurationText.parse(text) else {
-            throw error("expected a duration such as 500ms, 2s, 5m or 1h")
+            throw error("expected a duration such as 500ms, 2s, 5m or 1h, at most \(DurationText.format(DurationText.maximum)) (30 days)")
         }
         if !allowZero && value == .zero { throw error("must be longer than zero") }
         return value

@@ -24,12 +24,12 @@ public enum SecretSource: Sendable, Equatable {
             }
             return Secret(value)
         case .file(let path):
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-                let contents = FileManager.default.contents(atPath: path)
-            else {
+            // stat, not lstat: a symlink (systemd's credentials are links) is judged by the file it names.
+            var status = stat()
+            guard stat(path, &status) == 0, let contents = FileManager.default.contents(atPath: path) else {
                 throw LoadError(description: "the secret file \(path) does not exist or cannot be read")
             }
-            let mode = (attributes[.posixPermissions] as? Int) ?? 0
+            let mode = Int(status.st_mode) & 0o777
             guard mode & 0o077 == 0 else {
                 throw LoadError(
                     description: "the secret file \(path) can be read by other users (mode "

@@ -64,7 +64,18 @@ struct ControlHandler: Sendable {
         case .failover: command = .failover(skipGate: request.skipGate, dryRun: request.dryRun)
         case .failback: command = .failback(skipGate: request.skipGate, dryRun: request.dryRun)
         case .pause:
-            let until = request.pauseSeconds.map { seconds in Instant.zero + .milliseconds(Int64(seconds * 1_000)) }
+            var until: Instant?
+            if let seconds = request.pauseSeconds {
+                // Checked before any conversion: 1e300 once trapped the daemon.
+                guard let duration = DurationText.milliseconds(seconds * 1_000), duration > .zero else {
+                    reply(
+                        .line(
+                            "\(service): refused: a pause lasts more than 0 s and at most \(DurationText.format(DurationText.maximum)), not \(seconds) s"
+                        ))
+                    return false
+                }
+                until = Instant.zero + duration
+            }
             command = .pause(until: until)
         case .resume: command = .resume
         case .ack: command = .acknowledge

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import VigilCore
 
 /// The daemon's Unix socket for operator commands: private to its owner and a chosen group
 /// (mode 0660), one JSON request line in, reply lines out. It records who asked from the
@@ -124,7 +125,7 @@ final class ControlServer: Sendable {
             return
         }
         logger.info(
-            "control: uid \(credentials.uid) asks \(request.command.rawValue) for \(request.service ?? (request.all ? "all" : "-")): \(request.reason)"
+            "control: uid \(credentials.uid) asks \(request.command.rawValue) for \(request.service ?? (request.all ? "all" : "-")): \(request.reason.escapingControlCharacters)"
         )
         await handler(request, credentials.uid, write)
     }

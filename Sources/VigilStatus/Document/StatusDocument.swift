@@ -163,7 +163,7 @@ public struct StatusDocument: Codable, Sendable, Equatable {
                 consecutiveSuccesses: health.consecutiveSuccesses, failingSince: health.failingSince.map(time),
                 upSince: health.upSince.map(time), checks: checks)
         }
-        status.pause = state.pause.map { PauseStatus(until: $0.until.map(time), by: $0.by, reason: $0.reason) }
+        status.pause = state.pause.map { PauseStatus(until: $0.until.map(time), by: $0.by, reason: $0.reason.escapingControlCharacters) }
         return status
     }
 
