@@ -7,14 +7,39 @@ import VigilHosts
 public struct StateStore: Sendable {
     public let folder: String
 
+    /// Creates the folder (0700) when missing, and refuses one that is not private to this
+    /// user: the daemon runs as root and acts on what it reads here.
     public init(folder: String) throws {
         try FileManager.default.createDirectory(
             atPath: folder, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700])
+        try Self.checkPrivate(folder, what: "the state folder", fix: "chmod 700")
         self.folder = folder
     }
 
-    public func path(of service: String) -> String { "\(folder)/\(service).state.json" }
+    /// `path` must belong to this process's user and be writable by nobody else.
+    static func checkPrivate(_ path: String, what: String, fix: String) throws {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { throw UnsafeState(message: "\(what) \(path) cannot be read: \(String(cString: strerror(errno)))") }
+        guard status.st_uid == geteuid() else {
+            throw UnsafeState(
+                message: "\(what) \(path) belongs to uid \(status.st_uid), not to uid \(geteuid()) that runs Vigil; "
+                    + "run `chown \(geteuid()) \(path)` if it is yours")
+        }
+        guard status.st_mode & 0o022 == 0 else {
+            throw UnsafeState(
+                message: "\(what) \(path) can be written by others (mode \(String(status.st_mode & 0o777, radix: 8))); run `\(fix) \(path)`")
+        }
+    }
+
+    /// The state file of a service. Names are checked by the config; this check keeps a name
+    /// that was not from leaving the folder.
+    public func path(of service: String) -> String { "\(folder)/\(Self.fileName(service)).state.json" }
+
+    private static func fileName(_ name: String) -> String {
+        guard name.isEmpty || name == "." || name == ".." || name.contains("/") || name.contains("\u{0}") else { return name }
+        preconditionFailure("a state file name from \"\(name.escapingControlCharacters)\" would leave the state folder; names are checked at load")
+    }
 
     public func save(_ snapshot: ServiceSnapshot, service: String) throws {
         let encoder = JSONEncoder()
@@ -22,15 +47,24 @@ public struct StateStore: Sendable {
         try AtomicFile.replace(path(of: service), with: [UInt8](try encoder.encode(snapshot)), defaultMode: 0o600)
     }
 
-    /// The saved snapshot, nil when there is none; a file that does not decode is an error, never
-    /// silently replaced by a fresh start.
+    /// The saved snapshot, nil when there is none; a file that does not decode, is not private
+    /// to this user or holds values out of range is an error, never silently replaced by a
+    /// fresh start.
     public func load(service: String) throws -> ServiceSnapshot? {
-        guard let data = FileManager.default.contents(atPath: path(of: service)) else { return nil }
-        do {
-            return try JSONDecoder().decode(ServiceSnapshot.self, from: data)
-        } catch {
-            throw CorruptState(path: path(of: service), reason: "\(error)")
+        let path = path(of: service)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        try Self.checkPrivate(path, what: "the saved state", fix: "chmod 600")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CorruptState(path: path, reason: "it cannot be read")
         }
+        let snapshot: ServiceSnapshot
+        do {
+            snapshot = try JSONDecoder().decode(ServiceSnapshot.self, from: data)
+        } catch {
+            throw CorruptState(path: path, reason: "\(error)")
+        }
+        if let problem = snapshot.rangeProblem { throw CorruptState(path: path, reason: "out of range: \(problem)") }
+        return snapshot
     }
 
     /// The copy of what Vigil last wrote to a load balancer's upstream file, to notice hand edits.
@@ -42,7 +76,15 @@ public struct StateStore: Sendable {
         try AtomicFile.replace(writtenPath(service, balancer), with: Array(text.utf8), defaultMode: 0o600)
     }
 
-    private func writtenPath(_ service: String, _ balancer: String) -> String { "\(folder)/\(service).\(balancer).upstream" }
+    private func writtenPath(_ service: String, _ balancer: String) -> String {
+        "\(folder)/\(Self.fileName(service)).\(Self.fileName(balancer)).upstream"
+    }
+
+    /// A state folder or file others could have written.
+    public struct UnsafeState: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
 
     public struct CorruptState: Error, CustomStringConvertible {
         public var path: String
