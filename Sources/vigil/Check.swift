@@ -11,7 +11,7 @@ struct Check: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
-        let report = await HealthCheckReport.probe(try options.load(checkFiles: false))
+        let report = await HealthCheckReport.probe(try options.load(checkFiles: false, secrets: .none))
         print(report.table)
         if !report.allHealthy { throw ExitCode(1) }
     }

@@ -27,7 +27,7 @@ struct ConfigCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let config = try options.load()
+            let config = try options.load(secrets: .all)
             for service in config.services {
                 do {
                     let renderer = try service.upstreamRenderer()

@@ -6,9 +6,10 @@ import VigilAgent
 struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: "The config file.") var config = "/etc/vigil/vigil.yaml"
 
-    func load(checkFiles: Bool = true) throws -> AgentConfig {
+    /// `secrets`: whose secrets this command resolves; see `SecretScope`.
+    func load(checkFiles: Bool = true, secrets: SecretScope) throws -> AgentConfig {
         do {
-            return try AgentConfig.load(path: config, checkFiles: checkFiles)
+            return try AgentConfig.load(path: config, checkFiles: checkFiles, secrets: secrets)
         } catch {
             printError("\(error)")
             throw ExitCode(78)

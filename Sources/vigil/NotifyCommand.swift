@@ -17,7 +17,7 @@ struct NotifyCommand: AsyncParsableCommand {
         @Option(help: "Only this channel.") var channel: String?
 
         func run() async throws {
-            let config = try options.load()
+            let config = try options.load(secrets: channel.map { .channels([$0]) } ?? .all)
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-notify-test-\(getpid())").path
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let notifier = try Notifier(

@@ -13,7 +13,7 @@ struct Render: AsyncParsableCommand {
 
     func run() async throws {
         guard let side = Backend(rawValue: active) else { throw ValidationError("--active is primary or standby, not \(active)") }
-        let config = try options.load(checkFiles: false)
+        let config = try options.load(checkFiles: false, secrets: .none)
         guard let definition = config.services.first(where: { $0.core.name == service }) else {
             throw ValidationError("no service named \(service); configured: \(config.services.map(\.core.name).joined(separator: ", "))")
         }

@@ -23,7 +23,7 @@ struct Run: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown log level \(logLevel)") }
         bootstrapLogging(level)
         let logger = Logger(label: "vigil")
-        let config = try options.load()
+        let config = try options.load(secrets: .all)
         signal(SIGPIPE, SIG_IGN)
         let agent = AgentService(configPath: options.config, config: config, logger: logger)
         let group = ServiceGroup(

@@ -22,7 +22,8 @@ struct TargetOptions: ParsableArguments {
     /// Sends a request to the daemon and prints its lines; exits 1 when it failed, 69 with no
     /// daemon (unless `runWithoutDaemon`: then this process carries it out under the run lock).
     func send(_ request: ControlRequest, runWithoutDaemon: Bool = false) async throws {
-        let agentConfig = try config.load(checkFiles: runWithoutDaemon)
+        // Talking to the daemon needs only the socket's path: no secret is resolved.
+        let agentConfig = try config.load(checkFiles: false, secrets: .none)
         do {
             let ok = try ControlClient.send(request, to: agentConfig.controlSocket) { say($0) }
             if !ok { throw ExitCode(1) }
@@ -38,7 +39,10 @@ struct TargetOptions: ParsableArguments {
         }
     }
 
-    private func runHere(_ request: ControlRequest, _ agentConfig: AgentConfig) async throws {
+    /// Without a daemon, this process watches every service and sends their messages: it
+    /// resolves the secrets of the channels the services notify, and checks the files it uses.
+    private func runHere(_ request: ControlRequest, _ daemonConfig: AgentConfig) async throws {
+        let agentConfig = try config.load(secrets: .channels(Set(daemonConfig.services.flatMap(\.notify))))
         say("vigil: no daemon is running; running the \(request.command.rawValue) here, under the run lock")
         bootstrapLogging(.warning)
         let ok: Bool

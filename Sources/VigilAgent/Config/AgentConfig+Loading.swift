@@ -10,7 +10,7 @@ extension AgentConfig {
     /// path; nothing is defaulted silently but what the example config documents.
     public static func load(
         path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-        checkFiles: Bool = true
+        checkFiles: Bool = true, secrets: SecretScope = .all
     ) throws(ConfigError) -> AgentConfig {
         // The size is checked before the file is read: a 50 MB "config" is never loaded whole.
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > ConfigText.maximumBytes {
@@ -21,12 +21,12 @@ extension AgentConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(file: path, line: 1, column: 1, keyPath: "", message: "cannot read the config file")
         }
-        return try parse(ConfigText.decode(data, file: path), file: path, environment: environment, checkFiles: checkFiles)
+        return try parse(ConfigText.decode(data, file: path), file: path, environment: environment, checkFiles: checkFiles, secrets: secrets)
     }
 
     public static func parse(
         _ text: String, file: String, environment: [String: String] = [:],
-        checkFiles: Bool = true
+        checkFiles: Bool = true, secrets: SecretScope = .all
     ) throws(ConfigError) -> AgentConfig {
         // A byte order mark is not YAML; aliases are held to a budget before any tree is built.
         let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
@@ -60,17 +60,21 @@ extension AgentConfig {
             if let value = keys["command_timeout"] { ssh.commandTimeout = try value.duration() }
         }
 
+        // Every channel is checked; only those in scope have their secrets resolved and are kept.
         var channels: [NotificationChannel] = []
+        var channelNames: Set<String> = []
         if let node = top["channels"] {
             for (name, entry) in try node.namedEntries(checked: true) {
-                channels.append(try channel(name, entry, environment: environment))
+                let resolved = try channel(name, entry, environment: environment, resolveSecrets: secrets.includes(name))
+                channelNames.insert(name)
+                if secrets.includes(name) { channels.append(resolved) }
             }
         }
 
         let servicesNode = try top.required("services")
         var services: [ServiceDefinition] = []
         for (name, entry) in try servicesNode.namedEntries(checked: true) {
-            services.append(try service(name, entry, channels: Set(channels.map(\.name))))
+            services.append(try service(name, entry, channels: channelNames))
         }
         guard !services.isEmpty else { throw servicesNode.error("at least one service is needed") }
 
@@ -128,10 +132,11 @@ extension AgentConfig {
         }
     }
 
-    /// A secret named by exactly one of `KEY`, `KEY_file`, `KEY_env`.
+    /// A secret named by exactly one of `KEY`, `KEY_file`, `KEY_env`; without `resolve`, only
+    /// that is checked and the secret is empty.
     private static func secret(
         _ key: String, in keys: ConfigMapping, environment: [String: String],
-        required: Bool
+        required: Bool, resolve: Bool
     ) throws(ConfigError) -> Secret? {
         let candidates = [
             (key, SecretSource.value as (String) -> SecretSource), ("\(key)_file", SecretSource.file),
@@ -145,6 +150,7 @@ extension AgentConfig {
             if required { throw keys.owner.error("missing \(key) (or \(key)_file, \(key)_env)") }
             return nil
         }
+        guard resolve else { return Secret("") }
         do {
             return try make(try node.string()).load(environment: environment)
         } catch let error as SecretSource.LoadError {
@@ -156,7 +162,9 @@ extension AgentConfig {
         }
     }
 
-    private static func channel(_ name: String, _ node: ConfigNode, environment: [String: String]) throws(ConfigError) -> NotificationChannel {
+    private static func channel(
+        _ name: String, _ node: ConfigNode, environment: [String: String], resolveSecrets: Bool
+    ) throws(ConfigError) -> NotificationChannel {
         let keys = try node.mapping(allowed: [
             "type", "url", "url_file", "url_env", "signing_secret", "signing_secret_file",
             "signing_secret_env", "headers", "templates", "status_page_url",
@@ -165,7 +173,7 @@ extension AgentConfig {
         guard let kind = ChannelKind(rawValue: try typeNode.string()) else {
             throw typeNode.error("unknown channel type (slack, discord or webhook)")
         }
-        guard let url = try secret("url", in: keys, environment: environment, required: true) else {
+        guard let url = try secret("url", in: keys, environment: environment, required: true, resolve: resolveSecrets) else {
             throw node.error("missing url")
         }
         // The problem is named, never the URL: a webhook URL is a secret.
@@ -198,7 +206,7 @@ extension AgentConfig {
                 throw node.error("\(error)")
             }
         }
-        let signing = try secret("signing_secret", in: keys, environment: environment, required: false)
+        let signing = try secret("signing_secret", in: keys, environment: environment, required: false, resolve: resolveSecrets)
         if signing != nil && kind != .webhook { throw node.error("only webhook channels are signed") }
         return NotificationChannel(
             name: name, kind: kind, url: url, headers: headers, signingSecret: signing, templates: templates,
