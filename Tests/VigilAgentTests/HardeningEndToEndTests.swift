@@ -76,4 +76,69 @@ import VigilLab
             #expect(status.output.contains("paused"), "\(status.output)")
         }
     }
+
+    /// (a), finding 1: idle connections to the control socket (opened, nothing sent) once froze
+    /// the whole agent. Ten are held for 20 s while the primary is killed: the failover starts in
+    /// the usual detection time and `vigil status` answers within a second throughout.
+    @Test func idleControlConnectionsNeverHoldTheAgent() async throws {
+        try await AgentLab.with(overSSH: false) { lab in
+            let agent = try await lab.startWatching()
+            defer { agent.terminate() }
+            let socket = lab.folder.file("state/vigil.sock")
+            var idle: [Int32] = []
+            defer { for descriptor in idle { close(descriptor) } }
+            for _ in 0..<10 { idle.append(try Self.connect(socket)) }
+            let started = ContinuousClock.now
+            try await lab.primary.setHealth(.refuse)
+            var incidentAfter: Duration?
+            var slowest = Duration.zero
+            while ContinuousClock.now - started < .seconds(20) {
+                let asked = ContinuousClock.now
+                let status = try await lab.vigil(["status"], timeout: .seconds(5))
+                slowest = max(slowest, ContinuousClock.now - asked)
+                #expect(status.status == 0, "\(status.output)")
+                if incidentAfter == nil, AgentLab.kinds(lab.receiver.requests).contains("incidentStarted") {
+                    incidentAfter = ContinuousClock.now - started
+                }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            #expect(slowest < .seconds(1), "vigil status took \(slowest) at worst")
+            let detected = try #require(incidentAfter, "no failover: \(lab.folder.read("vigil.log").suffix(2_000))")
+            #expect(detected < .seconds(8), "the failover started \(detected) after the fault (detection is about 3 s)")
+            #expect(lab.folder.read("vigil.log").contains("no request line within 5s"), "idle connections are dropped after 5 s")
+        }
+    }
+
+    /// Finding 13: with `shutdown_grace: 3s` and a 15 s step, the daemon waited for the step; a
+    /// forced failover's client got no last line.
+    @Test func sigtermHonoursTheShutdownGraceAndTheClientHearsHowItEnded() async throws {
+        try await AgentLab.with(overSSH: false) { lab in
+            let config = "shutdown_grace: 3s\n" + lab.config.replacingOccurrences(of: "start: \(lab.standby.startScript)", with: "start: sleep 15")
+            #expect(config.contains("start: sleep 15"))
+            let agent = try await lab.startWatching(config: config)
+            defer { agent.terminate() }
+            let client = Task { try await lab.vigil(["failover", "--force", "--reason", "drill"], timeout: .seconds(40)) }
+            try await LabWait.until("the start step", timeout: .seconds(20)) { lab.folder.read("vigil.log").contains("running start standby") }
+            let signalled = ContinuousClock.now
+            kill(agent.pid, SIGTERM)
+            try await LabWait.until("the agent to exit", timeout: .seconds(20)) { !agent.isRunning }
+            let took = ContinuousClock.now - signalled
+            #expect(took < .seconds(8), "exited \(took) after SIGTERM with a 3 s grace and a 15 s step")
+            let (status, output) = try await client.value
+            #expect(status == 1, "\(output)")
+            #expect(output.contains("the daemon stopped before this ended"), "the client's last line: \(output)")
+        }
+    }
+
+    private static func connect(_ path: String) throws -> Int32 {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Foundation.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else { throw LabError.notReady("the control socket", log: String(cString: strerror(errno))) }
+        return descriptor
+    }
 }

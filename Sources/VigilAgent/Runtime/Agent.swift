@@ -40,9 +40,11 @@ public enum Agent {
         logger.debug("the agent's main loop ended; stopping")
         systemd.send("STOPPING=1")
         board?.publish(nil)
-        control.stop()
+        control.stopAccepting()
         // This task is cancelled; the graceful stop waits (and sleeps) in one that is not.
         _ = await Task { await runtime.shutdown(grace: config.shutdownGrace) }.value
+        // A client still following a runbook learns how it was left.
+        control.closeConnections(saying: "the daemon stopped before this ended; its next start resumes any runbook in flight from the saved state")
         logger.info("stopped")
     }
 

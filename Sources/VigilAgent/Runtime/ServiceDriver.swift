@@ -63,13 +63,30 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
         return await execute(effects)
     }
 
-    /// Cancels timers and waits for the effects in flight to finish (their outcomes are dropped).
-    public func stop() async {
+    /// Cancels timers and waits for the effects in flight to finish, at most `limit`: a step
+    /// still running then (a command that outlasts the shutdown grace) is left to the saved
+    /// state, which the next start resumes. Their outcomes are dropped.
+    public func stop(waitingAtMost limit: Duration = .seconds(2)) async {
         stopped = true
         let running = Array(tasks.values)
-        for task in running { task.cancel() }
-        for task in running { await task.value }
         tasks.removeAll()
+        for task in running { task.cancel() }
+        let clock = clock
+        let first = FirstOf()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Task {
+                for task in running { await task.value }
+                first.resume(continuation)
+            }
+            Task {
+                do {
+                    try await clock.sleep(for: limit)
+                } catch {
+                    // Never cancelled: nothing holds this task but the continuation.
+                }
+                first.resume(continuation)
+            }
+        }
     }
 
     @discardableResult
