@@ -14,6 +14,7 @@ extension ProbeFailure: CustomStringConvertible {
             "too slow: \(DurationText.format(total)), over the ceiling of \(DurationText.format(ceiling))"
         case .tooLarge(let limit): "body larger than \(limit) bytes"
         case .other(let code, let message): "transport error \(code): \(message)"
+        case .local(let message): "could not be run on this host: \(message)"
         }
     }
 }

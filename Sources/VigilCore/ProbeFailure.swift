@@ -20,4 +20,7 @@ public enum ProbeFailure: Equatable, Hashable, Sendable, Codable {
     case tooLarge(limit: Int)
     /// Any other transport failure, with libcurl's code and message.
     case other(code: Int, message: String)
+    /// The check could not be run on this host (no descriptor left, out of memory, a URL the
+    /// transport refuses): a fault of the agent, never evidence against the backend.
+    case local(String)
 }

@@ -28,6 +28,9 @@ public struct ServiceSnapshot: Equatable, Hashable, Sendable, Codable {
     public var standbyWarningRaised = false
     /// The message that a failback is available has been sent for this stretch of primary health.
     public var failbackAvailableSaid = false
+    /// Why the checks cannot run on this host, while they cannot (said once, and when it clears).
+    /// Optional, so a snapshot from before it decodes as it was.
+    public var agentFault: String?
     /// Who paused the service, why and until when, while it is paused.
     public var pause: PauseState?
     /// How many incidents this service has had; incident ids count with it.

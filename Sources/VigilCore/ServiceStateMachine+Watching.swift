@@ -32,7 +32,12 @@ extension ServiceStateMachine {
     }
 
     mutating func probeFinished(_ backend: Backend, _ outcomes: [ProbeOutcome], at now: Instant) -> [Effect] {
+        if let fault = Self.localFault(in: outcomes) { return agentFault(fault, of: backend, at: now) }
         var effects: [Effect] = []
+        if state.agentFault != nil {
+            state.agentFault = nil
+            effects.append(message(.agentFaultCleared, reason: "the checks run again on this host", at: now))
+        }
         let change = state.health[backend, default: BackendHealth()]
             .record(outcomes, of: backend, at: now, settings: config.detection)
         let gated = state.runbook?.currentStep == .gate(backend)
@@ -57,6 +62,31 @@ extension ServiceStateMachine {
         effects += noteChange(change, of: backend, at: now)
         effects += decide(at: now)
         return effects
+    }
+
+    /// A round with a check that could not be run here says nothing of the backend: it is not
+    /// recorded (no hysteresis, no gate pass, no failover), said once, and retried soon.
+    private mutating func agentFault(_ fault: String, of backend: Backend, at now: Instant) -> [Effect] {
+        var effects: [Effect] = []
+        if state.probes[backend] == .inFlight {
+            if wantsProbes(backend) {
+                let generation = nextGeneration()
+                state.probes[backend] = .waiting(generation: generation)
+                effects.append(.schedule(.probe(backend, generation: generation), after: config.detection.fastInterval))
+            } else {
+                stopProbing(backend)
+            }
+        }
+        guard state.agentFault == nil else { return effects }
+        state.agentFault = fault
+        let reason =
+            "the checks of \(backend.rawValue) cannot run on this host (\(fault)); no backend is judged and no failover can start until they can"
+        return effects + [message(.agentFault, reason: reason, at: now)]
+    }
+
+    static func localFault(in outcomes: [ProbeOutcome]) -> String? {
+        for case .failed(.local(let cause)) in outcomes { return cause }
+        return nil
     }
 
     var isRunning: Bool { state.phase.isRunningRunbook }

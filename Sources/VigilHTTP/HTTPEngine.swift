@@ -85,6 +85,7 @@ extension ProbeFailure {
         case .tls(let message): return .tls(scrub(message))
         case .invalidResponse(let message): return .invalidResponse(scrub(message))
         case .other(let code, let message): return .other(code: code, message: scrub(message))
+        case .local(let message): return .local(scrub(message))
         case .refused, .timeout, .status, .bodyMismatch, .tooSlow, .tooLarge: return self
         }
     }

@@ -25,6 +25,10 @@ struct Run: AsyncParsableCommand {
         let logger = Logger(label: "vigil")
         let config = try options.load(secrets: .all)
         signal(SIGPIPE, SIG_IGN)
+        switch DescriptorLimit.raiseToHard() {
+        case .success(let limit): logger.info("open-file limit \(limit.soft) (hard \(limit.hard))")
+        case .failure(let error): logger.warning("\(error); running with the limit as it is")
+        }
         let agent = AgentService(configPath: options.config, config: config, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilHosts
 import VigilLab
 
 @testable import VigilAgent
@@ -128,6 +129,62 @@ import VigilLab
             #expect(status == 1, "\(output)")
             #expect(output.contains("the daemon stopped before this ended"), "the client's last line: \(output)")
         }
+    }
+
+    /// (b), finding 2: 1,100 idle connections to the status port once took the daemon's
+    /// descriptors, its probes failed, a false incident went out, and the control socket died for
+    /// good. With its limit at 1,024 soft and hard (so the listener's own cap is what is tested),
+    /// 2,000 idle connections change nothing: no incident, no message, the checks go on and
+    /// `vigil status` answers during and after.
+    @Test func twoThousandIdleConnectionsToTheStatusPortChangeNothing() async throws {
+        var own = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &own)
+        own.rlim_cur = max(own.rlim_cur, min(own.rlim_max, 8_192))
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &own)
+        try #require(own.rlim_cur >= 4_096, "the test needs 4,096 descriptors of its own")
+        try await AgentLab.with(overSSH: false, statusListener: true) { lab in
+            try lab.folder.write("vigil.yaml", lab.config)
+            let command = "ulimit -n 1024 && exec \(shellQuote(LabBinary.path("vigil"))) run --config \(shellQuote(lab.configPath)) --log-level debug"
+            let agent = try LabProcess.launch("/bin/sh", ["-c", command], name: "vigil", log: lab.folder.file("vigil.log"))
+            defer { agent.terminate() }
+            try await LabWait.until("the status listener", timeout: .seconds(20)) { !lab.statusURL.isEmpty }
+            try await LabWait.until("the primary to be watched", timeout: .seconds(20)) { lab.primary.healthRequestsReceived >= 3 }
+            #expect(lab.folder.read("vigil.log").contains("open-file limit 1024 (hard 1024)"))
+            let port = try #require(Int(lab.statusURL.split(separator: ":").last ?? ""))
+            var idle: [Int32] = []
+            defer { for descriptor in idle { close(descriptor) } }
+            for _ in 0..<2_000 { idle.append(Self.connectWithoutWaiting(port: port)) }
+            #expect(idle.allSatisfy { $0 >= 0 })
+            let checksBefore = lab.primary.healthRequestsReceived
+            let started = ContinuousClock.now
+            while ContinuousClock.now - started < .seconds(15) {
+                let status = try await lab.vigil(["status"], timeout: .seconds(5))
+                #expect(status.status == 0 && status.output.contains("primaryActive"), "\(status.output)")
+                try await Task.sleep(for: .seconds(1))
+            }
+            #expect(lab.primary.healthRequestsReceived >= checksBefore + 10, "the checks went on")
+            for descriptor in idle { close(descriptor) }
+            idle = []
+            let after = try await lab.vigil(["status"], timeout: .seconds(5))
+            #expect(after.status == 0 && after.output.contains("primary up"), "\(after.output)")
+            #expect(lab.receiver.requests.isEmpty, "no message: \(AgentLab.kinds(lab.receiver.requests))")
+            #expect(!lab.folder.read("vigil.log").contains("Too many open files"), "\(lab.folder.read("vigil.log").suffix(2_000))")
+        }
+    }
+
+    /// A TCP connection to 127.0.0.1:`port` that is not waited for (the server may leave it in
+    /// its backlog).
+    private static func connectWithoutWaiting(port: Int) -> Int32 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        guard descriptor >= 0 else { return descriptor }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Foundation.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return descriptor
     }
 
     private static func connect(_ path: String) throws -> Int32 {

@@ -63,6 +63,14 @@ enum NotificationFixtures {
             return Message(kind: kind, service: "shop", reason: "failback forced by uid 1000: primary repaired", incident: failback, at: at)
         case .standbyUnhealthy:
             return Message(kind: kind, service: "shop", from: .standby, reason: "standby: timeout(firstByte)", at: at)
+        case .agentFault:
+            return Message(
+                kind: kind, service: "shop",
+                reason:
+                    "the checks of primary cannot run on this host (cannot open a socket: Too many open files); no backend is judged and no failover can start until they can",
+                at: at)
+        case .agentFaultCleared:
+            return Message(kind: kind, service: "shop", reason: "the checks run again on this host", at: at)
         case .standbyHealthy:
             return Message(kind: kind, service: "shop", from: .standby, reason: "the standby passes its checks again", at: at)
         case .failbackAvailable:
@@ -87,6 +95,6 @@ enum NotificationFixtures {
     static let allKinds: [MessageKind] = [
         .incidentStarted, .incidentUpdate, .incidentResolved, .runbookFailed, .failbackStarted,
         .failbackDone, .standbyUnhealthy, .standbyHealthy, .failbackAvailable,
-        .flapBudgetExhausted, .paused, .resumed, .upstreamEdited, .test,
+        .flapBudgetExhausted, .paused, .resumed, .upstreamEdited, .agentFault, .agentFaultCleared, .test,
     ]
 }

@@ -107,8 +107,8 @@ public struct MessageRenderer: Sendable {
     static func color(of kind: MessageKind) -> String {
         switch kind {
         case .incidentStarted, .failbackStarted, .incidentUpdate: "#f2a900"
-        case .incidentResolved, .failbackDone, .standbyHealthy, .resumed: "#2eb67d"
-        case .runbookFailed, .flapBudgetExhausted, .standbyUnhealthy: "#e01e5a"
+        case .incidentResolved, .failbackDone, .standbyHealthy, .resumed, .agentFaultCleared: "#2eb67d"
+        case .runbookFailed, .flapBudgetExhausted, .standbyUnhealthy, .agentFault: "#e01e5a"
         case .failbackAvailable, .paused, .test: "#439fe0"
         case .upstreamEdited: "#f2a900"
         }

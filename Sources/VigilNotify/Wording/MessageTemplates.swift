@@ -19,6 +19,8 @@ public enum MessageTemplates {
         .paused: "{{{service}}}: paused for maintenance",
         .resumed: "{{{service}}}: watching again",
         .upstreamEdited: "{{{service}}}: an upstream file was edited by hand",
+        .agentFault: "{{{service}}}: VIGIL CANNOT CHECK, failover disabled",
+        .agentFaultCleared: "{{{service}}}: Vigil checks again",
         .test: "Vigil test message",
     ]
 
@@ -36,6 +38,8 @@ public enum MessageTemplates {
         .paused: "Vigil watches and reports but will not act: {{{reason}}}",
         .resumed: "{{{reason}}}",
         .test: "{{{reason}}}",
+        .agentFault: "{{{reason}}}. Look at the agent's host: open files (`ls /proc/$(pidof vigil)/fd | wc -l`), memory.",
+        .agentFaultCleared: "{{{reason}}}; failover is armed again.",
         .upstreamEdited: "{{{reason}}} Vigil does not act on the edit; its next switch replaces the file and keeps the edit in the backup.",
     ]
 }

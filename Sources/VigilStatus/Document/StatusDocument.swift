@@ -25,6 +25,9 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         public var step: String?
         /// Why it is stuck, when it is.
         public var stuckReason: String?
+        /// Why Vigil cannot run this service's checks on its host, while it cannot (no failover
+        /// can start meanwhile).
+        public var agentFault: String?
         /// The side the load balancers send traffic to, when they all agree.
         public var activeSide: String?
         public var loadBalancers: [LoadBalancerStatus]
@@ -150,6 +153,7 @@ public struct StatusDocument: Codable, Sendable, Equatable {
             LoadBalancerStatus(name: name, serves: layout?.active.rawValue, backup: layout?.backup?.rawValue)
         }
         status.activeSide = state.activeSide?.rawValue
+        status.agentFault = state.agentFault
         status.backends = Backend.allCases.map { backend in
             let health = state.health[backend] ?? BackendHealth()
             let checks = (input.checks[backend] ?? []).map { record in

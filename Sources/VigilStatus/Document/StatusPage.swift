@@ -56,6 +56,9 @@ enum StatusPage {
         var html =
             "<section class=\"service\"><h2>\(escape(service.name)) <span class=\"badge \(service.status.rawValue)\">\(service.status.rawValue)</span></h2>\n"
         html += "<p class=\"phase\">\(escape(phaseText(service)))</p>\n"
+        if let fault = service.agentFault {
+            html += "<p class=\"fault\">Vigil cannot check this service, so it cannot fail it over: \(escape(fault))</p>\n"
+        }
         html += "<p>Traffic goes to: <b class=\"active\">\(escape(service.activeSide ?? "unknown"))</b>"
         html += service.loadBalancers.map { " · \(escape($0.name)): \(escape($0.serves ?? "?"))\($0.backup.map { " (backup \(escape($0)))" } ?? "")" }
             .joined()
@@ -151,7 +154,7 @@ enum StatusPage {
         .badge{font-size:.8rem;color:#fff;padding:.1rem .5rem;border-radius:1rem;vertical-align:middle}
         table{border-collapse:collapse;width:100%;font-size:.9rem;display:block;overflow-x:auto}
         th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #e5e5ea;vertical-align:top}
-        .url{word-break:break-all}.ok,.health.up{color:#2e7d32}.failed,.health.down{color:#c62828}.quiet{color:#86868b}
+        .fault{color:#c62828;font-weight:600}.url{word-break:break-all}.ok,.health.up{color:#2e7d32}.failed,.health.down{color:#c62828}.quiet{color:#86868b}
         .timeline{padding-left:1.2rem;font-size:.9rem}time{color:#86868b;font-variant-numeric:tabular-nums}
         footer{color:#86868b;font-size:.8rem;text-align:center;padding:1rem}
         @media (max-width:40rem){main{padding:.5rem}table{font-size:.78rem}th,td{padding:.2rem .3rem}.url{min-width:8rem}}

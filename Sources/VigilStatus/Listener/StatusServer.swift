@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -6,6 +7,11 @@ import NIOCore
 /// `/status.json`, `/metrics` for Prometheus, `/healthz` for whoever watches the watchdog.
 /// It answers GET and HEAD only; actions stay on the private control socket.
 public struct StatusServer: Sendable {
+    /// Connections served at once.
+    public static let maximumConnections = 64
+    /// A connection with no request in flight for this long is closed (slow or idle clients).
+    public static let idleTimeout = Duration.seconds(10)
+
     let host: String
     let port: Int
     let board: StatusBoard
@@ -32,9 +38,15 @@ public struct StatusServer: Sendable {
         router.get("/healthz") { _, _ in
             try await answer("text/plain; charset=utf-8") { await $0.responsive() ? "ok\n" : "unresponsive\n" }
         }
+        // Bounded so that no client can take the descriptors the probes and SSH need: at most
+        // `maximumConnections` at once (the rest wait in the kernel's backlog, costing the agent
+        // nothing), and a connection idle for `idleTimeout` is closed.
         let app = Application(
             responder: ReadOnlyResponder(inner: router.buildResponder()),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "vigil"),
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(Self.idleTimeout.components.seconds)))),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "vigil",
+                availableConnectionsDelegate: MaximumAvailableConnections(Self.maximumConnections, logger: logger)),
             onServerRunning: { [logger] channel in
                 // The port actually bound: `listen: 127.0.0.1:0` takes a free one.
                 let bound = channel.localAddress?.port ?? port

@@ -121,6 +121,7 @@ public final class Telemetry: Sendable {
             case .tooSlow: "too_slow"
             case .tooLarge: "too_large"
             case .other: "other"
+            case .local: "local_fault"
             }
         }
     }
