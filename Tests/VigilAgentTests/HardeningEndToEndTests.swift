@@ -131,6 +131,30 @@ import VigilLab
         }
     }
 
+    /// Finding 8: a SIGHUP config that passes the check but cannot start (here a control socket
+    /// whose folder cannot be made) stopped the daemon; now the running config starts again.
+    @Test func aHangupWhoseConfigCannotStartRunsThePreviousOneAgain() async throws {
+        try await AgentLab.with(overSSH: false) { lab in
+            let agent = try await lab.startWatching()
+            defer { agent.terminate() }
+            let socket = lab.folder.file("state/vigil.sock")
+            let unstartable = lab.config.replacingOccurrences(of: "path: \(socket)", with: "path: /dev/null/vigil.sock")
+            #expect(unstartable != lab.config)
+            try lab.folder.write("vigil.yaml", unstartable)
+            kill(agent.pid, SIGHUP)
+            try await LabWait.until("the agent to go back to its config", timeout: .seconds(20)) {
+                lab.folder.read("vigil.log").contains("running the previous one again")
+            }
+            try await LabWait.until("the control socket again", timeout: .seconds(20)) { FileManager.default.fileExists(atPath: socket) }
+            #expect(agent.isRunning)
+            var replies: [ControlReply] = []
+            try ControlClient.exchange(try JSONEncoder().encode(ControlRequest(command: .status)) + [10], with: socket) {
+                replies.append(try JSONDecoder().decode(ControlReply.self, from: $0))
+            }
+            #expect(replies.last == .finished(.succeeded), "\(replies)")
+        }
+    }
+
     /// (b), finding 2: 1,100 idle connections to the status port once took the daemon's
     /// descriptors, its probes failed, a false incident went out, and the control socket died for
     /// good. With its limit at 1,024 soft and hard (so the listener's own cap is what is tested),

@@ -46,6 +46,9 @@ public struct AgentService: Service {
         defer { listener?.cancel() }
         try await withGracefulShutdownHandler {
             var config = initialConfig
+            // After a SIGHUP, the config that ran before: the new one may still fail as it starts
+            // (a socket folder it cannot create, say), and then the old one runs again.
+            var previous: AgentConfig?
             for generation in 1... {
                 let running = config
                 let agent = Task {
@@ -63,6 +66,7 @@ public struct AgentService: Service {
                         do {
                             config = try AgentConfig.load(path: configPath)
                             logger.notice("SIGHUP: \(configPath) is valid; restarting the services with it")
+                            previous = running
                             reload = true
                             break waiting
                         } catch {
@@ -71,7 +75,15 @@ public struct AgentService: Service {
                     }
                 }
                 agent.cancel()
-                try await agent.value
+                do {
+                    try await agent.value
+                } catch {
+                    guard let fallback = previous else { throw error }
+                    logger.error("SIGHUP: the new config could not start (\(error)); running the previous one again")
+                    config = fallback
+                    previous = nil
+                    continue
+                }
                 if !reload { return }
             }
         } onGracefulShutdown: { [logger] in
