@@ -26,4 +26,28 @@ sed 's/"AllPublicDeclarationsHaveDocumentation": false/"AllPublicDeclarationsHav
 swift format lint --strict --configuration "$documented" --recursive Sources/VigilCore Sources/VigilHTTP Sources/VigilHosts
 
 swift build --build-tests
-swift test --skip-build "$@"
+
+# Every process the tests start carries this run's marker (inherited, or as --lab-run for what
+# starts through sshd); whatever still carries it after the tests is a leak, named and failed.
+run=$(cat /proc/sys/kernel/random/uuid)
+status=0
+VIGIL_LAB_RUN="$run" swift test --skip-build "$@" || status=$?
+
+survivors=""
+for attempt in 1 2 3 4 5 6 7 8 9 10; do
+  survivors=""
+  for proc in /proc/[0-9]*; do
+    pid=${proc#/proc/}
+    if tr '\0' '\n' < "$proc/environ" 2>/dev/null | grep -qx "VIGIL_LAB_RUN=$run" \
+      || tr '\0' ' ' < "$proc/cmdline" 2>/dev/null | grep -q -- "--lab-run $run"; then
+      survivors+="  $pid: $(tr '\0' ' ' < "$proc/cmdline" 2>/dev/null)"$'\n'
+    fi
+  done
+  [ -z "$survivors" ] && break
+  sleep 0.5  # a test's last teardown may still be ending its processes
+done
+if [ -n "$survivors" ]; then
+  printf 'test: processes the tests started are still running:\n%s' "$survivors" >&2
+  exit 1
+fi
+exit "$status"

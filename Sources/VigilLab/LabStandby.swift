@@ -36,14 +36,18 @@ public final class LabStandby: Sendable {
             "start.sh",
             """
             #!/bin/sh
-            # Starts the lab's standby like `systemctl start`: detach, return at once.
+            # Starts the lab's standby like `systemctl start`: detach, return at once; a standby
+            # that already runs is not started twice (a second one would outlive the lab).
             if [ -e '\(folder.file("fail-start"))' ]; then
                 echo "standby: start failed (fault injected by the lab)" >&2
                 exit 1
             fi
+            if [ -s '\(standby.pidFile)' ] && kill -0 "$(cat '\(standby.pidFile)')" 2>/dev/null; then
+                exit 0
+            fi
             setsid '\(binary)' backend --name '\(name)' --port \(standby.port) \\
                 --start-delay \(DurationText.format(startDelay)) --pid-file '\(standby.pidFile)' \\
-                >>'\(folder.file("standby.log"))' 2>&1 </dev/null &
+                --lab-run '\(LabRun.marker)' >>'\(folder.file("standby.log"))' 2>&1 </dev/null &
             exit 0
 
             """, mode: 0o755)

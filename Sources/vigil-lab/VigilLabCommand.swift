@@ -24,6 +24,7 @@ struct Backend: AsyncParsableCommand {
     @Option(help: "How long to wait before listening, like a service that starts slowly (e.g. 1s).") var startDelay = "0s"
     @Option(help: "Where to write this process's PID.") var pidFile: String?
     @Option(help: "Exit after this long even if nobody stopped it, so a forgotten lab cannot linger.") var maxLifetime = "6h"
+    @Option(help: "The test run that started it, so the suite can find it if it outlives the run.") var labRun = ""
 
     func run() async throws {
         guard let health = HealthMode(mode) else { throw ValidationError("unknown mode '\(mode)'") }
