@@ -38,9 +38,10 @@ for attempt in 1 2 3 4 5 6 7 8 9 10; do
   survivors=""
   for proc in /proc/[0-9]*; do
     pid=${proc#/proc/}
-    if tr '\0' '\n' < "$proc/environ" 2>/dev/null | grep -qx "VIGIL_LAB_RUN=$run" \
-      || tr '\0' ' ' < "$proc/cmdline" 2>/dev/null | grep -q -- "--lab-run $run"; then
-      survivors+="  $pid: $(tr '\0' ' ' < "$proc/cmdline" 2>/dev/null)"$'\n'
+    # A process may end while it is read: its files vanish, which is no survivor.
+    if { tr '\0' '\n' < "$proc/environ" | grep -qx "VIGIL_LAB_RUN=$run"; } 2>/dev/null \
+      || { tr '\0' ' ' < "$proc/cmdline" | grep -q -- "--lab-run $run"; } 2>/dev/null; then
+      survivors+="  $pid: $( { tr '\0' ' ' < "$proc/cmdline"; } 2>/dev/null)"$'\n'
     fi
   done
   [ -z "$survivors" ] && break

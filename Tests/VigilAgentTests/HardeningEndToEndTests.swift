@@ -93,17 +93,23 @@ import VigilLab
             try await lab.primary.setHealth(.refuse)
             var incidentAfter: Duration?
             var slowest = Duration.zero
+            // The daemon's answer is timed in this process: a new CLI process's own start-up
+            // (seconds when the whole suite loads both cores) is not the agent's doing.
+            let request = try JSONEncoder().encode(ControlRequest(command: .status)) + [10]
             while ContinuousClock.now - started < .seconds(20) {
                 let asked = ContinuousClock.now
-                let status = try await lab.vigil(["status"], timeout: .seconds(5))
+                var last: ControlReply?
+                try ControlClient.exchange(request, with: socket) { last = try JSONDecoder().decode(ControlReply.self, from: $0) }
                 slowest = max(slowest, ContinuousClock.now - asked)
-                #expect(status.status == 0, "\(status.output)")
+                #expect(last == .finished(.succeeded))
                 if incidentAfter == nil, AgentLab.kinds(lab.receiver.requests).contains("incidentStarted") {
                     incidentAfter = ContinuousClock.now - started
                 }
                 try await Task.sleep(for: .milliseconds(500))
             }
-            #expect(slowest < .seconds(1), "vigil status took \(slowest) at worst")
+            #expect(slowest < .seconds(1), "the daemon took \(slowest) at worst to answer status")
+            let cli = try await lab.vigil(["status"])
+            #expect(cli.status == 0 && cli.output.contains("shop:"), "\(cli.output)")
             let detected = try #require(incidentAfter, "no failover: \(lab.folder.read("vigil.log").suffix(2_000))")
             #expect(detected < .seconds(8), "the failover started \(detected) after the fault (detection is about 3 s)")
             #expect(lab.folder.read("vigil.log").contains("no request line within 5s"), "idle connections are dropped after 5 s")

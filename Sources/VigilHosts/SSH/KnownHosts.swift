@@ -65,12 +65,16 @@ enum KnownHosts {
         }
     }
 
-    /// Reads the file line by line, so a corrupt line is reported with its number.
     private static func load(_ path: String, into knownHosts: OpaquePointer, peer: String) throws(RemoteError) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RemoteError(.knownHostsUnusable, host: peer, "known_hosts \(path) cannot be read")
         }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        try read(String(decoding: data, as: UTF8.self), from: path, into: knownHosts, peer: peer)
+    }
+
+    /// Reads known_hosts text line by line, so a corrupt line is reported with its number.
+    static func read(_ text: String, from path: String, into knownHosts: OpaquePointer, peer: String) throws(RemoteError) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         for (index, rawLine) in lines.enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             // Markers (@cert-authority, @revoked) are OpenSSH features libssh2 cannot read.
