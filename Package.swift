@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "vigil", targets: ["vigil"]),
         .executable(name: "vigil-lab", targets: ["vigil-lab"]),
         .executable(name: "vigil-bench", targets: ["vigil-bench"]),
+        .executable(name: "vigil-fuzz", targets: ["vigil-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -98,6 +99,10 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "vigil-fuzz",
+            dependencies: ["VigilAgent", "VigilUpstream", "VigilHTTP", "VigilHosts", "VigilCore", "CLibSSH2"]
+        ),
+        .executableTarget(
             name: "vigil-lab",
             dependencies: [
                 "VigilLab", "VigilHTTP", "VigilCore",
@@ -121,6 +126,7 @@ let package = Package(
             name: "VigilAgentTests",
             dependencies: [
                 "VigilAgent", "VigilLab", "VigilCore", "VigilHTTP", "VigilHosts", "VigilNotify", "VigilStatus", "VigilUpstream", "vigil",
+                "vigil-fuzz",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
