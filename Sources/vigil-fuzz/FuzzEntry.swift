@@ -12,9 +12,24 @@ import Foundation
     }()
 
     @_cdecl("LLVMFuzzerTestOneInput")
-    public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
-        target.run(Data(bytes: bytes, count: count))
+    public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
+        target.run(bytes.map { Data(bytes: $0, count: count) } ?? Data())
         return 0
+    }
+
+    /// libFuzzer's driver, which its own `main` would call.
+    @_silgen_name("LLVMFuzzerRunDriver")
+    private func runDriver(
+        _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+    ) -> Int32
+
+    /// SwiftPM links an executable's `main` to `MODULE_main`; here that starts libFuzzer.
+    @_cdecl("vigil_fuzz_main")
+    public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+        var argc = argc
+        var argv = argv
+        return runDriver(&argc, &argv, fuzzOneInput)
     }
 #else
     /// Without the fuzzer: `vigil-fuzz TARGET FILE...` runs each file through a target, to
