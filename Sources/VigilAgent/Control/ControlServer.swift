@@ -154,7 +154,14 @@ final class ControlServer: Sendable {
         let soPeerCred: Int32 = 17  // SO_PEERCRED on Linux
         guard getsockopt(connection.descriptor, SOL_SOCKET, soPeerCred, &credentials, &length) == 0 else { return }
         guard let requestLine = readRequestLine(connection) else { return }
-        let version = (try? JSONDecoder().decode(ControlRequest.VersionOnly.self, from: requestLine))?.version
+        let version: Int?
+        do {
+            version = try JSONDecoder().decode(ControlRequest.VersionOnly.self, from: requestLine).version
+        } catch {
+            connection.send(.line("vigil daemon: not a request (one JSON object on one line): \(error)"))
+            connection.send(.finished(.failed))
+            return
+        }
         guard version == ControlProtocol.version else {
             connection.send(.line("vigil daemon: \(ControlProtocol.Mismatch(theirs: version))"))
             connection.send(.finished(.failed))
