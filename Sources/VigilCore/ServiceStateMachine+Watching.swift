@@ -166,9 +166,12 @@ extension ServiceStateMachine {
         }
     }
 
-    /// Starts a runbook that detection asked for, within the cooldown and the flap budget.
+    /// Starts a runbook that detection asked for, within the flap budget. The cooldown only
+    /// holds a move away from a healthy side (a failback): a move away from a side that is down
+    /// is never held by it, since waiting would leave the service down for its length.
     private mutating func automaticRunbook(_ kind: RunbookKind, to target: Backend, at now: Instant) -> [Effect] {
-        if let until = state.cooldownUntil, now < until { return [] }
+        let leavingADownSide = health(target.other) == .down
+        if !leavingADownSide, let until = state.cooldownUntil, now < until { return [] }
         let recent = state.automaticStarts.filter { now - $0 < config.antiFlap.window }
         state.automaticStarts = recent
         guard recent.count < config.antiFlap.budget else {

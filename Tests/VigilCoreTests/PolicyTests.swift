@@ -10,17 +10,39 @@ import VigilCore
         return scenario
     }
 
-    @Test func noAutomaticRunbookStartsInsideTheCooldown() {
+    /// Found with a real lab: after a failover the standby died while the primary was healthy
+    /// again, and the cooldown held the move back for five minutes: every request failed.
+    @Test func theCooldownNeverHoldsAMoveAwayFromADownSide() {
         var scenario = servingFromStandby(.fixture(fall: 1, minFailure: .zero, failback: .never))
         scenario.probe(.primary, ok)
         scenario.probe(.primary, ok)
-        // The standby fails at once; the primary is healthy, but the cooldown holds.
-        #expect(scenario.probe(.standby, refused).runs == [])
-        #expect(scenario.machine.phase == .secondaryActive)
+        #expect(scenario.machine.state.cooldownUntil.map { scenario.now < $0 } == true, "inside the cooldown")
+        let effects = scenario.probe(.standby, refused)
+        #expect(effects.messageKinds == [.incidentStarted], "the serving standby is down: traffic moves back now")
+        #expect(effects.messages.first?.to == .primary)
+    }
+
+    @Test func aPrimaryThatFailsAgainInsideTheCooldownIsFailedOverAgain() {
+        var scenario = Scenario(.fixture(fall: 1, minFailure: .zero, failback: .automatic(after: .zero)) { $0.antiFlap.cooldown = .seconds(300) })
+        scenario.handle(.started)
+        scenario.failOver()
         scenario.probe(.primary, ok)
-        let after = scenario.probe(.standby, refused, after: .seconds(300))
-        #expect(after.messageKinds == [.incidentStarted], "after the cooldown the failover back starts")
-        #expect(after.messages.first?.to == .primary)
+        scenario.probe(.primary, ok, after: .seconds(301))  // the automatic failback, after the cooldown
+        scenario.passGate(.primary)
+        scenario.finishStep()
+        #expect(scenario.machine.phase == .primaryActive)
+        #expect(scenario.machine.state.cooldownUntil.map { scenario.now < $0 } == true, "a new cooldown runs")
+        let again = scenario.failPrimary(every: .milliseconds(250))
+        #expect(again.messageKinds.contains(.incidentStarted), "the primary is down: no cooldown holds the failover")
+    }
+
+    @Test func theCooldownStillHoldsAnAutomaticFailbackFromAHealthyStandby() {
+        var scenario = servingFromStandby(.fixture(fall: 1, minFailure: .zero, failback: .automatic(after: .zero)))
+        scenario.probe(.primary, ok)
+        #expect(scenario.probe(.primary, ok).runs == [], "the standby is healthy: the failback waits for the cooldown")
+        #expect(scenario.machine.phase == .secondaryActive)
+        let after = scenario.probe(.primary, ok, after: .seconds(300))
+        #expect(after.messageKinds == [.failbackStarted], "after the cooldown the failback starts")
     }
 
     @Test func theFlapBudgetHoldsTheServiceUntilAcknowledged() {

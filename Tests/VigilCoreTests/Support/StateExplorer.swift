@@ -256,9 +256,22 @@ struct StateExplorer: Sendable {
                     fail("automatic failover after \(health.consecutiveFailures) failures lasting \(lasted)")
                 }
             }
-            if let until = before.machine.state.cooldownUntil, now < until { fail("automatic runbook inside the cooldown") }
+            let leftADownSide = state.health[runbook.source]?.status == .down
+            if !leftADownSide, let until = before.machine.state.cooldownUntil, now < until {
+                fail("automatic runbook away from a healthy side inside the cooldown")
+            }
             let recent = before.machine.state.automaticStarts.filter { now - $0 < config.antiFlap.window }
             if recent.count >= config.antiFlap.budget { fail("automatic runbook past the flap budget") }
+        }
+
+        // A move away from a side that is down is never held by the cooldown alone: resting on a
+        // down side while the other is up, inside the cooldown, with the flap budget not spent.
+        if case .probeFinished = event, [.primaryActive, .secondaryActive].contains(after.machine.phase),
+            let active = state.activeSide, state.health[active]?.status == .down, state.health[active.other]?.status == .up,
+            let until = state.cooldownUntil, now < until,
+            state.automaticStarts.filter({ now - $0 < config.antiFlap.window }).count < config.antiFlap.budget
+        {
+            fail("the cooldown holds traffic on \(active), which is down, while \(active.other) is up")
         }
 
         // After a failed switch that load balancer goes back to its previous file.
