@@ -28,40 +28,42 @@ public enum HostConnectCheck {
             connectTimeout: ssh.connectTimeout, operationTimeout: ssh.commandTimeout)
         let name = target.peer
         switch await login(target) {
-        case nil:
-            line("ok    \(name): host key matches \(ssh.knownHosts); login and a command work")
+        case .success(let files):
+            line("ok    \(name): host key matches \(ssh.knownHosts); login and a command work; \(files.description)")
             return true
-        case let error? where error.kind == .hostKeyUnknown && trust:
+        case .failure(let error) where error.kind == .hostKeyUnknown && trust:
             line("new   \(name): \(error.message)")
             target.trustOnFirstUse = true
-            if let again = await login(target) {
+            switch await login(target) {
+            case .success(let files):
+                line("added \(name): its key is now in \(ssh.knownHosts); login and a command work; \(files.description)")
+                return true
+            case .failure(let again):
                 line("FAIL  \(name): \(again.message)")
                 return false
             }
-            line("added \(name): its key is now in \(ssh.knownHosts); login and a command work")
-            return true
-        case let error?:
+        case .failure(let error):
             line("FAIL  \(name): \(error.message)")
             return false
         }
     }
 
-    /// nil when the login and a trivial command worked.
-    private static func login(_ target: SSHTarget) async -> RemoteError? {
+    /// How files reach the host, once the login and a trivial command worked.
+    private static func login(_ target: SSHTarget) async -> Result<FileTransfer, RemoteError> {
         let connection = SSHConnection(target: target)
-        let failure: RemoteError?
+        let outcome: Result<FileTransfer, RemoteError>
         do {
             let result = try await connection.run("true", timeout: target.operationTimeout)
-            failure =
-                result.succeeded
-                ? nil
-                : RemoteError(
-                    .protocolError, host: target.peer,
-                    "`true` exited with \(result.exitStatus.map(String.init) ?? "a signal")")
+            if result.succeeded {
+                outcome = .success(try await connection.fileTransfer())
+            } else {
+                outcome = .failure(
+                    RemoteError(.protocolError, host: target.peer, "`true` exited with \(result.exitStatus.map(String.init) ?? "a signal")"))
+            }
         } catch {
-            failure = error
+            outcome = .failure(error)
         }
         await connection.close()
-        return failure
+        return outcome
     }
 }

@@ -35,7 +35,8 @@ public final class LabSSHServer: Sendable {
     public var pid: Int32 { process.pid }
     public var log: String { folder.read("sshd.log") }
 
-    public static func start(login: LabLoginUser = .fastShell) async throws -> LabSSHServer {
+    /// `sftp` false leaves the SFTP subsystem out, as hardened servers do.
+    public static func start(login: LabLoginUser = .fastShell, sftp: Bool = true) async throws -> LabSSHServer {
         try LabProcess.require(sshd, package: "openssh-server")
         try LabProcess.require(keygen, package: "openssh-client")
         // sshd refuses to start without its privilege-separation folder.
@@ -45,7 +46,7 @@ public final class LabSSHServer: Sendable {
         for _ in 0..<5 {
             let folder = try LabFolder(prefix: "sshd")
             do {
-                return try await start(in: folder, user: account)
+                return try await start(in: folder, user: account, sftp: sftp)
             } catch {
                 lastError = error  // most often another program took the port first: try another
                 folder.remove()
@@ -54,7 +55,9 @@ public final class LabSSHServer: Sendable {
         throw lastError ?? LabError.timedOut("sshd to start")
     }
 
-    private static func start(in created: LabFolder, user account: (name: String, uid: uid_t, gid: gid_t)) async throws -> LabSSHServer {
+    private static func start(
+        in created: LabFolder, user account: (name: String, uid: uid_t, gid: gid_t), sftp: Bool
+    ) async throws -> LabSSHServer {
         var folder = created
         let port = try FreePort.pick()
         let user = account.name
@@ -84,7 +87,7 @@ public final class LabSSHServer: Sendable {
             MaxStartups 100:30:200
             MaxSessions 100
             LogLevel DEBUG1
-            Subsystem sftp /usr/lib/openssh/sftp-server
+            \(sftp ? "Subsystem sftp /usr/lib/openssh/sftp-server" : "# no SFTP subsystem")
 
             """)
         let process = try LabProcess.launch(

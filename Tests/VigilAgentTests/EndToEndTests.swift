@@ -18,6 +18,28 @@ import VigilLab
         return (agent, start.duration(to: clock.now))
     }
 
+    /// Issue 11 (c): a load balancer whose sshd offers no SFTP subsystem (a common hardening)
+    /// once left Vigil blind at start ("names neither backend"). Files go over exec there: a
+    /// whole failover works, and `config check --connect` says how files travel.
+    @Test func aWholeFailoverWorksOverAnSSHServerWithoutSFTP() async throws {
+        try await AgentLab.with(sftp: false) { lab in
+            let sshd = try #require(lab.sshd)
+            try lab.folder.write("vigil.yaml", lab.config)
+            let check = try await lab.vigil(["config", "check", "--connect"])
+            #expect(
+                check.status == 0 && check.output.contains("root@127.0.0.1:\(sshd.port)")
+                    && check.output.contains("files over exec; SFTP not offered"),
+                "\(check.output)")
+            let (agent, recovered) = try await failOver(lab, fault: .refuse)
+            defer { agent.terminate() }
+            let requests = try await lab.receiver.waitForRequests(2, timeout: .seconds(15))
+            #expect(AgentLab.kinds(requests) == ["incidentStarted", "incidentResolved"], "\(lab.folder.read("vigil.log").suffix(2_000))")
+            #expect(recovered < .seconds(30))
+            let nginx = try await LabProcess.run(LabNginx.binary, ["-t", "-c", lab.balancer.nginx.configPath], check: false)
+            #expect(nginx.status == 0, "the file written over exec is valid: \(nginx.output)")
+        }
+    }
+
     /// (a) over SSH, and (j) with the load balancer and the standby as `host: local`.
     @Test(arguments: [true, false])
     func aRefusingPrimaryFailsOverToTheColdStandbyAndPeopleAreTold(_ overSSH: Bool) async throws {

@@ -16,8 +16,8 @@ extension LabSSHServer {
 }
 
 /// Runs `body` with a fresh sshd and a connection to it; both are torn down afterwards.
-func withSSH<T>(_ body: (LabSSHServer, SSHConnection) async throws -> T) async throws -> T {
-    try await withLabServer({ try await LabSSHServer.start() }) { server in
+func withSSH<T>(files: FileTransfer = .sftp, _ body: (LabSSHServer, SSHConnection) async throws -> T) async throws -> T {
+    try await withLabServer({ try await LabSSHServer.start(sftp: files == .sftp) }) { server in
         let connection = SSHConnection(target: server.target())
         do {
             let result = try await body(server, connection)

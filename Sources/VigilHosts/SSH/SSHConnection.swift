@@ -55,19 +55,33 @@ public final class SSHConnection: Host, @unchecked Sendable {
         }
     }
 
-    /// Reads a file of at most `maxBytes` over SFTP.
+    /// Reads a file of at most `maxBytes`, over SFTP or, where the server offers none, `cat`.
     public func readFile(_ path: String, maxBytes: Int) async throws(RemoteError) -> [UInt8] {
         try await perform { connection throws(RemoteError) in
-            try connection.withSession { session, _ throws(RemoteError) in try session.readFile(path, maxBytes: maxBytes) }
+            try connection.withSession { session, _ throws(RemoteError) in
+                try session.offersSFTP() ? session.readFile(path, maxBytes: maxBytes) : connection.readOverExec(path, maxBytes: maxBytes, on: session)
+            }
         }
     }
 
-    /// Replaces a file atomically (temp file beside it over SFTP, fsync, `mv -f`), keeping its mode.
+    /// Replaces a file atomically (a temporary file beside it, synced, then `mv -f`), keeping
+    /// its mode; over SFTP, or over exec where the server offers no SFTP.
     public func replaceFile(_ path: String, with contents: [UInt8]) async throws(RemoteError) {
         try await perform { connection throws(RemoteError) in
             try connection.withSession { session, committed throws(RemoteError) in
-                try connection.replace(path, with: contents, on: session, committed: &committed)
+                if try session.offersSFTP() {
+                    try connection.replace(path, with: contents, on: session, committed: &committed)
+                } else {
+                    try connection.replaceOverExec(path, with: contents, on: session, committed: &committed)
+                }
             }
+        }
+    }
+
+    /// How files reach this host (asks the server once a session).
+    public func fileTransfer() async throws(RemoteError) -> FileTransfer {
+        try await perform { connection throws(RemoteError) in
+            try connection.withSession { session, _ throws(RemoteError) in try session.offersSFTP() ? .sftp : .exec }
         }
     }
 
@@ -134,6 +148,57 @@ public final class SSHConnection: Host, @unchecked Sendable {
         }
         timer.resume()
         keepalive = timer
+    }
+
+    /// `cat` under the same size cap as SFTP: one byte more than allowed is read to tell a file
+    /// that is too large.
+    private func readOverExec(_ path: String, maxBytes: Int, on session: SSHSession) throws(RemoteError) -> [UInt8] {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let file = shellQuote(path)
+        let command = "if [ ! -e \(file) ]; then exit 3; elif [ ! -f \(file) ]; then exit 4; fi; exec cat -- \(file)"
+        var sent = false
+        let result = try session.exec(
+            command, deadline: ContinuousClock.now.advanced(by: target.operationTimeout), maxOutputBytes: maxBytes + 1, sent: &sent)
+        switch result.exitStatus {
+        case 0?:
+            guard result.stdout.count <= maxBytes, !result.outputTruncated else {
+                throw RemoteError(.fileTooLarge, host: target.peer, "\(path) is larger than \(maxBytes) bytes")
+            }
+            return result.stdout
+        case 3?: throw RemoteError(.remoteFileNotFound, host: target.peer, "\(path) does not exist")
+        case 4?: throw RemoteError(.remoteIO, host: target.peer, "\(path) is not a regular file")
+        default: throw RemoteError(.remoteIO, host: target.peer, "reading \(path) over exec failed: \(result.tail())")
+        }
+    }
+
+    /// The bytes on the command's stdin into a temporary file beside the target, synced, given
+    /// the target's mode, then `mv -f` (an atomic rename(2)), all in one round trip.
+    private func replaceOverExec(_ path: String, with contents: [UInt8], on session: SSHSession, committed: inout Bool) throws(RemoteError) {
+        dispatchPrecondition(condition: .onQueue(queue))
+        let parent = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        let temporary = "\(parent)/.\((path as NSString).lastPathComponent).vigil-\(String(UInt64.random(in: 0...UInt64.max), radix: 16)).tmp"
+        let (file, folder, tmp) = (shellQuote(path), shellQuote(parent), shellQuote(temporary))
+        let script = [
+            "if [ ! -e \(folder) ]; then exit 3; elif [ ! -d \(folder) ]; then exit 5; fi",
+            "if [ -e \(file) ] && [ ! -f \(file) ]; then exit 4; fi",
+            "trap 'rm -f -- \(tmp)' EXIT",
+            "(umask 077 && cat > \(tmp))",
+            "if [ -e \(file) ]; then chmod --reference=\(file) -- \(tmp); else chmod 644 -- \(tmp); fi",
+            "sync -- \(tmp) 2>/dev/null || sync",
+            "mv -f -- \(tmp) \(file)",
+            "{ sync -- \(folder) 2>/dev/null || true; }",
+        ].joined(separator: " && ")
+        committed = true
+        let result = try session.exec(
+            "set -e; " + script, stdin: contents, deadline: ContinuousClock.now.advanced(by: target.operationTimeout),
+            maxOutputBytes: 64 * 1024, sent: &committed)
+        switch result.exitStatus {
+        case 0?: return
+        case 3?: throw RemoteError(.remoteFileNotFound, host: target.peer, "the folder \(parent) of \(path) does not exist")
+        case 5?: throw RemoteError(.parentNotFolder, host: target.peer, "\(parent) is not a folder, so \(path) cannot be written")
+        case 4?: throw RemoteError(.remoteIO, host: target.peer, "\(path) is not a regular file; refusing to replace it")
+        default: throw RemoteError(.remoteIO, host: target.peer, "replacing \(path) over exec failed: \(result.tail())")
+        }
     }
 
     /// Temp file beside the target, written and synced over SFTP with the target's mode, then

@@ -10,6 +10,8 @@ final class SSHSession {
     private let socket: Int32
     private let session: OpaquePointer
     private var sftp: OpaquePointer?
+    /// Whether the server offers SFTP, once asked (nil: not yet).
+    private var sftpOffered: Bool?
     private(set) var isBroken = false
     private var peer: String { target.peer }
 
@@ -142,8 +144,9 @@ final class SSHSession {
     /// Runs a command, reading stdout and stderr together (reading one to its end first can
     /// deadlock when the other fills its window). On the deadline the session is abandoned.
     /// `sent` turns true once the command may have reached the server.
+    /// Runs `command`; `stdin`, when given, is written to it and then closed (end of file).
     func exec(
-        _ command: String, deadline: ContinuousClock.Instant, maxOutputBytes: Int,
+        _ command: String, stdin: [UInt8] = [], deadline: ContinuousClock.Instant, maxOutputBytes: Int,
         sent: inout Bool
     ) throws(RemoteError) -> CommandResult {
         guard !isBroken else { throw RemoteError(.sessionLost, host: peer, "the session is closed") }
@@ -166,6 +169,7 @@ final class SSHSession {
             throw RemoteError(.protocolError, host: peer, "the server refused to run the command", libraryCode: Int(execStatus))
         }
         guard execStatus == 0 else { throw failure("starting the command", sent: true) }
+        try write(stdin, to: channel, deadline: deadline, command: command)
 
         let output = try readOutput(of: channel, limit: maxOutputBytes, deadline: deadline, command: command)
 
@@ -184,6 +188,26 @@ final class SSHSession {
         return CommandResult(
             exitStatus: signal == nil ? exitStatus : nil, signal: signal,
             stdout: output.stdout, stderr: output.stderr, outputTruncated: output.truncated)
+    }
+
+    /// Writes all of `bytes` to the command's stdin, then sends end of file. The commands that
+    /// take input (a file upload) write little output, so nothing is read meanwhile.
+    private func write(_ bytes: [UInt8], to channel: OpaquePointer, deadline: ContinuousClock.Instant, command: String) throws(RemoteError) {
+        guard !bytes.isEmpty else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let written = try retryingWhileAgain(deadline: deadline, command: command, sent: true) {
+                bytes.withUnsafeBytes { all in
+                    let chunk = UnsafeRawBufferPointer(rebasing: all[offset..<min(all.count, offset + 32 * 1024)])
+                    return Int32(clamping: libssh2_channel_write_ex(channel, 0, chunk.baseAddress?.assumingMemoryBound(to: CChar.self), chunk.count))
+                }
+            }
+            guard written > 0 else { throw failure("writing to the command's input", sent: true) }
+            offset += Int(written)
+        }
+        guard try retryingWhileAgain(deadline: deadline, command: command, sent: true, { libssh2_channel_send_eof(channel) }) == 0 else {
+            throw failure("closing the command's input", sent: true)
+        }
     }
 
     /// Reads stdout and stderr together until both end: reading one to its end first can
@@ -263,6 +287,23 @@ final class SSHSession {
         guard let opened = libssh2_sftp_init(session) else { throw failure("starting SFTP", sent: false) }
         sftp = opened
         return opened
+    }
+
+    /// Whether the server offers the SFTP subsystem; asked once a session. A server configured
+    /// without it (a common hardening) refuses the subsystem request, and files then go over exec.
+    func offersSFTP() throws(RemoteError) -> Bool {
+        if sftp != nil { return true }
+        if let sftpOffered { return sftpOffered }
+        if libssh2_sftp_init(session).map({ sftp = $0 }) != nil {
+            sftpOffered = true
+            return true
+        }
+        let code = LibSSH2.lastError(session).code
+        guard code == LIBSSH2_ERROR_CHANNEL_FAILURE || code == LIBSSH2_ERROR_CHANNEL_REQUEST_DENIED else {
+            throw failure("starting SFTP", sent: false)
+        }
+        sftpOffered = false
+        return false
     }
 
     /// An SFTP failure as a value, with the SFTP status where the server sent one.

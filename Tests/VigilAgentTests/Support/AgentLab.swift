@@ -36,7 +36,7 @@ struct AgentLab {
     var nginxCommand: String { "\(LabNginx.binary) -c \(balancer.nginx.configPath) -p \(balancer.nginx.folder.path)" }
 
     static func with(
-        overSSH: Bool = true, startDelay: Duration = .seconds(1), statusListener: Bool = false,
+        overSSH: Bool = true, sftp: Bool = true, startDelay: Duration = .seconds(1), statusListener: Bool = false,
         _ body: (AgentLab) async throws -> Void
     ) async throws {
         let statusPort = statusListener ? 0 : nil
@@ -53,7 +53,7 @@ struct AgentLab {
                                     sshd: nil, folder: folder, statusPort: statusPort))
                         }
                         // Root logs in: the lab's nginx is root's, and only root may signal it to reload.
-                        try await withLabServer({ try await LabSSHServer.start(login: .current) }) { sshd in
+                        try await withLabServer({ try await LabSSHServer.start(login: .current, sftp: sftp) }) { sshd in
                             try await body(
                                 AgentLab(
                                     primary: primary, standby: standby, balancer: balancer, receiver: receiver,
