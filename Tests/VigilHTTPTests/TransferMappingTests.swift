@@ -54,6 +54,26 @@ import VigilCore
         #expect(RetryAfter.parse("Wed, 21 Oct 2015 07:27:00 GMT", now: now) == .zero)
     }
 
+    /// HTTP dates are read by hand: found by fuzzing, Foundation's DateFormatter leaked on odd
+    /// input (the input is kept in Tests/FuzzCorpus/retry-after/leak-dateformatter).
+    @Test func httpDatesAreReadByHandAndOddInputIsRefused() throws {
+        let now = Date(timeIntervalSince1970: 1_445_412_480)  // Wed, 21 Oct 2015 07:28:00 GMT
+        #expect(RetryAfter.parse("  Wed, 21 Oct 2015 07:28:30 GMT\t", now: now) == .seconds(30))
+        #expect(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT") == Date(timeIntervalSince1970: 784_111_777))
+        #expect(HTTPDate.parse("Thu, 29 Feb 2024 00:00:00 GMT") == Date(timeIntervalSince1970: 1_709_164_800))
+        for odd in [
+            "Fri, 29 Feb 2023 00:00:00 GMT", "Wed, 21 Oct 2015 24:00:00 GMT", "Wed, 21 Oct 2015 07:28:30 UTC", "Wed,21 Oct 2015 07:28:30 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT", "Wed, 1 Oct 2015 07:28:30 GMT", "",
+        ] {
+            #expect(HTTPDate.parse(odd) == nil, "\(odd)")
+        }
+        let found = FileManager.default.contents(
+            atPath: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("FuzzCorpus/retry-after/leak-dateformatter").path)
+        let input = try #require(found)
+        #expect(RetryAfter.parse(String(decoding: input, as: UTF8.self), now: now) == nil)
+    }
+
     /// A URL libcurl cannot parse is this agent's fault, not the backend's: `.local`, which the
     /// core never counts as a failed check (the config check refuses such URLs before).
     @Test func anInvalidURLIsANamedLocalFaultNotACrash() async {
