@@ -179,8 +179,10 @@ extension ServiceStateMachine {
             return [
                 message(
                     .flapBudgetExhausted,
-                    reason: "\(recent.count) automatic runbooks within \(DurationText.format(config.antiFlap.window)); "
-                        + "holding until an operator runs `vigil ack`",
+                    reason: (leavingADownSide ? "\(target.other.rawValue), which serves, is down; " : "")
+                        + "automatic moves are held by the flap budget (\(recent.count) runbooks within "
+                        + "\(DurationText.format(config.antiFlap.window))). `vigil \(kind == .failover ? "failover" : "failback") --force` "
+                        + "moves now; `vigil rearm` re-arms",
                     from: target.other, to: target, at: now)
             ]
         }

@@ -68,10 +68,22 @@ struct Resume: AsyncParsableCommand {
     func run() async throws { try await target.send(target.request(.resume)) }
 }
 
-struct Acknowledge: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ack", abstract: "Clear a flap-budget hold.")
+struct Rearm: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-arm automatic failovers after the flap budget held them.",
+        discussion: "The hold is said when it starts; `failover --force` moves traffic now without re-arming.")
     @OptionGroup var target: TargetOptions
-    func run() async throws { try await target.send(target.request(.ack)) }
+    func run() async throws { try await target.send(target.request(.rearm)) }
+}
+
+/// The old name of `rearm`: `ack` will acknowledge incidents (the communication plan).
+struct Acknowledge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ack", abstract: "For now the same as `vigil rearm` (its old name).")
+    @OptionGroup var target: TargetOptions
+    func run() async throws {
+        say("vigil: `ack` is now `vigil rearm`; `ack` will acknowledge incidents")
+        try await target.send(target.request(.ack))
+    }
 }
 
 struct Retry: AsyncParsableCommand {

@@ -12,7 +12,7 @@ struct VigilCommand: AsyncParsableCommand {
             upstream on each load balancer (backup, atomic swap, nginx -t, reload, verify) and tells \
             people. Any failed step rolls back to the last good config.
 
-            Operator commands (status, failover, failback, pause, resume, ack, retry) go to the running \
+            Operator commands (status, failover, failback, pause, resume, rearm, retry) go to the running \
             daemon over its control socket (see control_socket in the config). With no daemon running, \
             failover and failback run the runbook in this process, under the same lock `vigil run` takes.
 
@@ -21,7 +21,7 @@ struct VigilCommand: AsyncParsableCommand {
             """,
         version: VigilVersion.current,
         subcommands: [
-            Run.self, Status.self, Failover.self, Failback.self, Pause.self, Resume.self, Acknowledge.self, Retry.self,
+            Run.self, Status.self, Failover.self, Failback.self, Pause.self, Resume.self, Rearm.self, Acknowledge.self, Retry.self,
             Check.self, Render.self, ConfigCommand.self, NotifyCommand.self,
         ]
     )

@@ -61,6 +61,11 @@ import VigilCore
         #expect(scenario.machine.phase == .primaryActive)
         let held = scenario.probe(.primary, refused)
         #expect(held.messageKinds == [.flapBudgetExhausted])
+        let reason = held.messages.first?.reason ?? ""
+        #expect(
+            reason.contains("primary, which serves, is down") && reason.contains("`vigil failover --force` moves now")
+                && reason.contains("`vigil rearm` re-arms"),
+            "the hold says what is down and what a person can do: \(reason)")
         #expect(scenario.machine.phase == .stuck(.flapBudgetExhausted))
         #expect(scenario.probe(.primary, refused).runs == [], "held: no runbook")
         let acknowledged = scenario.handle(.operatorRequested(OperatorRequest(.acknowledge, by: "ana", reason: "looked")))

@@ -80,7 +80,10 @@ enum NotificationFixtures {
         case .flapBudgetExhausted:
             return Message(
                 kind: kind, service: "shop", from: .primary, to: .standby,
-                reason: "3 automatic runbooks within 1h; holding until an operator runs `vigil ack`", at: at)
+                reason:
+                    "primary, which serves, is down; automatic moves are held by the flap budget (3 runbooks within 1h). "
+                    + "`vigil failover --force` moves now; `vigil rearm` re-arms",
+                at: at)
         case .paused:
             return Message(kind: kind, service: "shop", reason: "paused by uid 1000: kernel upgrade until t+2h", at: at)
         case .resumed:

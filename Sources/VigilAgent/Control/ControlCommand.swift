@@ -5,6 +5,9 @@ public enum ControlCommand: String, Codable, Sendable, CaseIterable {
     case failback
     case pause
     case resume
+    /// Re-arms automatic runbooks after the flap budget held them.
+    case rearm
+    /// The old name of `rearm`, kept until acknowledging an incident takes it over.
     case ack
     case retry
 }

@@ -78,7 +78,7 @@ struct ControlHandler: Sendable {
             }
             command = .pause(until: until)
         case .resume: command = .resume
-        case .ack: command = .acknowledge
+        case .rearm, .ack: command = .acknowledge
         case .retry: command = .retry
         }
         // A pause for a while ends at the driver's now plus that while.
