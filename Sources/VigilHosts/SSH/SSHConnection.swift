@@ -183,6 +183,10 @@ public final class SSHConnection: Host, @unchecked Sendable {
             "if [ -e \(file) ] && [ ! -f \(file) ]; then exit 4; fi",
             "trap 'rm -f -- \(tmp)' EXIT",
             "(umask 077 && cat > \(tmp))",
+            // A stream cut short (the session dropped) looks like a whole one to cat: the file
+            // must have every byte before it may replace anything (SSH itself guards their order
+            // and integrity).
+            "[ \"$(wc -c < \(tmp))\" -eq \(contents.count) ] || exit 6",
             "if [ -e \(file) ]; then chmod --reference=\(file) -- \(tmp); else chmod 644 -- \(tmp); fi",
             "sync -- \(tmp) 2>/dev/null || sync",
             "mv -f -- \(tmp) \(file)",
@@ -197,6 +201,7 @@ public final class SSHConnection: Host, @unchecked Sendable {
         case 3?: throw RemoteError(.remoteFileNotFound, host: target.peer, "the folder \(parent) of \(path) does not exist")
         case 5?: throw RemoteError(.parentNotFolder, host: target.peer, "\(parent) is not a folder, so \(path) cannot be written")
         case 4?: throw RemoteError(.remoteIO, host: target.peer, "\(path) is not a regular file; refusing to replace it")
+        case 6?: throw RemoteError(.remoteIO, host: target.peer, "the upload of \(path) arrived incomplete; the file was not replaced")
         default: throw RemoteError(.remoteIO, host: target.peer, "replacing \(path) over exec failed: \(result.tail())")
         }
     }
