@@ -66,16 +66,16 @@ public final class LabHTTPBackend: Sendable {
         }
     }
 
-    /// Refuses connections for `duration`, then serves again. The end is timed on one of NIO's
-    /// event loops, not by the caller's task, so a busy test process cannot stretch the outage.
-    /// Returns once it serves again.
+    /// Fails every check with HTTP 503 for `duration`, then serves again. The listener stays
+    /// open, so the end is one change of mode, timed on one of NIO's event loops rather than by
+    /// the caller's task: closing and binding the listener again (as `refuse` does) once
+    /// stretched a 1.5 s blip past 2 s on a loaded machine. Returns once it serves again.
     public func blip(for duration: Duration) async throws {
-        try await setHealth(.refuse)
+        try await setHealth(.status(503))
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-        try await loop.flatScheduleTask(in: .nanoseconds(nanoseconds)) { [self] in
+        try await loop.scheduleTask(in: .nanoseconds(nanoseconds)) { [self] in
             state.withLock { $0.mode = .ok }
-            return listener.openFuture(port: listener.port)
         }.futureResult.get()
     }
 

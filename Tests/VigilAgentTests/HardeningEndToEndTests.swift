@@ -5,8 +5,10 @@ import VigilLab
 
 @testable import VigilAgent
 
-/// Careless and hostile input against the real `vigil` binary and a running daemon.
-@Suite struct HardeningEndToEndTests {
+/// Careless and hostile input against the real `vigil` binary and a running daemon. One test
+/// at a time: each runs an agent under a deliberate load, and seven at once starve the timing
+/// of the other suites' agents on two cores.
+@Suite(.serialized) struct HardeningEndToEndTests {
     /// (c), finding 3: a health URL libcurl cannot parse stops `config check` (78, naming the
     /// key) and `vigil run`, instead of failing a healthy primary over two seconds after start.
     @Test func anUnparsableHealthURLStopsTheConfigCheckAndTheAgent() async throws {

@@ -148,7 +148,9 @@ import VigilLab
     /// The page in headless Chromium (its script run) during an incident and after it.
     @Test func theStatusPageReadsRightInABrowser() async throws {
         try LabProcess.require(Self.chromium, package: "chromium")
-        try await AgentLab.with(overSSH: false, startDelay: .seconds(4), statusListener: true) { lab in
+        // The standby takes 12 s to start: Chromium itself can take several seconds to start on a
+        // loaded machine, and the page must still show the incident in flight when it does.
+        try await AgentLab.with(overSSH: false, startDelay: .seconds(12), statusListener: true) { lab in
             let agent = try await lab.startWatching()
             defer { agent.terminate() }
             let shots = ProcessInfo.processInfo.environment["VIGIL_SCREENSHOTS"]
