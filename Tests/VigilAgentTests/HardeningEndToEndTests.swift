@@ -109,6 +109,7 @@ import VigilLab
                 }
                 try await Task.sleep(for: .milliseconds(500))
             }
+            print("idle control connections: failover started \(incidentAfter.map { "\($0)" } ?? "never") after the fault; status answered in \(slowest) at worst")
             #expect(slowest < .seconds(1), "the daemon took \(slowest) at worst to answer status")
             let cli = try await lab.vigil(["status"])
             #expect(cli.status == 0 && cli.output.contains("shop:"), "\(cli.output)")
@@ -132,6 +133,7 @@ import VigilLab
             kill(agent.pid, SIGTERM)
             try await LabWait.until("the agent to exit", timeout: .seconds(20)) { !agent.isRunning }
             let took = ContinuousClock.now - signalled
+            print("SIGTERM with a 3 s grace and a 15 s step: exited \(took) after the signal")
             #expect(took < .seconds(8), "exited \(took) after SIGTERM with a 3 s grace and a 15 s step")
             let (status, output) = try await client.value
             #expect(status == 1, "\(output)")
