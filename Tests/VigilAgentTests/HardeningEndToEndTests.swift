@@ -109,7 +109,9 @@ import VigilLab
                 }
                 try await Task.sleep(for: .milliseconds(500))
             }
-            print("idle control connections: failover started \(incidentAfter.map { "\($0)" } ?? "never") after the fault; status answered in \(slowest) at worst")
+            print(
+                "idle control connections: failover started \(incidentAfter.map { "\($0)" } ?? "never") after the fault; status answered in \(slowest) at worst"
+            )
             #expect(slowest < .seconds(1), "the daemon took \(slowest) at worst to answer status")
             let cli = try await lab.vigil(["status"])
             #expect(cli.status == 0 && cli.output.contains("shop:"), "\(cli.output)")
