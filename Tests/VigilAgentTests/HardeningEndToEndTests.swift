@@ -26,6 +26,22 @@ import VigilLab
         }
     }
 
+    /// Never silent: an upstream file that cannot be read at start was logged as "names neither
+    /// backend", the cause swallowed. The real cause is in the log now (issue 11 goes further).
+    @Test func anUnreadableUpstreamFileIsLoggedWithItsCause() async throws {
+        try await AgentLab.with(overSSH: false) { lab in
+            let missing = lab.folder.file("no-such-folder/upstream.conf")
+            let config = lab.config.replacingOccurrences(of: "upstream_file: \(lab.balancer.upstreamFile)", with: "upstream_file: \(missing)")
+            #expect(config != lab.config)
+            let agent = try lab.launchAgent(config: config)
+            defer { agent.terminate() }
+            try await LabWait.until("the agent to say why", timeout: .seconds(20)) {
+                lab.folder.read("vigil.log").contains("cannot read the upstream file \(missing)")
+            }
+            #expect(lab.folder.read("vigil.log").contains("does not exist"), "\(lab.folder.read("vigil.log").suffix(1_500))")
+        }
+    }
+
     /// Finding 14: commands that only talk to the daemon need no secret; `config check`, run
     /// where the service's environment is, still says which one is missing.
     @Test func operatorCommandsNeedNoSecretsButTheConfigCheckNamesAMissingOne() async throws {

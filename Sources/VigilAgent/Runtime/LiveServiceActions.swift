@@ -133,7 +133,14 @@ public struct LiveServiceActions: ServiceActions {
     public func checkDrift() async -> [String] {
         var drifted: [String] = []
         for balancer in service.loadBalancers {
-            guard let data = try? await hosts.host(balancer.host).readFile(balancer.upstreamFile) else { continue }
+            let data: [UInt8]
+            do {
+                data = try await hosts.host(balancer.host).readFile(balancer.upstreamFile)
+            } catch {
+                // Not a hand edit, so no such message; the cause is logged at each check.
+                logger.error("\(balancer.name): the drift check cannot read \(balancer.upstreamFile): \(error)")
+                continue
+            }
             let text = String(decoding: data, as: UTF8.self)
             guard let written = store.writtenUpstream(service: service.core.name, balancer: balancer.name) else {
                 record(text, balancer)
@@ -232,13 +239,23 @@ public struct LiveServiceActions: ServiceActions {
     public func observeUpstreams() async -> [UpstreamLayout?] {
         var layouts: [UpstreamLayout?] = []
         for balancer in service.loadBalancers {
-            let text = try? await hosts.host(balancer.host).readFile(balancer.upstreamFile)
-            layouts.append(
-                text.flatMap {
-                    UpstreamLayout.parse(
-                        String(decoding: $0, as: UTF8.self),
-                        primary: service.primary.address, standby: service.standby.address)
-                })
+            let text: [UInt8]
+            do {
+                text = try await hosts.host(balancer.host).readFile(balancer.upstreamFile)
+            } catch {
+                // The real cause, said: the service waits for an operator, and this is why.
+                logger.error("\(balancer.name): cannot read the upstream file \(balancer.upstreamFile): \(error)")
+                layouts.append(nil)
+                continue
+            }
+            let layout = UpstreamLayout.parse(
+                String(decoding: text, as: UTF8.self), primary: service.primary.address, standby: service.standby.address)
+            if layout == nil {
+                logger.error(
+                    "\(balancer.name): \(balancer.upstreamFile) names neither \(service.primary.address) nor \(service.standby.address) as its only servers"
+                )
+            }
+            layouts.append(layout)
         }
         return layouts
     }
