@@ -65,7 +65,9 @@ import VigilLab
             let elapsed = start.duration(to: clock.now)
             #expect(error?.kind == .commandTimedOut)
             #expect(elapsed >= .milliseconds(950))
-            #expect(elapsed < .seconds(4), "the deadline is enforced; took \(elapsed)")
+            // Well under the 8 s the command would take: a generous margin, since the whole suite
+            // loads both cores (it once took 4.1 s there).
+            #expect(elapsed < .seconds(6), "the deadline is enforced; took \(elapsed)")
             #expect(try await connection.run("echo alive", timeout: .seconds(10)).stdoutText == "alive\n")
             #expect(connection.sessionsOpened == 2)
         }
