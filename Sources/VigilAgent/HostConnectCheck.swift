@@ -29,14 +29,14 @@ public enum HostConnectCheck {
         let name = target.peer
         switch await login(target) {
         case .success(let files):
-            line("ok    \(name): host key matches \(ssh.knownHosts); login and a command work; \(files.description)")
+            line("ok    \(name): host key matches \(ssh.knownHosts); login and a command work; \(files)")
             return true
         case .failure(let error) where error.kind == .hostKeyUnknown && trust:
             line("new   \(name): \(error.message)")
             target.trustOnFirstUse = true
             switch await login(target) {
             case .success(let files):
-                line("added \(name): its key is now in \(ssh.knownHosts); login and a command work; \(files.description)")
+                line("added \(name): its key is now in \(ssh.knownHosts); login and a command work; \(files)")
                 return true
             case .failure(let again):
                 line("FAIL  \(name): \(again.message)")

@@ -13,13 +13,18 @@ extension AgentConfig {
         checkFiles: Bool = true, secrets: SecretScope = .all
     ) throws(ConfigError) -> AgentConfig {
         // The size is checked before the file is read: a 50 MB "config" is never loaded whole.
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > ConfigText.maximumBytes {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw ConfigError(
+                file: path, line: 1, column: 1, keyPath: "", message: "cannot read the config file: \(String(cString: strerror(errno)))")
+        }
+        guard status.st_size <= ConfigText.maximumBytes else {
             throw ConfigError(
                 file: path, line: 1, column: 1, keyPath: "",
-                message: "the file is \(size) bytes; a config is at most \(ConfigText.maximumBytes) bytes (1 MiB)")
+                message: "the file is \(status.st_size) bytes; a config is at most \(ConfigText.maximumBytes) bytes (1 MiB)")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, line: 1, column: 1, keyPath: "", message: "cannot read the config file")
+            throw ConfigError(file: path, line: 1, column: 1, keyPath: "", message: "cannot read the config file (no read permission?)")
         }
         return try parse(ConfigText.decode(data, file: path), file: path, environment: environment, checkFiles: checkFiles, secrets: secrets)
     }
@@ -183,7 +188,7 @@ extension AgentConfig {
         var headers: [(name: String, value: Secret)] = []
         if let headersNode = keys["headers"] {
             for (header, value) in try headersNode.namedEntries() {
-                guard !header.isEmpty, header.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") })
+                guard !header.isEmpty, header.unicodeScalars.allSatisfy({ ConfigNode.isASCIIAlphanumeric($0) || $0 == "-" })
                 else {
                     throw value.error("a header name is letters, digits and - only")
                 }

@@ -78,9 +78,14 @@ struct ConfigNode {
 
     /// What is wrong with `text` as a name (see `name()`), or nil.
     static func nameProblem(_ text: String) -> String? {
-        let allowed = text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_.-".unicodeScalars.contains($0)) }
+        let allowed = text.unicodeScalars.allSatisfy { isASCIIAlphanumeric($0) || "_.-".unicodeScalars.contains($0) }
         guard text.isEmpty || !allowed || text == "." || text == ".." else { return nil }
         return "a name is letters, digits, _, . and - only (it goes into file names and nginx files), not \"\(text.escapingControlCharacters)\""
+    }
+
+    /// A-Z, a-z, 0-9: what names, header names and host labels are made of (with a few marks).
+    static func isASCIIAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII && CharacterSet.alphanumerics.contains(scalar)
     }
 
     /// An http:// or https:// URL that libcurl can use.

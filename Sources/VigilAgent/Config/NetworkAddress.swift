@@ -33,7 +33,7 @@ struct NetworkAddress: Equatable {
         let labels = text.split(separator: ".", omittingEmptySubsequences: false)
         return labels.allSatisfy { label in
             !label.isEmpty && label.utf8.count <= 63 && label.first != "-" && label.last != "-"
-                && label.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") }
+                && label.unicodeScalars.allSatisfy { ConfigNode.isASCIIAlphanumeric($0) || $0 == "-" }
         }
     }
 
@@ -41,7 +41,4 @@ struct NetworkAddress: Equatable {
         var address = in6_addr()
         return inet_pton(AF_INET6, text, &address) == 1
     }
-
-    /// As a URL or an nginx `server` line writes it.
-    var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }

@@ -1,6 +1,6 @@
 /// How files reach a host over SSH: SFTP when the server offers it, otherwise commands on an
 /// exec channel (`cat` to read; the bytes on stdin into a temporary file, synced, then `mv -f`).
-public enum FileTransfer: String, Sendable, Equatable {
+public enum FileTransfer: String, Sendable, Equatable, CustomStringConvertible {
     case sftp
     case exec
 

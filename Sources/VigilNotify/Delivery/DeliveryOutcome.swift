@@ -1,5 +1,5 @@
 /// How one delivery attempt ended, as metrics count it.
-public enum DeliveryOutcome: String, Sendable, CaseIterable {
+public enum DeliveryOutcome: String, Sendable {
     case delivered
     /// The receiver refused it for good, or it grew too old: it is gone.
     case dropped
