@@ -36,7 +36,7 @@ final class AgentRuntime: Sendable {
     static func start(config: AgentConfig, driftCheckInterval: Duration?, logger: Logger) async throws -> AgentRuntime {
         let store = try StateStore(folder: config.stateDirectory)
         let telemetry = Telemetry()
-        let history = IncidentHistory(folder: config.stateDirectory)
+        let history = IncidentHistory(folder: config.stateDirectory, logger: logger)
         let notifier = try Notifier(
             stateDirectory: config.stateDirectory, channels: config.channels,
             agentHost: ProcessInfo.processInfo.hostName,

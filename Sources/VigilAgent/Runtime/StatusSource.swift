@@ -22,7 +22,7 @@ struct StatusSource: StatusProvider {
                 StatusDocument.Input(
                     name: service.name, config: machine.config, state: machine.state,
                     checks: telemetry.checks(service: service.name),
-                    recentIncidents: history.recent(service: service.name)))
+                    recentIncidents: history.recent(service: service.name, including: machine.state.lastIncident)))
         }
         return StatusDocument(services: inputs, agentHost: agentHost, statusPageURL: publicURL)
     }
