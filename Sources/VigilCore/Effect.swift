@@ -10,12 +10,19 @@ public enum Effect: Equatable, Hashable, Sendable, Codable {
     /// Write the snapshot (temp, fsync, rename) before running the effects after it.
     case persist(ServiceSnapshot)
     case answer(OperatorAnswer)
+    /// Read every load balancer's upstream file and report `upstreamsObserved`.
+    case observeUpstreams
+    /// Check each SSH host the service needs with one round trip and report `hostChecked` for each.
+    case checkHosts
+    /// Try to reach the host (TCP connect and SSH handshake) every 2 s until it answers, then
+    /// report `hostChecked` with no problem. One watch per host at a time.
+    case watchHost(String)
 
     /// Effects that change the world (the ones `paused` never emits).
     public var isAction: Bool {
         switch self {
         case .run: true
-        case .probe, .schedule, .notify, .persist, .answer: false
+        case .probe, .schedule, .notify, .persist, .answer, .observeUpstreams, .checkHosts, .watchHost: false
         }
     }
 }

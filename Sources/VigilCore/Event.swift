@@ -6,4 +6,8 @@ public enum Event: Equatable, Hashable, Sendable, Codable {
     case timerFired(TimerID)
     case stepFinished(RunbookStep, StepOutcome)
     case operatorRequested(OperatorRequest)
+    /// What each load balancer's upstream file holds, in load-balancer order.
+    case upstreamsObserved([UpstreamObservation])
+    /// One SSH host answered (problem nil) or did not (its cause).
+    case hostChecked(String, problem: String?)
 }

@@ -3,10 +3,10 @@ public struct Incident: Equatable, Hashable, Sendable, Codable {
     /// `SERVICE-N`, unique per service and kept across restarts.
     public var id: String
     /// Failover or failback.
-    public var kind: RunbookKind
-    /// The side traffic moved away from.
+    public var kind: IncidentKind
+    /// The side traffic moved away from (for an outage: the side that served when it began).
     public var from: Backend
-    /// The side traffic moved to.
+    /// The side traffic moved to (for an outage: the other side, until one serves again).
     public var to: Backend
     /// The first failed check of the failure (or the operator's request).
     public var openedAt: Instant
@@ -27,7 +27,7 @@ public struct Incident: Equatable, Hashable, Sendable, Codable {
 
     /// An incident as the core opens it; see each property.
     public init(
-        id: String, kind: RunbookKind, from: Backend, to: Backend, openedAt: Instant, cause: String,
+        id: String, kind: IncidentKind, from: Backend, to: Backend, openedAt: Instant, cause: String,
         evidence: [ProbeEvidence], timeline: [TimelineEntry], resolvedAt: Instant?, requestedBy: String?,
         gateSkipped: Bool, recoveryTimeObjective: Duration?
     ) {

@@ -19,6 +19,20 @@ public enum MessageKind: String, Equatable, Hashable, Sendable, Codable {
     case agentFault
     /// The checks run again.
     case agentFaultCleared
+    /// The serving side is down and so is the other: nothing healthy to serve.
+    case outageStarted
+    /// A side serves again after an outage; says how long the service was down.
+    case outageResolved
+    /// An upstream file cannot be read (or is not understood): Vigil cannot see what is served.
+    case upstreamUnreadable
+    /// Every upstream file can be read again.
+    case upstreamReadable
+    /// An SSH host the service needs does not answer: a failover now would fail.
+    case hostUnreachable
+    /// That host answers again.
+    case hostReachable
+    /// At start, nginx rejected a load balancer's config (or could not be asked): in nginx's words.
+    case loadBalancerCheckFailed
     /// `vigil notify test`: proves a channel works; no action needed.
     case test
 }

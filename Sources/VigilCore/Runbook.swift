@@ -22,6 +22,11 @@ public struct Runbook: Equatable, Hashable, Sendable, Codable {
     public var previousLayouts: [UpstreamLayout?]
     /// The failure a rollback in progress answers, reported once the rollback is done.
     public var pendingFailure: PendingFailure?
+    /// How the stuck runbook is tried again (nil before version 2 and while it runs).
+    public var retryPlan: RetryPlan?
+    /// The step whose failure was last said to the channels: a retry that fails the same way is
+    /// logged in the timeline, not said again.
+    public var saidFailure: RunbookStep?
 
     /// A failed step, kept while the rollback it needs runs.
     public struct PendingFailure: Equatable, Hashable, Sendable, Codable {
@@ -29,6 +34,8 @@ public struct Runbook: Equatable, Hashable, Sendable, Codable {
         public var step: RunbookStep
         /// Why, in words.
         public var cause: String
+        /// How to try again once the rollback is done (nil before version 2).
+        public var retryPlan: RetryPlan?
     }
 
     /// The side traffic moves away from.

@@ -18,6 +18,11 @@ public struct ServiceConfig: Equatable, Hashable, Sendable, Codable {
     public var failback: FailbackPolicy
     /// Cooldown and flap budget.
     public var antiFlap: AntiFlapSettings
+    /// The SSH hosts a failover needs (load balancers, a standby with commands), by the names
+    /// the host checks report; empty when every host is local.
+    public var hosts: [String] = []
+    /// How often those hosts are checked while idle; nil: never.
+    public var hostCheckInterval: Duration? = .seconds(60)
 
     /// The default standby is cold and not checked while the primary serves: a stopped service
     /// would only raise warnings. Name a cheap check to watch it.

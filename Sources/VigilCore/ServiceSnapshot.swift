@@ -1,7 +1,7 @@
 /// Everything about a service that must survive a restart, written ahead of each external step.
 public struct ServiceSnapshot: Equatable, Hashable, Sendable, Codable {
     /// The version this build writes and reads; older ones are migrated on load or refused by name.
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
     /// The format version of this snapshot.
     public var version = ServiceSnapshot.currentVersion
@@ -31,6 +31,13 @@ public struct ServiceSnapshot: Equatable, Hashable, Sendable, Codable {
     /// Why the checks cannot run on this host, while they cannot (said once, and when it clears).
     /// Optional, so a snapshot from before it decodes as it was.
     public var agentFault: String?
+    /// Why the upstream files cannot be read (or are not understood), while so: said once,
+    /// shown as unprotected, read again with backoff.
+    public var upstreamProblem: String?
+    /// How many times the files were read again since the problem began (for the backoff).
+    public var upstreamRereads = 0
+    /// Each SSH host the service needs, by name, from the idle checks and host watching.
+    public var hosts: [String: HostWatch] = [:]
     /// Who paused the service, why and until when, while it is paused.
     public var pause: PauseState?
     /// How many incidents this service has had; incident ids count with it.
@@ -50,6 +57,10 @@ public struct ServiceSnapshot: Equatable, Hashable, Sendable, Codable {
         public var reminder: Int?
         /// The current end-of-pause timer's generation.
         public var pauseEnds: Int?
+        /// The current re-read of unreadable upstream files.
+        public var observe: Int?
+        /// The current idle host check's generation.
+        public var hostCheck: Int?
     }
 
     /// A snapshot of a service in `phase`, with what its load balancers serve.
@@ -57,6 +68,9 @@ public struct ServiceSnapshot: Equatable, Hashable, Sendable, Codable {
         self.phase = phase
         self.upstreams = upstreams
     }
+
+    /// An outage is open: the serving side and the other are down, and no runbook runs.
+    public var isInOutage: Bool { incident?.kind == .outage && runbook == nil }
 
     /// The side the load balancers serve, when they agree.
     public var activeSide: Backend? {

@@ -13,11 +13,23 @@ extension ServiceStateMachine {
         config: ServiceConfig, snapshot: ServiceSnapshot, observed: [UpstreamLayout?],
         at now: Instant
     ) -> (ServiceStateMachine, [Effect]) {
-        guard snapshot.version == ServiceSnapshot.currentVersion else {
+        restore(config: config, snapshot: snapshot, observations: observed.map(UpstreamObservation.init), at: now)
+    }
+
+    /// The machine after a restart, from what reading each upstream file found. A file that
+    /// cannot be read leaves a resting service stuck until it can (said, and read again with
+    /// backoff); a runbook that was in flight waits for an operator, since its step's outcome
+    /// cannot be known.
+    public static func restore(
+        config: ServiceConfig, snapshot saved: ServiceSnapshot, observations: [UpstreamObservation],
+        at now: Instant
+    ) -> (ServiceStateMachine, [Effect]) {
+        let observed = observations.map(\.layout)
+        guard let snapshot = saved.migrated() else {
             var machine = ServiceStateMachine(config: config, upstreams: observed)
             machine.state.phase = .stuck(
                 .reconcileFailed(
-                    "the saved state has version \(snapshot.version); "
+                    "the saved state has version \(saved.version); "
                         + "this Vigil reads version \(ServiceSnapshot.currentVersion)"))
             let watching = machine.startWatching()
             return (machine, [.persist(machine.state)] + watching)
@@ -27,7 +39,21 @@ extension ServiceStateMachine {
         machine.state.timers = ServiceSnapshot.Timers(next: snapshot.timers.next)
         machine.state.probes = [.primary: .idle, .standby: .idle]
         // Mutations first, then the tuple: the machine returned must be the one the effects came from.
-        let effects = machine.reconcile(observed: observed, at: now) + machine.startWatching()
+        var effects: [Effect] = []
+        if let problem = machine.problem(in: observations) {
+            machine.state.upstreamProblem = nil
+            machine.state.upstreamRereads = 0
+            switch machine.state.phase {
+            case .primaryActive, .secondaryActive, .stuck(.reconcileFailed):
+                machine.state.phase = .stuck(.reconcileFailed(problem))
+            case .failingOver, .failingBack, .stuck, .paused:
+                effects += machine.reconcile(observed: observed, at: now)
+            }
+            effects += machine.noteUpstreamProblem(problem, at: now)
+        } else {
+            effects += machine.reconcile(observed: observed, at: now)
+        }
+        effects += machine.startWatching() + machine.hostCheckDue(at: now)
         return (machine, [.persist(machine.state)] + effects)
     }
 
@@ -40,8 +66,8 @@ extension ServiceStateMachine {
             guard mismatches.isEmpty else { return hold(describeDrift(mismatches, observed)) }
             switch state.phase {
             case .stuck(.runbookFailed):
-                guard let interval = config.runbook.retryInterval else { return [] }
-                return [newTimer({ .retry(generation: $0) }, after: interval, store: \.retry)]
+                guard let runbook = state.runbook else { return [] }
+                return armRetry(runbook.retryPlan ?? .fixed, attempt: runbook.attempt).effects
             case .paused:
                 guard let until = state.pause?.until else { return [] }
                 return [newTimer({ .pauseEnds(generation: $0) }, after: max(.zero, until - now), store: \.pauseEnds)]
@@ -67,7 +93,7 @@ extension ServiceStateMachine {
                 state.upstreams[index] = layout
                 log(.stepSucceeded(step), at: now)
                 let failure = runbook.pendingFailure ?? Runbook.PendingFailure(step: step, cause: "interrupted by a restart")
-                return enterStuck(failure.step, cause: failure.cause, at: now)
+                return enterStuck(failure.step, cause: failure.cause, retry: failure.retryPlan ?? .fixed, at: now)
             }
             return runCurrentStep(at: now)  // the file still names the failed target: roll back again
         case .preHook, .start, .gate, .fence, .postHook:
@@ -84,12 +110,5 @@ extension ServiceStateMachine {
                 .runbookFailed, reason: "after a restart: \(why); not acting until an operator looks",
                 incident: state.incident, at: state.incident?.openedAt ?? .zero)
         ]
-    }
-
-    private func describeDrift(_ indices: [Int], _ observed: [UpstreamLayout?]) -> String {
-        indices.map { index in
-            "\(config.loadBalancers[index]) serves \(observed[index].map(\.description) ?? "neither backend") "
-                + "but Vigil last wrote \(state.upstreams[index].map(\.description) ?? "an unknown file")"
-        }.joined(separator: "; ")
     }
 }

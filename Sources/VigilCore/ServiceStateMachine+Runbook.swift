@@ -31,15 +31,25 @@ extension ServiceStateMachine {
             kind: kind, target: target, automatic: automatic, skipGate: skipGate,
             steps: plan(kind, to: target, skipGate: skipGate), index: 0, attempt: 1,
             gateSuccesses: 0, gatePassed: false, previousLayouts: state.upstreams, pendingFailure: nil)
+        state.failbackAvailableSaid = false
+        var effects: [Effect]
+        if state.incident?.kind == .outage {
+            // The outage stays the incident: it ends when the side moved to serves.
+            let why = "\(target.rawValue) passes its checks; moving traffic to it"
+            log(.moving(to: target, why: why), at: now)
+            state.incident?.from = source
+            state.incident?.to = target
+            effects = [message(.incidentUpdate, reason: why, incident: state.incident, at: now)]
+            return effects + ensureProbing(target) + runCurrentStep(at: now)
+        }
         state.incidentCount += 1
         let openedAt = kind == .failover && automatic ? (state.health[source]?.failingSince ?? now) : now
         state.incident = Incident(
-            id: "\(config.name)-\(state.incidentCount)", kind: kind, from: source, to: target, openedAt: openedAt,
+            id: "\(config.name)-\(state.incidentCount)", kind: IncidentKind(kind), from: source, to: target, openedAt: openedAt,
             cause: cause, evidence: kind == .failover ? state.health[source]?.recentFailures ?? [] : [],
             timeline: [TimelineEntry(at: now, what: .opened(cause: cause))], resolvedAt: nil, requestedBy: requestedBy,
             gateSkipped: skipGate, recoveryTimeObjective: config.runbook.recoveryTimeObjective)
-        state.failbackAvailableSaid = false
-        var effects = [
+        effects = [
             message(
                 kind == .failover ? .incidentStarted : .failbackStarted,
                 reason: skipGate ? "\(cause) (HEALTH GATE SKIPPED by \(requestedBy ?? "operator"))" : cause,
@@ -102,7 +112,9 @@ extension ServiceStateMachine {
         state.timers.stepDeadline = nil
         switch outcome {
         case .failed(let cause):
-            return stepFailed(step, cause: cause, at: now)
+            return stepFailed(step, cause: cause, retry: .fixed, at: now)
+        case .failedOnHost(let cause, let host, let kind):
+            return stepFailed(step, cause: cause, retry: kind.retryPlan(host: host), at: now)
         case .succeededReporting(let report):
             log(.stepSucceeded(step), at: now)
             log(.stepReported(step, report: report), at: now)
@@ -118,7 +130,7 @@ extension ServiceStateMachine {
             state.upstreams[index] = layout
             state.runbook = runbook
             guard let failure = runbook.pendingFailure else { preconditionFailure("a rollback without a failure: \(runbook)") }
-            return enterStuck(failure.step, cause: failure.cause, at: now)
+            return enterStuck(failure.step, cause: failure.cause, retry: failure.retryPlan ?? .fixed, at: now)
         case .preHook, .start, .fence, .postHook:
             break
         }
@@ -128,46 +140,84 @@ extension ServiceStateMachine {
     }
 
     /// A failed switch is rolled back first; anything else goes straight to `stuck`.
-    mutating func stepFailed(_ step: RunbookStep, cause: String, at now: Instant) -> [Effect] {
+    mutating func stepFailed(_ step: RunbookStep, cause: String, retry: RetryPlan, at now: Instant) -> [Effect] {
         guard var runbook = state.runbook else { return [] }
         log(.stepFailed(step, cause: cause), at: now)
         switch step {
         case .switchUpstream(let index, _):
             guard let previous = runbook.previousLayouts[index] else {
                 state.upstreams[index] = nil
-                return enterStuck(step, cause: "\(cause); its previous upstream is unknown, so it cannot be rolled back", at: now)
+                return enterStuck(step, cause: "\(cause); its previous upstream is unknown, so it cannot be rolled back", retry: retry, at: now)
             }
-            runbook.pendingFailure = Runbook.PendingFailure(step: step, cause: cause)
+            runbook.pendingFailure = Runbook.PendingFailure(step: step, cause: cause, retryPlan: retry)
             runbook.steps.insert(.rollback(loadBalancer: index, to: previous), at: runbook.index)
             state.runbook = runbook
             return runCurrentStep(at: now)
         case .rollback(let index, _):
             state.upstreams[index] = nil
             let original = runbook.pendingFailure ?? Runbook.PendingFailure(step: step, cause: cause)
-            return enterStuck(original.step, cause: "\(original.cause); ROLLBACK FAILED: \(cause)", at: now)
+            return enterStuck(original.step, cause: "\(original.cause); ROLLBACK FAILED: \(cause)", retry: retry, at: now)
         case .preHook, .start, .gate, .fence, .postHook:
-            return enterStuck(step, cause: cause, at: now)
+            return enterStuck(step, cause: cause, retry: retry, at: now)
         }
     }
 
-    mutating func enterStuck(_ step: RunbookStep, cause: String, at now: Instant) -> [Effect] {
-        guard let runbook = state.runbook else { return [] }
+    /// The runbook waits: said once per failing step (a retry that fails the same way is only in
+    /// the timeline), and tried again as the cause allows.
+    mutating func enterStuck(_ step: RunbookStep, cause: String, retry plan: RetryPlan, at now: Instant) -> [Effect] {
+        guard var runbook = state.runbook else { return [] }
         let trafficMoved = state.upstreams.contains { $0?.active == runbook.target }
         state.phase = .stuck(.runbookFailed(step: step, cause: cause, trafficMoved: trafficMoved))
         state.timers.stepDeadline = nil
+        runbook.retryPlan = plan
+        state.runbook = runbook
+        let (effects, next) = armRetry(plan, attempt: runbook.attempt)
+        let said = runbook.saidFailure == step
+        runbook.saidFailure = step
+        state.runbook = runbook
+        guard !said else { return effects }
         let whereTrafficIs =
             trafficMoved
             ? "some traffic already moved to \(runbook.target.rawValue) and stays there"
             : "traffic did not move"
-        var effects = [message(.runbookFailed, reason: "\(step) failed: \(cause); \(whereTrafficIs)", incident: state.incident, at: now)]
-        if let interval = config.runbook.retryInterval {
-            effects.append(newTimer({ .retry(generation: $0) }, after: interval, store: \.retry))
+        return [message(.runbookFailed, reason: "\(step) failed: \(cause); \(whereTrafficIs); \(next)", incident: state.incident, at: now)]
+            + effects
+    }
+
+    /// The timer (and host watch) that tries a stuck runbook again, and what that means in words.
+    mutating func armRetry(_ plan: RetryPlan, attempt: Int) -> (effects: [Effect], next: String) {
+        switch (plan, config.runbook.retryInterval) {
+        case (.watchHost(let host), let interval?):
+            // The fixed interval stays as a floor in case the host never answers the watch.
+            return (
+                [.watchHost(host), newTimer({ .retry(generation: $0) }, after: interval, store: \.retry)],
+                "Vigil retries as soon as \(host) answers"
+            )
+        case (.watchHost(let host), nil):
+            return ([.watchHost(host)], "retries are off; Vigil says when \(host) answers again")
+        case (.backoff, let interval?):
+            let delay = min(backoff(round: attempt - 1), interval)
+            return ([newTimer({ .retry(generation: $0) }, after: delay, store: \.retry)], "Vigil retries in \(DurationText.format(delay))")
+        case (.fixed, let interval?):
+            return ([newTimer({ .retry(generation: $0) }, after: interval, store: \.retry)], "Vigil retries every \(DurationText.format(interval))")
+        case (.backoff, nil), (.fixed, nil):
+            return ([], "retries are off: `vigil retry` tries again")
         }
-        return effects
     }
 
     /// A new attempt of a stuck runbook, in the same incident: re-planned from what the load
     /// balancers serve now, gated again. The pre-hook is not repeated once traffic moved.
+    /// A retry Vigil starts by itself (timer or host answer): never toward a side known down that
+    /// it cannot start; that waits for the next round (the failure has been said).
+    mutating func automaticRetry(at now: Instant) -> [Effect] {
+        guard let runbook = state.runbook, case .stuck(.runbookFailed) = state.phase else { return [] }
+        if health(runbook.target) == .down, !config.settings(of: runbook.target).canStart {
+            state.timers.retry = nil
+            return armRetry(.fixed, attempt: runbook.attempt).effects
+        }
+        return retryRunbook(at: now)
+    }
+
     mutating func retryRunbook(at now: Instant) -> [Effect] {
         guard case .stuck(.runbookFailed(_, _, let trafficMoved)) = state.phase else { return [] }
         state.timers.retry = nil
@@ -178,6 +228,7 @@ extension ServiceStateMachine {
     mutating func startNewAttempt(includePreHook: Bool, at now: Instant) -> [Effect] {
         guard var runbook = state.runbook else { return [] }
         runbook.attempt += 1
+        runbook.retryPlan = nil
         runbook.steps = plan(runbook.kind, to: runbook.target, skipGate: runbook.skipGate, includePreHook: includePreHook)
         runbook.index = 0
         runbook.gatePassed = false
@@ -194,23 +245,36 @@ extension ServiceStateMachine {
         guard let runbook = state.runbook else { return [] }
         state.runbook = nil
         state.phase = restingPhase
+        let served = state.activeSide
         state.cooldownUntil = now + config.antiFlap.cooldown
         state.timers.stepDeadline = nil
         state.timers.retry = nil
         state.timers.reminder = nil
+        let kind: MessageKind
+        var note = note
+        switch state.incident?.kind {
+        case .outage?:
+            kind = .outageResolved
+            let down = state.incident.map { DurationText.format(now - $0.openedAt) } ?? "?"
+            note = "\((served ?? runbook.target).rawValue) serves; the service was down for \(down)"
+        case .failover?, nil:
+            kind = .incidentResolved
+        case .failback?:
+            kind = .failbackDone
+        }
         log(.resolved(note: note), at: now)
         state.incident?.resolvedAt = now
         let incident = state.incident
         state.lastIncident = incident
         state.incident = nil
-        let kind: MessageKind = runbook.kind == .failover ? .incidentResolved : .failbackDone
         var effects = [message(kind, reason: note, incident: incident, at: now)]
         // A cold standby that no longer serves is no longer watched.
         for backend in Backend.allCases where !wantsProbes(backend) {
             if case .waiting = state.probes[backend] { stopProbing(backend) }
         }
         effects += startWatching()
-        return effects
+        // The side now serving may have gone down while the runbook ran: decided at once.
+        return effects + decide(at: now)
     }
 
     mutating func timerFired(_ timer: TimerID, at now: Instant) -> [Effect] {
@@ -226,12 +290,12 @@ extension ServiceStateMachine {
                 return stepFailed(
                     step,
                     cause: "\(backend.rawValue) did not pass \(config.detection.rise) consecutive checks "
-                        + "within \(DurationText.format(config.runbook.startTimeout))", at: now)
+                        + "within \(DurationText.format(config.runbook.startTimeout))", retry: .fixed, at: now)
             }
-            return stepFailed(step, cause: "no result within \(DurationText.format(config.runbook.stepTimeout))", at: now)
+            return stepFailed(step, cause: "no result within \(DurationText.format(config.runbook.stepTimeout))", retry: .backoff, at: now)
         case .retry(let generation):
             guard state.timers.retry == generation else { return [] }
-            return retryRunbook(at: now)
+            return automaticRetry(at: now)
         case .reminder(let generation):
             guard state.timers.reminder == generation, let incident = state.incident,
                 let interval = config.runbook.reminderInterval
@@ -242,6 +306,13 @@ extension ServiceStateMachine {
                     incident: incident, at: now),
                 newTimer({ .reminder(generation: $0) }, after: interval, store: \.reminder),
             ]
+        case .observeUpstreams(let generation):
+            guard state.timers.observe == generation else { return [] }
+            state.timers.observe = nil
+            return [.observeUpstreams]
+        case .hostCheck(let generation):
+            guard state.timers.hostCheck == generation else { return [] }
+            return hostCheckDue(at: now)
         case .pauseEnds(let generation):
             guard state.timers.pauseEnds == generation, let pause = state.pause else { return [] }
             return resume(by: pause.by, reason: "the pause requested by \(pause.by) ended", at: now)

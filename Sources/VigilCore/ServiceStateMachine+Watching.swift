@@ -8,7 +8,7 @@ extension ServiceStateMachine {
         case .standby:
             return config.standbyMode == .warm || config.standby.watchedWhileIdle
                 || state.upstreams.contains { $0?.active == .standby }
-                || state.runbook != nil
+                || state.runbook != nil || state.isInOutage
         }
     }
 
@@ -122,16 +122,79 @@ extension ServiceStateMachine {
         case .stuck(let reason):
             return recoverWithoutFailover(reason, at: now)
         case .primaryActive:
-            guard health(.primary) == .down else { return [] }
-            return automaticRunbook(.failover, to: .standby, at: now)
+            return decideServing(.primary, at: now)
         case .secondaryActive:
-            if health(.standby) == .down {
-                // Back to the primary only if it is healthy: traffic never goes to a side that is down.
-                guard health(.primary) == .up else { return [] }
-                return automaticRunbook(.failover, to: .primary, at: now)
-            }
-            return considerFailback(at: now)
+            return decideServing(.standby, at: now)
         }
+    }
+
+    /// While `serving` serves and no runbook runs: a serving side that is down is moved away from
+    /// when the other side is healthy (or a cold standby can be started and gated); when the
+    /// other side is down too, that is an outage, said and watched until either side is back.
+    private mutating func decideServing(_ serving: Backend, at now: Instant) -> [Effect] {
+        let other = serving.other
+        if state.isInOutage {
+            if health(serving) == .up { return endOutage(servedBy: serving, at: now) }
+            guard health(other) == .up else { return [] }
+            return automaticRunbook(.failover, to: other, at: now)
+        }
+        guard health(serving) == .down else {
+            return serving == .standby ? considerFailback(at: now) : []
+        }
+        switch health(other) {
+        case .up:
+            return automaticRunbook(.failover, to: other, at: now)
+        case _ where other == .standby && config.standbyMode == .cold && config.standby.canStart:
+            // A cold standby is down by design until the runbook starts it, then gates it.
+            return automaticRunbook(.failover, to: other, at: now)
+        case .unknown where !wantsProbes(other):
+            // A standby not watched while idle is judged by the runbook's gate.
+            return automaticRunbook(.failover, to: other, at: now)
+        case .down, .unknown:
+            // Watched and not healthy (or not yet judged): nothing healthy to serve until it is.
+            return startOutage(serving: serving, at: now)
+        }
+    }
+
+    /// Nothing healthy to serve: an incident of its own, said with the evidence of both sides,
+    /// reminded, and ended by whichever side comes back first.
+    private mutating func startOutage(serving: Backend, at now: Instant) -> [Effect] {
+        let evidence = [serving, serving.other].compactMap { state.health[$0]?.recentFailures.last }
+        let cause = "nothing healthy to serve: " + evidence.map(Self.summary).joined(separator: "; ")
+        state.incidentCount += 1
+        state.incident = Incident(
+            id: "\(config.name)-\(state.incidentCount)", kind: .outage, from: serving, to: serving.other,
+            openedAt: state.health[serving]?.failingSince ?? now, cause: cause, evidence: evidence,
+            timeline: [TimelineEntry(at: now, what: .opened(cause: cause))], resolvedAt: nil, requestedBy: nil,
+            gateSkipped: false, recoveryTimeObjective: config.runbook.recoveryTimeObjective)
+        var effects = [
+            message(
+                .outageStarted,
+                reason: "\(cause). The upstream stays on \(serving.rawValue); Vigil serves from whichever side passes its checks first",
+                incident: state.incident, at: now)
+        ]
+        if let interval = config.runbook.reminderInterval {
+            effects.append(newTimer({ .reminder(generation: $0) }, after: interval, store: \.reminder))
+        }
+        return effects + startWatching()
+    }
+
+    /// The side that served is back: the outage ends without a switch.
+    private mutating func endOutage(servedBy serving: Backend, at now: Instant) -> [Effect] {
+        guard let incident = state.incident else { return [] }
+        let note = "\(serving.rawValue) passes its checks again; the service was down for \(DurationText.format(now - incident.openedAt))"
+        log(.resolved(note: note), at: now)
+        state.incident?.to = serving
+        state.incident?.resolvedAt = now
+        state.lastIncident = state.incident
+        state.incident = nil
+        state.timers.reminder = nil
+        let effects = [message(.outageResolved, reason: note, incident: state.lastIncident, at: now)]
+        // A cold standby that no longer serves is no longer watched.
+        for backend in Backend.allCases where !wantsProbes(backend) {
+            if case .waiting = state.probes[backend] { stopProbing(backend) }
+        }
+        return effects
     }
 
     func health(_ backend: Backend) -> HealthStatus { state.health[backend]?.status ?? .unknown }
@@ -139,6 +202,11 @@ extension ServiceStateMachine {
     /// A runbook that failed before traffic moved, whose failed side has come back: nothing is
     /// left to do; the incident ends without a failover.
     private mutating func recoverWithoutFailover(_ reason: StuckReason, at now: Instant) -> [Effect] {
+        // An outage held by the flap budget ends when the side that serves is back.
+        if state.isInOutage, let serving = state.activeSide, health(serving) == .up {
+            state.phase = restingPhase
+            return endOutage(servedBy: serving, at: now)
+        }
         guard case .runbookFailed(_, _, trafficMoved: false) = reason, let runbook = state.runbook,
             runbook.kind == .failover, health(runbook.source) == .up, state.activeSide == runbook.source
         else { return [] }

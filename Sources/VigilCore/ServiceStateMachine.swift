@@ -14,6 +14,17 @@ public struct ServiceStateMachine: Equatable, Hashable, Sendable {
         state.phase = restingPhase
     }
 
+    /// A service seen for the first time, from what reading each upstream file found. When a
+    /// file cannot be read, Vigil cannot know what is served: the service waits, and `.started`
+    /// says why and reads the files again until it can.
+    public init(config: ServiceConfig, observations: [UpstreamObservation]) {
+        self.init(config: config, upstreams: observations.map(\.layout))
+        if let problem = problem(in: observations) {
+            state.phase = .stuck(.reconcileFailed(problem))
+            state.upstreamProblem = problem
+        }
+    }
+
     init(config: ServiceConfig, state: ServiceSnapshot) {
         self.config = config
         self.state = state
@@ -32,7 +43,8 @@ public struct ServiceStateMachine: Equatable, Hashable, Sendable {
         var effects: [Effect]
         switch event {
         case .started:
-            effects = startWatching()
+            effects = startWatching() + hostCheckDue(at: now)
+            if let problem = state.upstreamProblem, state.upstreamRereads == 0 { effects += noteUpstreamProblem(problem, at: now) }
         case .probeFinished(let backend, let outcomes):
             effects = probeFinished(backend, outcomes, at: now)
         case .timerFired(let timer):
@@ -41,6 +53,10 @@ public struct ServiceStateMachine: Equatable, Hashable, Sendable {
             effects = stepFinished(step, outcome, at: now)
         case .operatorRequested(let request):
             effects = operatorRequested(request, at: now)
+        case .upstreamsObserved(let observations):
+            effects = upstreamsObserved(observations, at: now)
+        case .hostChecked(let host, let problem):
+            effects = hostChecked(host, problem: problem, at: now)
         }
         if state.durable != before { effects.insert(.persist(state), at: 0) }
         return effects

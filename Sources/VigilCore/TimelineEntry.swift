@@ -12,6 +12,8 @@ public struct TimelineEntry: Equatable, Hashable, Sendable, Codable {
         case operatorRequested(OperatorCommand, by: String, reason: String)
         case retrying(attempt: Int)
         case resolved(note: String)
+        /// Within an open incident (an outage), traffic starts moving to `to`.
+        case moving(to: Backend, why: String)
     }
 
     /// When.
@@ -39,6 +41,7 @@ extension TimelineEntry.What: CustomStringConvertible {
         case .operatorRequested(let command, let by, let reason): "operator \(by) requested \(command): \(reason.escapingControlCharacters)"
         case .retrying(let attempt): "retrying, attempt \(attempt)"
         case .resolved(let note): "resolved: \(note)"
+        case .moving(let to, let why): "moving traffic to \(to.rawValue): \(why)"
         }
     }
 }

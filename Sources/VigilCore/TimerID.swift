@@ -6,4 +6,8 @@ public enum TimerID: Equatable, Hashable, Sendable, Codable {
     case retry(generation: Int)
     case reminder(generation: Int)
     case pauseEnds(generation: Int)
+    /// Read the upstream files again while one cannot be read.
+    case observeUpstreams(generation: Int)
+    /// The idle check of the service's SSH hosts.
+    case hostCheck(generation: Int)
 }

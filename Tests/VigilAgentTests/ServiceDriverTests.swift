@@ -15,6 +15,10 @@ final class FakeActions: ServiceActions {
         var log: [String] = []
         var messages: [MessageKind] = []
         var lastSaved: ServiceSnapshot?
+        var observations: [UpstreamObservation] = [.serving(UpstreamLayout(active: .primary))]
+        /// Hosts that do not answer, with the cause.
+        var unreachable: [String: String] = [:]
+        var hostChecks: [String] = []
     }
 
     let state = Mutex(State())
@@ -34,6 +38,17 @@ final class FakeActions: ServiceActions {
 
     func notify(_ message: Message) async {
         state.withLock { $0.messages.append(message.kind) }
+    }
+
+    func observeUpstreams() async -> [UpstreamObservation] {
+        state.withLock { $0.observations }
+    }
+
+    func checkHost(_ host: String) async -> String? {
+        state.withLock { state in
+            state.hostChecks.append(host)
+            return state.unreachable[host]
+        }
     }
 
     func persist(_ snapshot: ServiceSnapshot) async throws {

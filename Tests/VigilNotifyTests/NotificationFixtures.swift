@@ -92,12 +92,50 @@ enum NotificationFixtures {
             return Message(kind: kind, service: "vigil", reason: "A test from `vigil notify test` on lb-1. No action needed.", at: at)
         case .upstreamEdited:
             return Message(kind: kind, service: "shop", reason: "lb1: /etc/nginx/upstreams/shop.conf differs from what Vigil wrote (line 3).", at: at)
+        case .outageStarted, .outageResolved:
+            var outage = incident
+            outage.kind = .outage
+            outage.from = .standby
+            outage.to = .primary
+            outage.cause = "nothing healthy to serve: standby: connection refused; primary: connection refused"
+            outage.timeline = [TimelineEntry(at: outage.openedAt, what: .opened(cause: outage.cause))]
+            if kind == .outageStarted {
+                outage.resolvedAt = nil
+                return Message(
+                    kind: kind, service: "shop",
+                    reason: outage.cause + ". The upstream stays on standby; Vigil serves from whichever side passes its checks first",
+                    incident: outage, at: at)
+            }
+            return Message(kind: kind, service: "shop", reason: "primary serves; the service was down for 4.1s", incident: outage, at: at)
+        case .upstreamUnreadable:
+            return Message(
+                kind: kind, service: "shop",
+                reason:
+                    "cannot read the upstream file on lb1: /etc/nginx/upstreams/shop.conf: root@lb1:22: connectionRefused: connection refused. "
+                    + "Vigil cannot see what the load balancers serve, so a failover may fail; it reads the files again (next in 2s)",
+                at: at)
+        case .upstreamReadable:
+            return Message(kind: kind, service: "shop", reason: "the upstream files can be read again (lb1 serves primary)", at: at)
+        case .hostUnreachable:
+            return Message(
+                kind: kind, service: "shop", reason: "lb1 unreachable (root@lb1:22: connectTimeout: no answer within 5s): a failover now would fail",
+                at: at)
+        case .hostReachable:
+            return Message(kind: kind, service: "shop", reason: "lb1 answers again", at: at)
+        case .loadBalancerCheckFailed:
+            return Message(
+                kind: kind, service: "shop",
+                reason:
+                    "lb1: the upstream file did not pass the test at start (`nginx -t` or the reload failed: nginx: [emerg] unexpected \"}\"); "
+                    + "Vigil restored the backup and reloaded",
+                at: at)
         }
     }
 
     static let allKinds: [MessageKind] = [
         .incidentStarted, .incidentUpdate, .incidentResolved, .runbookFailed, .failbackStarted,
         .failbackDone, .standbyUnhealthy, .standbyHealthy, .failbackAvailable,
-        .flapBudgetExhausted, .paused, .resumed, .upstreamEdited, .agentFault, .agentFaultCleared, .test,
+        .flapBudgetExhausted, .paused, .resumed, .upstreamEdited, .agentFault, .agentFaultCleared, .outageStarted,
+        .outageResolved, .upstreamUnreadable, .upstreamReadable, .hostUnreachable, .hostReachable, .loadBalancerCheckFailed, .test,
     ]
 }

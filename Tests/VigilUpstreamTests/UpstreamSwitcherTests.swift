@@ -67,7 +67,7 @@ import VigilUpstream
             let old = try String(contentsOfFile: balancer.upstreamFile, encoding: .utf8)
             let broken = "upstream \(balancer.upstreamName) { server 127.0.0.1:notaport; }\n"
             let result = await UpstreamSwitcher().apply(broken, to: target(balancer, host: connection))
-            guard case .failed(.test, let message, restored: true) = result else {
+            guard case .failed(.test, let message, restored: true, _) = result else {
                 Issue.record("expected a failed test, restored, got \(result)")
                 return
             }
@@ -87,7 +87,7 @@ import VigilUpstream
                 try upstream(balancer, "127.0.0.1:\(closed.port)"),
                 to: target(balancer, host: connection),
                 verify: HealthProbe(url: balancer.url + "/"), verifyWithin: .seconds(2))
-            guard case .failed(.verify, _, restored: true) = result else {
+            guard case .failed(.verify, _, restored: true, _) = result else {
                 Issue.record("expected a failed verification, restored, got \(result)")
                 return
             }

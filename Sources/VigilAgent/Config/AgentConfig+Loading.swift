@@ -57,12 +57,18 @@ extension AgentConfig {
 
         var ssh = SSHDefaults()
         if let node = top["ssh"] {
-            let keys = try node.mapping(allowed: ["user", "identity_file", "known_hosts", "connect_timeout", "command_timeout"])
+            let keys = try node.mapping(allowed: [
+                "user", "identity_file", "known_hosts", "connect_timeout", "command_timeout", "host_check_interval",
+            ])
             if let value = keys["user"] { ssh.user = try value.name() }
             if let value = keys["identity_file"] { ssh.identityFile = try value.absolutePath() }
             if let value = keys["known_hosts"] { ssh.knownHosts = try value.absolutePath() }
             if let value = keys["connect_timeout"] { ssh.connectTimeout = try value.duration() }
             if let value = keys["command_timeout"] { ssh.commandTimeout = try value.duration() }
+            if let value = keys["host_check_interval"] {
+                ssh.hostCheckInterval = try optionalDuration(value)
+                if let interval = ssh.hostCheckInterval, interval < .seconds(1) { throw value.error("at least 1s, or off") }
+            }
         }
 
         // Every channel is checked; only those in scope have their secrets resolved and are kept.
@@ -79,7 +85,10 @@ extension AgentConfig {
         let servicesNode = try top.required("services")
         var services: [ServiceDefinition] = []
         for (name, entry) in try servicesNode.namedEntries(checked: true) {
-            services.append(try service(name, entry, channels: channelNames))
+            var service = try service(name, entry, channels: channelNames)
+            service.core.hosts = service.sshHosts.map(\.name)
+            service.core.hostCheckInterval = ssh.hostCheckInterval
+            services.append(service)
         }
         guard !services.isEmpty else { throw servicesNode.error("at least one service is needed") }
 

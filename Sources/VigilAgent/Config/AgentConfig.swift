@@ -27,5 +27,7 @@ public struct AgentConfig: Sendable {
         public var knownHosts: String = "/etc/vigil/known_hosts"
         public var connectTimeout: Duration = .seconds(5)
         public var commandTimeout: Duration = .seconds(30)
+        /// How often each SSH host a failover needs is checked while idle; nil: never.
+        public var hostCheckInterval: Duration? = .seconds(60)
     }
 }

@@ -49,14 +49,14 @@ final class AgentRuntime: Sendable {
             let actions = try LiveServiceActions(
                 service: service, hosts: hosts, notifier: notifier, store: store, telemetry: telemetry,
                 history: history, logger: logger)
-            await actions.reconcileLoadBalancers()
+            let startProblems = await actions.reconcileLoadBalancers()
             let observed = await actions.observeUpstreams()
             let driver: ServiceDriver<ContinuousClock>
             if let snapshot = try store.load(service: name) {
                 // What happened before this process is not counted again in its metrics.
                 telemetry.observe(service: name, snapshot: snapshot, counting: false)
                 let (machine, effects) = ServiceStateMachine.restore(
-                    config: service.core, snapshot: snapshot, observed: observed,
+                    config: service.core, snapshot: snapshot, observations: observed,
                     at: Agent.wallClockNow())
                 driver = ServiceDriver(
                     machine: machine, actions: actions, clock: ContinuousClock(),
@@ -64,12 +64,15 @@ final class AgentRuntime: Sendable {
                 logger.info("\(name): resuming from its saved state (\(machine.phase))")
                 await driver.start(restoredEffects: effects)
             } else {
-                let machine = ServiceStateMachine(config: service.core, upstreams: observed)
+                let machine = ServiceStateMachine(config: service.core, observations: observed)
                 driver = ServiceDriver(
                     machine: machine, actions: actions, clock: ContinuousClock(),
                     origin: Agent.wallClockNow().sinceEpoch, logger: logger)
                 logger.info("\(name): watching, \(machine.phase)")
                 await driver.start()
+            }
+            for problem in startProblems {
+                await actions.notify(Message(kind: .loadBalancerCheckFailed, service: name, reason: problem, at: Agent.wallClockNow()))
             }
             services.append(RunningService(name: name, driver: driver, actions: actions))
         }
@@ -116,8 +119,10 @@ final class AgentRuntime: Sendable {
         var reported: [String: [String]] = [:]
         while !Task.isCancelled {
             for service in services where await !service.driver.isRunningRunbook {
-                let drifted = await service.actions.checkDrift()
-                guard await !service.driver.isRunningRunbook, drifted != reported[service.name, default: []] else { continue }
+                let (drifted, observations) = await service.actions.checkDrift()
+                guard await !service.driver.isRunningRunbook else { continue }
+                await service.driver.send(.upstreamsObserved(observations))
+                guard drifted != reported[service.name, default: []] else { continue }
                 reported[service.name] = drifted
                 guard !drifted.isEmpty else { continue }
                 let reason = drifted.joined(separator: " ")

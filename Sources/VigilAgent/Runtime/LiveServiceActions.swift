@@ -66,6 +66,27 @@ public struct LiveServiceActions: ServiceActions {
     }
 
     public func run(_ step: RunbookStep) async -> StepOutcome {
+        switch await perform(step) {
+        case .failed(let cause, let kind?):
+            // The host itself failed: the core picks the retry that fits (watch it, back off, or wait).
+            return .failedOnHost(cause, host: service.sshHostName(of: step) ?? "local", kind: kind)
+        case .failed(let cause, nil):
+            return .failed(cause)
+        case .succeeded(let report?):
+            return .succeededReporting(report)
+        case .succeeded(nil):
+            return .succeeded
+        }
+    }
+
+    /// A step's result before the core's words for it: the transport's kind of failure, when the
+    /// host itself failed.
+    private enum Performed {
+        case succeeded(String?)
+        case failed(String, RemoteFailureKind?)
+    }
+
+    private func perform(_ step: RunbookStep) async -> Performed {
         let timeout = service.core.runbook.stepTimeout
         switch step {
         case .preHook:
@@ -84,7 +105,7 @@ public struct LiveServiceActions: ServiceActions {
             do {
                 text = try renderer.text(index, layout)
             } catch {
-                return .failed("\(error)")
+                return .failed("\(error)", nil)
             }
             let verify = balancer.verifyURL.map { HealthProbe(url: $0, timeout: .seconds(2)) }
             let written = store.writtenUpstream(service: service.core.name, balancer: balancer.name)
@@ -95,24 +116,27 @@ public struct LiveServiceActions: ServiceActions {
                     "switched \(balancer.name) to \(layout): \(durations.map { "\($0.key.rawValue) \(DurationText.format(.milliseconds($0.value.wholeMilliseconds)))" }.sorted().joined(separator: ", "))"
                 )
                 record(text, balancer)
-                guard replacedHandEdit else { return .succeeded }
+                guard replacedHandEdit else { return .succeeded(nil) }
                 logger.warning("\(balancer.name): the file replaced had been edited by hand; the edit is kept in \(target.backupFile)")
-                return .succeededReporting("\(balancer.upstreamFile) had been edited by hand; the edit is kept in \(target.backupFile)")
-            case .failed(let stage, let message, let restored):
+                return .succeeded("\(balancer.upstreamFile) had been edited by hand; the edit is kept in \(target.backupFile)")
+            case .failed(let stage, let message, let restored, let transport):
                 return .failed(
-                    "\(stage.rawValue) failed on \(balancer.name): \(message)" + (restored ? "" : "; THE PREVIOUS FILE COULD NOT BE RESTORED"))
+                    "\(stage.rawValue) failed on \(balancer.name): \(message)" + (restored ? "" : "; THE PREVIOUS FILE COULD NOT BE RESTORED"),
+                    transport)
             }
         case .rollback(let index, _):
             let balancer = service.loadBalancers[index]
             let target = target(balancer)
             guard await UpstreamSwitcher(engine: engine).restore(target) else {
-                return .failed("restoring \(target.backupFile) on \(target.name) failed")
+                return .failed("restoring \(target.backupFile) on \(target.name) failed", nil)
             }
             // The file is the backup again: that is what Vigil last wrote (or the file it found).
-            if let restored = try? await target.host.readFile(balancer.upstreamFile) {
-                record(String(decoding: restored, as: UTF8.self), balancer)
+            do {
+                record(String(decoding: try await target.host.readFile(balancer.upstreamFile), as: UTF8.self), balancer)
+            } catch {
+                logger.error("\(balancer.name): restored, but cannot read the file back to keep a copy, so hand edits go unnoticed: \(error)")
             }
-            return .succeeded
+            return .succeeded(nil)
         }
     }
 
@@ -130,18 +154,23 @@ public struct LiveServiceActions: ServiceActions {
 
     /// Compares each upstream file with what Vigil last wrote there; returns one line per file
     /// that differs. A file Vigil has never written is adopted as it is, so later edits show.
-    public func checkDrift() async -> [String] {
+    /// Also returns what the reading found, for the core: a file that cannot be read is not a
+    /// hand edit, but Vigil is blind to it, which the core says and retries.
+    public func checkDrift() async -> (drifted: [String], observations: [UpstreamObservation]) {
         var drifted: [String] = []
+        var observations: [UpstreamObservation] = []
         for balancer in service.loadBalancers {
             let data: [UInt8]
             do {
                 data = try await hosts.host(balancer.host).readFile(balancer.upstreamFile)
             } catch {
-                // Not a hand edit, so no such message; the cause is logged at each check.
                 logger.error("\(balancer.name): the drift check cannot read \(balancer.upstreamFile): \(error)")
+                observations.append(.unreadable("\(balancer.upstreamFile): \(error)"))
                 continue
             }
             let text = String(decoding: data, as: UTF8.self)
+            observations.append(
+                UpstreamObservation(UpstreamLayout.parse(text, primary: service.primary.address, standby: service.standby.address)))
             guard let written = store.writtenUpstream(service: service.core.name, balancer: balancer.name) else {
                 record(text, balancer)
                 continue
@@ -150,7 +179,7 @@ public struct LiveServiceActions: ServiceActions {
                 drifted.append("\(balancer.name): \(balancer.upstreamFile) differs from what Vigil wrote (line \(line)).")
             }
         }
-        return drifted
+        return (drifted, observations)
     }
 
     /// For a dry run: what the switch of load balancer `index` to `layout` would change, as a
@@ -185,17 +214,27 @@ public struct LiveServiceActions: ServiceActions {
     private func command(
         _ command: String?, on host: HostReference?, timeout: Duration, what: String,
         report: Bool = false
-    ) async -> StepOutcome {
-        guard let command, let host else { return .failed("\(what) is not configured") }
+    ) async -> Performed {
+        guard let command, let host else { return .failed("\(what) is not configured", nil) }
         do {
             let result = try await hosts.host(host).run(command, timeout: timeout)
             guard result.succeeded else {
-                return .failed("\(what) exited with \(result.exitStatus.map(String.init) ?? result.signal ?? "?"): \(result.tail())")
+                return .failed("\(what) exited with \(result.exitStatus.map(String.init) ?? result.signal ?? "?"): \(result.tail())", nil)
             }
             let tail = result.tail()
-            return report ? .succeededReporting("exit 0" + (tail.isEmpty ? ", no output" : ": \(tail)")) : .succeeded
+            return .succeeded(report ? "exit 0" + (tail.isEmpty ? ", no output" : ": \(tail)") : nil)
         } catch {
-            return .failed("\(what): \(error)")
+            return .failed("\(what): \(error)", error.kind)
+        }
+    }
+
+    public func checkHost(_ name: String) async -> String? {
+        guard let reference = service.sshHosts.first(where: { $0.name == name })?.host else { return nil }
+        do {
+            let result = try await hosts.host(reference).run("true", timeout: .seconds(5))
+            return result.succeeded ? nil : "`true` exited with \(result.exitStatus.map(String.init) ?? result.signal ?? "?")"
+        } catch {
+            return "\(error)"
         }
     }
 
@@ -223,40 +262,68 @@ public struct LiveServiceActions: ServiceActions {
     /// Makes nginx's loaded config match its upstream file before anything is decided: a valid
     /// file is loaded (a crash may have come between the swap and the reload); an invalid one
     /// (a crash between the swap and the test) is replaced by the backup.
-    public func reconcileLoadBalancers() async {
+    /// Returns what went wrong, in nginx's (or the transport's) own words, one line per load
+    /// balancer, for the agent to say once the service runs.
+    public func reconcileLoadBalancers() async -> [String] {
+        var problems: [String] = []
         for balancer in service.loadBalancers {
             let target = target(balancer)
             let command = "\(balancer.testCommand) 2>&1 && \(balancer.reloadCommand) 2>&1"
-            if let result = try? await target.host.run(command, timeout: service.core.runbook.stepTimeout), result.succeeded { continue }
+            let why: String
+            do {
+                let result = try await target.host.run(command, timeout: service.core.runbook.stepTimeout)
+                if result.succeeded { continue }
+                why = "`\(balancer.testCommand)` or the reload failed: \(result.tail())"
+            } catch {
+                // Unreachable: nothing to restore; the upstream read that follows says it too.
+                problems.append("\(balancer.name): cannot test nginx's config at start: \(error)")
+                continue
+            }
             let restored = await UpstreamSwitcher(engine: engine).restore(target)
-            logger.error(
-                "\(balancer.name): the upstream file did not pass the test at start; \(restored ? "restored the backup" : "RESTORING THE BACKUP FAILED")"
-            )
+            let problem =
+                "\(balancer.name): the upstream file did not pass the test at start (\(why)); "
+                + (restored ? "Vigil restored the backup and reloaded" : "RESTORING THE BACKUP FAILED, nginx needs a person")
+            logger.error("\(problem)")
+            problems.append(problem)
         }
+        return problems
     }
 
     /// What each load balancer's upstream file names now.
-    public func observeUpstreams() async -> [UpstreamLayout?] {
-        var layouts: [UpstreamLayout?] = []
+    public func observeUpstreams() async -> [UpstreamObservation] {
+        var observations: [UpstreamObservation] = []
         for balancer in service.loadBalancers {
             let text: [UInt8]
             do {
                 text = try await hosts.host(balancer.host).readFile(balancer.upstreamFile)
             } catch {
-                // The real cause, said: the service waits for an operator, and this is why.
+                // The real cause, said: the core reports it and reads again.
                 logger.error("\(balancer.name): cannot read the upstream file \(balancer.upstreamFile): \(error)")
-                layouts.append(nil)
+                observations.append(.unreadable("\(balancer.upstreamFile): \(error)"))
                 continue
             }
-            let layout = UpstreamLayout.parse(
-                String(decoding: text, as: UTF8.self), primary: service.primary.address, standby: service.standby.address)
-            if layout == nil {
-                logger.error(
-                    "\(balancer.name): \(balancer.upstreamFile) names neither \(service.primary.address) nor \(service.standby.address) as its only servers"
-                )
+            let contents = String(decoding: text, as: UTF8.self)
+            if let layout = UpstreamLayout.parse(contents, primary: service.primary.address, standby: service.standby.address) {
+                observations.append(.serving(layout))
+                continue
             }
-            layouts.append(layout)
+            let quoted = Self.serverLines(of: contents)
+            let problem =
+                "\(balancer.upstreamFile) names neither \(service.primary.address) nor \(service.standby.address) as its only servers"
+                + (quoted.isEmpty ? " (it has no server line)" : "; its server lines: \(quoted)")
+            logger.error("\(balancer.name): \(problem)")
+            observations.append(.unrecognised(problem))
         }
-        return layouts
+        return observations
+    }
+
+    /// A file's `server` lines, quoted and shortened, so a message shows what the file says.
+    static func serverLines(of contents: String) -> String {
+        let lines = contents.split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.hasPrefix("server ") }
+            .prefix(4)
+            .map { "`\(String($0.prefix(120)).escapingControlCharacters)`" }
+        return lines.joined(separator: ", ")
     }
 }

@@ -12,4 +12,9 @@ public protocol ServiceActions: Sendable {
     func notify(_ message: Message) async
     /// Writes the snapshot durably before the effects after it run.
     func persist(_ snapshot: ServiceSnapshot) async throws
+    /// Reads every load balancer's upstream file, in order.
+    func observeUpstreams() async -> [UpstreamObservation]
+    /// One round trip to the SSH host the core calls `host` (a new connection and handshake when
+    /// the session is gone); nil when it answered, else the cause.
+    func checkHost(_ host: String) async -> String?
 }

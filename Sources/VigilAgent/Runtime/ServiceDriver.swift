@@ -16,9 +16,17 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
     private var tasks: [Int: Task<Void, Never>] = [:]
     private var nextTask = 0
     private var stopped = false
+    /// The hosts being watched until they answer; one watch per host.
+    private var watchedHosts: Set<String> = []
+    /// How often a watched host is tried.
+    private let watchInterval: Duration
 
-    public init(machine: ServiceStateMachine, actions: any ServiceActions, clock: C, origin: Duration = .zero, logger: Logger) {
+    public init(
+        machine: ServiceStateMachine, actions: any ServiceActions, clock: C, origin: Duration = .zero,
+        watchInterval: Duration = .seconds(2), logger: Logger
+    ) {
         self.origin = origin
+        self.watchInterval = watchInterval
         self.machine = machine
         self.actions = actions
         self.clock = clock
@@ -133,9 +141,44 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
                 await actions.notify(message)
             case .answer(let reply):
                 answer = reply
+            case .observeUpstreams:
+                spawn { [actions] driver in
+                    let observations = await actions.observeUpstreams()
+                    await driver.send(.upstreamsObserved(observations))
+                }
+            case .checkHosts:
+                for host in machine.config.hosts {
+                    spawn { [actions] driver in
+                        let problem = await actions.checkHost(host)
+                        await driver.send(.hostChecked(host, problem: problem))
+                    }
+                }
+            case .watchHost(let host):
+                guard watchedHosts.insert(host).inserted else { continue }
+                spawn { [actions, clock, watchInterval] driver in
+                    await driver.watch(host, actions: actions, clock: clock, every: watchInterval)
+                }
             }
         }
         return answer
+    }
+
+    /// Tries the host every `interval` until it answers (or the driver stops), then reports it.
+    private func watch(_ host: String, actions: any ServiceActions, clock: C, every interval: Duration) async {
+        defer { watchedHosts.remove(host) }
+        while !Task.isCancelled {
+            let started = clock.now
+            if await actions.checkHost(host) == nil {
+                watchedHosts.remove(host)
+                await send(.hostChecked(host, problem: nil))
+                return
+            }
+            do {
+                try await clock.sleep(until: started.advanced(by: interval), tolerance: nil)
+            } catch {
+                return  // cancelled at stop
+            }
+        }
     }
 
     private func spawn(_ work: @escaping @Sendable (ServiceDriver) async -> Void) {

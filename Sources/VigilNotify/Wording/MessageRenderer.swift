@@ -97,6 +97,8 @@ public struct MessageRenderer: Sendable {
                 lines.append("✗ \(step) (\(Self.seconds(entry.at - (started[step] ?? entry.at)))): \(cause)")
             case .stepSkipped(let step, let why):
                 lines.append("– \(step) skipped: \(why)")
+            case .moving(let to, let why):
+                lines.append("→ moving to \(to.rawValue): \(why)")
             case .opened, .operatorRequested, .retrying, .resolved:
                 break
             }
@@ -107,8 +109,12 @@ public struct MessageRenderer: Sendable {
     static func color(of kind: MessageKind) -> String {
         switch kind {
         case .incidentStarted, .failbackStarted, .incidentUpdate: "#f2a900"
-        case .incidentResolved, .failbackDone, .standbyHealthy, .resumed, .agentFaultCleared: "#2eb67d"
-        case .runbookFailed, .flapBudgetExhausted, .standbyUnhealthy, .agentFault: "#e01e5a"
+        case .incidentResolved, .failbackDone, .standbyHealthy, .resumed, .agentFaultCleared, .outageResolved, .upstreamReadable,
+            .hostReachable:
+            "#2eb67d"
+        case .runbookFailed, .flapBudgetExhausted, .standbyUnhealthy, .agentFault, .outageStarted, .upstreamUnreadable, .hostUnreachable,
+            .loadBalancerCheckFailed:
+            "#e01e5a"
         case .failbackAvailable, .paused, .test: "#439fe0"
         case .upstreamEdited: "#f2a900"
         }

@@ -21,6 +21,13 @@ public enum MessageTemplates {
         .upstreamEdited: "{{{service}}}: an upstream file was edited by hand",
         .agentFault: "{{{service}}}: VIGIL CANNOT CHECK, failover disabled",
         .agentFaultCleared: "{{{service}}}: Vigil checks again",
+        .outageStarted: "{{{service}}}: OUTAGE, nothing healthy to serve",
+        .outageResolved: "{{{service}}}: served again by {{{to}}} after an outage",
+        .upstreamUnreadable: "{{{service}}}: VIGIL CANNOT SEE THE UPSTREAM, failover at risk",
+        .upstreamReadable: "{{{service}}}: Vigil sees the upstream again",
+        .hostUnreachable: "{{{service}}}: a host a failover needs is unreachable",
+        .hostReachable: "{{{service}}}: the host answers again",
+        .loadBalancerCheckFailed: "{{{service}}}: a load balancer failed its check at start",
         .test: "Vigil test message",
     ]
 
@@ -41,5 +48,12 @@ public enum MessageTemplates {
         .agentFault: "{{{reason}}}. Look at the agent's host: open files (`ls /proc/$(pidof vigil)/fd | wc -l`), memory.",
         .agentFaultCleared: "{{{reason}}}; failover is armed again.",
         .upstreamEdited: "{{{reason}}} Vigil does not act on the edit; its next switch replaces the file and keeps the edit in the backup.",
+        .outageStarted: "Both sides fail their checks. {{{reason}}}.",
+        .outageResolved: "{{{reason}}}.",
+        .upstreamUnreadable: "{{{reason}}}. Look at the load balancer: is sshd up, does the key still work, does the file exist?",
+        .upstreamReadable: "{{{reason}}}; failover is armed again.",
+        .hostUnreachable: "{{{reason}}}. Vigil checks it every minute and says when it answers.",
+        .hostReachable: "{{{reason}}}.",
+        .loadBalancerCheckFailed: "{{{reason}}}.",
     ]
 }

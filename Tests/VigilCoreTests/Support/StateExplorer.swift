@@ -16,6 +16,8 @@ struct StateExplorer: Sendable {
         var stepInFlight: RunbookStep?
         var started: Set<String> = []
         var resolved: Set<String> = []
+        /// Hosts the machine asked to watch; each can answer.
+        var watching: Set<String> = []
     }
 
     struct Report {
@@ -125,7 +127,10 @@ struct StateExplorer: Sendable {
             state.phase = .stuck(.runbookFailed(step: step, cause: "", trafficMoved: moved))
         }
         // Generations only need to tell current timers from stale ones: number them afresh.
-        var inUse = [state.timers.stepDeadline, state.timers.retry, state.timers.reminder, state.timers.pauseEnds].compactMap { $0 }
+        var inUse = [
+            state.timers.stepDeadline, state.timers.retry, state.timers.reminder, state.timers.pauseEnds, state.timers.observe,
+            state.timers.hostCheck,
+        ].compactMap { $0 }
         for case .waiting(let generation) in state.probes.values { inUse.append(generation) }
         let renumbered = Dictionary(uniqueKeysWithValues: Set(inUse).sorted().enumerated().map { ($1, $0 + 1) })
         func renumber(_ generation: Int?) -> Int? { generation.map { renumbered[$0] ?? 0 } }
@@ -134,6 +139,9 @@ struct StateExplorer: Sendable {
         state.timers.retry = renumber(state.timers.retry)
         state.timers.reminder = renumber(state.timers.reminder)
         state.timers.pauseEnds = renumber(state.timers.pauseEnds)
+        state.timers.observe = renumber(state.timers.observe)
+        state.timers.hostCheck = renumber(state.timers.hostCheck)
+        if case .stuck(.runbookFailed) = state.phase {} else { state.runbook?.saidFailure = nil }
         state.probes = state.probes.mapValues { loop in
             if case .waiting(let generation) = loop { return .waiting(generation: renumbered[generation] ?? 0) }
             return loop
@@ -146,6 +154,8 @@ struct StateExplorer: Sendable {
                 case .retry(let generation): (TimerID.retry(generation: renumbered[generation] ?? 0), due)
                 case .reminder(let generation): (TimerID.reminder(generation: renumbered[generation] ?? 0), due)
                 case .pauseEnds(let generation): (TimerID.pauseEnds(generation: renumbered[generation] ?? 0), due)
+                case .observeUpstreams(let generation): (TimerID.observeUpstreams(generation: renumbered[generation] ?? 0), due)
+                case .hostCheck(let generation): (TimerID.hostCheck(generation: renumbered[generation] ?? 0), due)
                 }
             })
         key.machine = ServiceStateMachine(config: config, state: state)
@@ -163,6 +173,16 @@ struct StateExplorer: Sendable {
         if let step = node.stepInFlight {
             events.append((.stepFinished(step, .succeeded), later))
             events.append((.stepFinished(step, .failed("injected")), later))
+            // A host that does not answer matters where traffic moves: at a switch (and its rollback).
+            switch step {
+            case .switchUpstream, .rollback:
+                events.append((.stepFinished(step, .failedOnHost("injected", host: "lb0", kind: .connectionRefused)), later))
+            case .preHook, .start, .gate, .fence, .postHook:
+                break
+            }
+        }
+        for host in node.watching.sorted() {
+            events.append((.hostChecked(host, problem: nil), later))
         }
         for (timer, due) in node.timers.sorted(by: { $0.value < $1.value }) {
             events.append((.timerFired(timer), max(node.now, due)))
@@ -186,11 +206,12 @@ struct StateExplorer: Sendable {
             case .notify(let message):
                 guard let id = message.incident?.id else { continue }
                 switch message.kind {
-                case .incidentStarted, .failbackStarted: node.started.insert(id)
-                case .incidentResolved, .failbackDone: node.resolved.insert(id)
+                case .incidentStarted, .failbackStarted, .outageStarted: node.started.insert(id)
+                case .incidentResolved, .failbackDone, .outageResolved: node.resolved.insert(id)
                 default: break
                 }
-            case .probe, .persist, .answer: break
+            case .watchHost(let host): node.watching.insert(host)
+            case .probe, .persist, .answer, .observeUpstreams, .checkHosts: break
             }
         }
         // Timers the machine no longer honours would be ignored; dropping them keeps the space small.
@@ -204,6 +225,8 @@ struct StateExplorer: Sendable {
         case .retry(let generation): state.timers.retry == generation
         case .reminder(let generation): state.timers.reminder == generation
         case .pauseEnds(let generation): state.timers.pauseEnds == generation
+        case .observeUpstreams(let generation): state.timers.observe == generation
+        case .hostCheck(let generation): state.timers.hostCheck == generation
         }
     }
 
@@ -231,7 +254,14 @@ struct StateExplorer: Sendable {
         let opened = effects.contains {
             if case .notify(let message) = $0 { [.incidentStarted, .failbackStarted].contains(message.kind) } else { false }
         }
-        if opened && before.machine.state.runbook != nil { fail("a second runbook started while one was in flight") }
+        // (A runbook that ends on a side that went down meanwhile may be followed at once by the
+        // move away from it: the first resolved its incident in the same transition.)
+        let endedFirst = effects.contains { effect in
+            guard case .notify(let message) = effect else { return false }
+            return message.incident?.id == before.machine.state.incident?.id
+                && [.incidentResolved, .failbackDone, .outageResolved].contains(message.kind)
+        }
+        if opened && before.machine.state.runbook != nil && !endedFirst { fail("a second runbook started while one was in flight") }
 
         for step in runs {
             guard case .switchUpstream(_, let layout) = step else { continue }
@@ -291,9 +321,9 @@ struct StateExplorer: Sendable {
         for case .notify(let message) in effects {
             guard let id = message.incident?.id else { continue }
             switch message.kind {
-            case .incidentStarted, .failbackStarted:
+            case .incidentStarted, .failbackStarted, .outageStarted:
                 if before.started.contains(id) { fail("a second 'started' for \(id)") }
-            case .incidentResolved, .failbackDone:
+            case .incidentResolved, .failbackDone, .outageResolved:
                 if !before.started.contains(id) { fail("'resolved' for \(id) that never started") }
                 if before.resolved.contains(id) { fail("a second 'resolved' for \(id)") }
             default:
@@ -303,12 +333,41 @@ struct StateExplorer: Sendable {
         if let ended = before.machine.state.incident, state.incident?.id != ended.id {
             let resolvedHere = effects.contains { effect in
                 if case .notify(let message) = effect {
-                    message.incident?.id == ended.id && [.incidentResolved, .failbackDone].contains(message.kind)
+                    message.incident?.id == ended.id && [.incidentResolved, .failbackDone, .outageResolved].contains(message.kind)
                 } else {
                     false
                 }
             }
             if !resolvedHere { fail("incident \(ended.id) ended without a 'resolved' message") }
+        }
+
+        // Never silently blind: resting (or stuck) on a serving side that is down, the open
+        // incident has said so, or the flap-budget hold has.
+        if !after.machine.phase.isRunningRunbook, after.machine.phase != .paused, let serving = state.activeSide,
+            state.health[serving]?.status == .down
+        {
+            let saidNow = effects.contains { effect in
+                guard case .notify(let message) = effect else { return false }
+                return message.incident?.id == state.incident?.id && [.incidentStarted, .failbackStarted, .outageStarted].contains(message.kind)
+            }
+            let said = state.incident.map { after.started.contains($0.id) || saidNow } ?? false
+            if !said && after.machine.phase != .stuck(.flapBudgetExhausted) {
+                fail("\(serving) serves and is down, and no message says so (\(after.machine.phase))")
+            }
+        }
+
+        // No runbook Vigil starts by itself targets a side known down that it cannot start.
+        let automatic: Bool =
+            switch event {
+            case .probeFinished, .timerFired, .hostChecked: true
+            case .started, .stepFinished, .operatorRequested, .upstreamsObserved: false
+            }
+        if automatic, let runbook = state.runbook, runbook.currentStep != nil,
+            before.machine.state.runbook == nil || before.machine.state.runbook?.attempt != runbook.attempt
+                || before.machine.state.runbook?.target != runbook.target,
+            state.health[runbook.target]?.status == .down, !config.settings(of: runbook.target).canStart
+        {
+            fail("a runbook toward \(runbook.target), which is known down and cannot be started")
         }
 
         // Paused emits no action (resuming may act at once: it is no longer paused).
