@@ -176,7 +176,7 @@ import VigilLab
             _ = try await Self.document(in: "failingOver", from: lab)
             let during = try await render("during")
             #expect(during.contains("Outage"), "the banner during the incident")
-            #expect(during.contains("Failing over to the standby"), "the phase")
+            #expect(during.contains("Failing over: "), "the phase")
             #expect(during.contains("Incident shop-1 (open)") && during.contains("started start standby"), "the step timeline")
             _ = try await Self.document(in: "secondaryActive", from: lab)
             let after = try await render("after")

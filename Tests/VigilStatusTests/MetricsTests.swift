@@ -11,9 +11,17 @@ import VigilCore
             service: "shop", backend: .primary, probes: ["http://127.0.0.1:1/he\"alth"],
             outcomes: [.failed(.refused)], seconds: [0.003], at: Date())
         telemetry.recordDelivery(channel: "ops", result: "delivered")
-        let config = ServiceConfig(name: "shop", loadBalancers: ["lb1"])
-        let machine = ServiceStateMachine(config: config, upstreams: [UpstreamLayout(active: .primary)])
-        let text = MetricsExposition.render(telemetry: telemetry, services: [("shop", machine.state)])
+        var config = ServiceConfig(name: "shop", loadBalancers: ["lb1"])
+        config.hosts = ["lb1"]
+        var machine = ServiceStateMachine(config: config, upstreams: [UpstreamLayout(active: .primary)])
+        for _ in 0..<2 { _ = machine.handle(.hostChecked("lb1", problem: "connection refused"), at: .zero) }
+        let text = MetricsExposition.render(
+            telemetry: telemetry, services: [("shop", machine.state, machine.isProtected)],
+            channels: [StatusDocument.ChannelStatus(name: "ops", pending: 3, oldestSeconds: 42.5)])
+        #expect(text.contains(#"vigil_service_protected{service="shop"} 0"#), "\(text)")
+        #expect(text.contains(#"vigil_host_up{host="lb1",service="shop"} 0"#))
+        #expect(text.contains(#"vigil_outbox_pending{channel="ops"} 3"#))
+        #expect(text.contains(#"vigil_outbox_oldest_seconds{channel="ops"} 42.5"#))
         #expect(
             text.contains(#"vigil_probe_results_total{backend="primary",probe="http://127.0.0.1:1/he\"alth",result="refused",service="shop"} 1"#),
             "\(text)")

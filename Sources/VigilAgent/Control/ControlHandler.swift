@@ -58,8 +58,8 @@ struct ControlHandler: Sendable {
         let command: OperatorCommand
         switch request.command {
         case .status:
-            let state = await driver.machine.state
-            reply(.line(Self.status(service, state)))
+            let machine = await driver.machine
+            reply(.line(Self.status(service, machine.state, unprotected: machine.unprotectedReasons)))
             return true
         case .failover: command = .failover(skipGate: request.skipGate, dryRun: request.dryRun)
         case .failback: command = .failback(skipGate: request.skipGate, dryRun: request.dryRun)
@@ -135,11 +135,12 @@ struct ControlHandler: Sendable {
         return false
     }
 
-    static func status(_ service: String, _ state: ServiceSnapshot) -> String {
+    static func status(_ service: String, _ state: ServiceSnapshot, unprotected: [String]) -> String {
         let upstreams = state.upstreams.map { $0.map(\.description) ?? "unknown" }.joined(separator: ", ")
         let health = Backend.allCases.map { "\($0.rawValue) \(state.health[$0]?.status.rawValue ?? "unknown")" }.joined(separator: ", ")
         var line = "\(service): \(state.phase); load balancers serve \(upstreams); \(health)"
-        if let incident = state.incident { line += "; incident \(incident.id) open: \(incident.cause)" }
+        if let incident = state.incident { line += "; \(incident.kind.rawValue) \(incident.id) open: \(incident.cause)" }
+        line += unprotected.isEmpty ? "; protected" : "; NOT PROTECTED: " + unprotected.joined(separator: "; ")
         if let last = state.lastIncident, let recovered = last.timeToRecover {
             line += "; last incident \(last.id) recovered in \(DurationText.format(.milliseconds(recovered.wholeMilliseconds)))"
         }

@@ -78,7 +78,7 @@ final class AgentRuntime: Sendable {
         }
         let status = StatusSource(
             services: services, telemetry: telemetry, history: history,
-            agentHost: ProcessInfo.processInfo.hostName, publicURL: config.statusPublicURL)
+            agentHost: ProcessInfo.processInfo.hostName, publicURL: config.statusPublicURL, notifier: notifier)
         return AgentRuntime(
             services: services, status: status, notifier: notifier, hosts: hosts,
             driftCheckInterval: driftCheckInterval, logger: logger)

@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilNotify
 import VigilStatus
 
 /// Where the status document and the metrics are made from: the running services' live state,
@@ -11,8 +12,17 @@ struct StatusSource: StatusProvider {
     let history: IncidentHistory
     let agentHost: String
     let publicURL: String?
+    /// The notification queues, when the agent has channels.
+    let notifier: Notifier?
 
     func document() async -> StatusDocument { await document(for: services) }
+
+    func channels(at now: Date = Date()) -> [StatusDocument.ChannelStatus] {
+        (notifier?.outboxes() ?? []).map { outbox in
+            StatusDocument.ChannelStatus(
+                name: outbox.channel, pending: outbox.pending, oldestSeconds: outbox.oldest.map { max(0, now.timeIntervalSince($0)) })
+        }
+    }
 
     func document(for chosen: [RunningService]) async -> StatusDocument {
         var inputs: [StatusDocument.Input] = []
@@ -22,15 +32,19 @@ struct StatusSource: StatusProvider {
                 StatusDocument.Input(
                     name: service.name, config: machine.config, state: machine.state,
                     checks: telemetry.checks(service: service.name),
-                    recentIncidents: history.recent(service: service.name, including: machine.state.lastIncident)))
+                    recentIncidents: history.recent(service: service.name, including: machine.state.lastIncident),
+                    unprotectedReasons: machine.unprotectedReasons))
         }
-        return StatusDocument(services: inputs, agentHost: agentHost, statusPageURL: publicURL)
+        return StatusDocument(services: inputs, channels: channels(), agentHost: agentHost, statusPageURL: publicURL)
     }
 
     func metrics() async -> String {
-        var states: [(name: String, state: ServiceSnapshot)] = []
-        for service in services { states.append((service.name, await service.driver.machine.state)) }
-        return MetricsExposition.render(telemetry: telemetry, services: states)
+        var states: [(name: String, state: ServiceSnapshot, protected: Bool)] = []
+        for service in services {
+            let machine = await service.driver.machine
+            states.append((service.name, machine.state, machine.isProtected))
+        }
+        return MetricsExposition.render(telemetry: telemetry, services: states, channels: channels())
     }
 
     /// True when every service's driver answers: an actor that is wedged never does.

@@ -99,6 +99,16 @@ public final class Notifier: Sendable {
     }
 
     /// Messages waiting on disk for a channel.
+    /// Each channel's queue, by channel name.
+    public func outboxes() -> [OutboxState] {
+        pipelines.keys.sorted().compactMap { name in
+            guard let outbox = pipelines[name]?.outbox else { return nil }
+            let pending = outbox.pending()
+            let oldest = pending.first.flatMap(outbox.read).map { Date(timeIntervalSince1970: $0.createdAt) }
+            return OutboxState(channel: name, pending: pending.count, oldest: oldest)
+        }
+    }
+
     public func pendingCount(channel: String) -> Int { pipelines[channel]?.outbox.pending().count ?? 0 }
 
     public struct UnknownChannel: Error, CustomStringConvertible {

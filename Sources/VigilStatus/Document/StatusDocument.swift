@@ -16,6 +16,8 @@ public struct StatusDocument: Codable, Sendable, Equatable {
     /// Where people read this page, when the config gives one.
     public var statusPageURL: String?
     public var services: [ServiceStatus]
+    /// Each notification channel's queue: what waits, and since when.
+    public var channels: [ChannelStatus]
 
     public struct ServiceStatus: Codable, Sendable, Equatable {
         public var name: String
@@ -28,6 +30,13 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         /// Why Vigil cannot run this service's checks on its host, while it cannot (no failover
         /// can start meanwhile).
         public var agentFault: String?
+        /// Whether a failure now would be failed over; when not, every reason.
+        public var protected: Bool
+        public var unprotectedReasons: [String]
+        /// Why the upstream files cannot be read (or are not understood), while so.
+        public var upstreamProblem: String?
+        /// Each SSH host a failover needs, as the idle checks last found it.
+        public var hosts: [HostStatus]
         /// The side the load balancers send traffic to, when they all agree.
         public var activeSide: String?
         public var loadBalancers: [LoadBalancerStatus]
@@ -36,6 +45,28 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         /// Closed incidents, newest first.
         public var recentIncidents: [IncidentStatus]
         public var pause: PauseStatus?
+    }
+
+    public struct HostStatus: Codable, Sendable, Equatable {
+        public var name: String
+        /// false once it failed two checks in a row (and was said unreachable); nil before a check.
+        public var reachable: Bool?
+        /// The last check's problem, while it fails.
+        public var problem: String?
+    }
+
+    public struct ChannelStatus: Codable, Sendable, Equatable {
+        public var name: String
+        /// Messages waiting to be delivered.
+        public var pending: Int
+        /// How long the oldest waiting message has waited.
+        public var oldestSeconds: Double?
+
+        public init(name: String, pending: Int, oldestSeconds: Double?) {
+            self.name = name
+            self.pending = pending
+            self.oldestSeconds = oldestSeconds
+        }
     }
 
     public struct LoadBalancerStatus: Codable, Sendable, Equatable {
@@ -100,11 +131,14 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         public var state: ServiceSnapshot
         public var checks: [Backend: [CheckRecord]]
         public var recentIncidents: [Incident]
+        /// The machine's answer to "can Vigil protect it now?" (empty: yes).
+        public var unprotectedReasons: [String]
 
         public init(
             name: String, config: ServiceConfig, state: ServiceSnapshot, checks: [Backend: [CheckRecord]] = [:],
-            recentIncidents: [Incident] = []
+            recentIncidents: [Incident] = [], unprotectedReasons: [String] = []
         ) {
+            self.unprotectedReasons = unprotectedReasons
             self.name = name
             self.config = config
             self.state = state
@@ -113,7 +147,10 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         }
     }
 
-    public init(services inputs: [Input], agentHost: String, statusPageURL: String? = nil, now: Date = Date()) {
+    public init(
+        services inputs: [Input], channels: [ChannelStatus] = [], agentHost: String, statusPageURL: String? = nil, now: Date = Date()
+    ) {
+        self.channels = channels
         generatedAt = Self.time(now)
         self.agentHost = agentHost
         agentVersion = VigilVersion.current
@@ -142,6 +179,12 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         let state = input.state
         var status = ServiceStatus(
             name: input.name, status: Self.status(state), phase: state.phase.name, step: nil, stuckReason: nil,
+            protected: input.unprotectedReasons.isEmpty, unprotectedReasons: input.unprotectedReasons,
+            upstreamProblem: state.upstreamProblem,
+            hosts: input.config.hosts.map { name in
+                let watch = state.hosts[name]
+                return HostStatus(name: name, reachable: watch.map { !$0.saidUnreachable }, problem: watch?.problem)
+            },
             activeSide: nil, loadBalancers: [], backends: [], incident: state.incident.map(incident),
             recentIncidents: input.recentIncidents.map(incident), pause: nil)
         switch state.phase {

@@ -1,4 +1,5 @@
 import Foundation
+import VigilCore
 
 /// `/`: the status page, rendered on the server from the status document. Plain HTML and inline
 /// CSS, readable on a phone, nothing loaded from elsewhere. A small inline script fetches the page
@@ -29,6 +30,15 @@ enum StatusPage {
             }
             body += "</ul></section>\n"
         }
+        let waiting = document.channels.filter { $0.pending > 0 }
+        if !waiting.isEmpty {
+            body += "<section><h2>Notifications waiting</h2><ul>"
+            body += waiting.map { channel in
+                "<li><b>\(escape(channel.name))</b>: \(channel.pending) waiting"
+                    + (channel.oldestSeconds.map { ", the oldest for \(String(format: "%.0f s", $0))" } ?? "") + "</li>"
+            }.joined()
+            body += "</ul></section>\n"
+        }
         body +=
             "<footer>Vigil \(escape(document.agentVersion)) on \(escape(document.agentHost)) · generated \(escape(shortTime(document.generatedAt)))"
             + " · <a href=\"/status.json\">status.json</a> · <a href=\"/metrics\">metrics</a></footer>\n"
@@ -56,13 +66,28 @@ enum StatusPage {
         var html =
             "<section class=\"service\"><h2>\(escape(service.name)) <span class=\"badge \(service.status.rawValue)\">\(service.status.rawValue)</span></h2>\n"
         html += "<p class=\"phase\">\(escape(phaseText(service)))</p>\n"
-        if let fault = service.agentFault {
-            html += "<p class=\"fault\">Vigil cannot check this service, so it cannot fail it over: \(escape(fault))</p>\n"
+        if !service.protected {
+            html +=
+                "<div class=\"fault\" id=\"unprotected-\(escape(service.name))\"><b>Not protected:</b> a failure now would not be failed over.<ul>"
+            html += service.unprotectedReasons.map { "<li>\(escape($0))</li>" }.joined()
+            html += "</ul></div>\n"
         }
         html += "<p>Traffic goes to: <b class=\"active\">\(escape(service.activeSide ?? "unknown"))</b>"
         html += service.loadBalancers.map { " · \(escape($0.name)): \(escape($0.serves ?? "?"))\($0.backup.map { " (backup \(escape($0)))" } ?? "")" }
             .joined()
-        html += "</p>\n<table><thead><tr><th>backend</th><th>health</th><th>check</th><th>result</th><th>time</th></tr></thead><tbody>\n"
+        html += "</p>\n"
+        if !service.hosts.isEmpty {
+            html += "<p>SSH hosts: "
+            html += service.hosts.map { host in
+                switch host.reachable {
+                case true?: "\(escape(host.name)) answers"
+                case false?: "<b class=\"failed\">\(escape(host.name)) UNREACHABLE</b> (\(escape(host.problem ?? "no answer")))"
+                case nil: "\(escape(host.name)) not checked yet"
+                }
+            }.joined(separator: " · ")
+            html += "</p>\n"
+        }
+        html += "<table><thead><tr><th>backend</th><th>health</th><th>check</th><th>result</th><th>time</th></tr></thead><tbody>\n"
         for backend in service.backends {
             let checks = backend.checks.isEmpty ? [nil] : backend.checks.map { Optional($0) }
             for (index, check) in checks.enumerated() {
@@ -107,14 +132,24 @@ enum StatusPage {
         return html + "</section>\n"
     }
 
+    /// The phase in words that never contradict the banner: a side the load balancers name but
+    /// that is down does not "serve".
     private static func phaseText(_ service: StatusDocument.ServiceStatus) -> String {
+        let named = service.activeSide ?? "?"
+        let namedIsDown = service.backends.contains { $0.role == named && $0.health == "down" }
+        let resting = service.phase == .primaryActive || service.phase == .secondaryActive
+        if resting, service.incident?.kind == IncidentKind.outage.rawValue {
+            return "Outage: nothing healthy to serve. The load balancers still name the \(named); "
+                + "Vigil serves from whichever side passes its checks first."
+        }
+        if resting, namedIsDown { return "Down: the load balancers name the \(named), which fails its checks." }
         switch service.phase {
-        case .primaryActive: "Served by the primary."
-        case .secondaryActive: "Served by the standby."
-        case .failingOver: "Failing over to the standby: \(service.step ?? "")."
-        case .failingBack: "Failing back to the primary: \(service.step ?? "")."
-        case .stuck: "Stuck, an operator is needed: \(service.stuckReason ?? "")."
-        case .paused: "Paused for maintenance."
+        case .primaryActive: return "Served by the primary."
+        case .secondaryActive: return "Served by the standby."
+        case .failingOver: return "Failing over: \(service.step ?? "")."
+        case .failingBack: return "Failing back to the primary: \(service.step ?? "")."
+        case .stuck: return "Stuck, an operator is needed: \(service.stuckReason ?? "")."
+        case .paused: return "Paused for maintenance."
         }
     }
 

@@ -5,7 +5,10 @@ import VigilCore
 public enum MetricsExposition {
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    public static func render(telemetry: Telemetry, services: [(name: String, state: ServiceSnapshot)]) -> String {
+    public static func render(
+        telemetry: Telemetry, services: [(name: String, state: ServiceSnapshot, protected: Bool)],
+        channels: [StatusDocument.ChannelStatus] = []
+    ) -> String {
         let state = telemetry.state.withLock { $0 }
         var out = Output()
 
@@ -29,7 +32,15 @@ public enum MetricsExposition {
         var up: [String] = []
         var phases: [String] = []
         var recover: [String] = []
-        for (name, snapshot) in services {
+        out.family("vigil_service_protected", "gauge", "1 when a failure now would be failed over; 0 while Vigil cannot protect the service.")
+        out.family("vigil_host_up", "gauge", "0 once an SSH host a failover needs failed two checks in a row; 1 otherwise.")
+        var protected: [String] = []
+        var hostsUp: [String] = []
+        for (name, snapshot, isProtected) in services {
+            protected.append(Output.line("vigil_service_protected", ["service": name], isProtected ? 1 : 0))
+            for (host, watch) in snapshot.hosts.sorted(by: { $0.key < $1.key }) {
+                hostsUp.append(Output.line("vigil_host_up", ["service": name, "host": host], watch.saidUnreachable ? 0 : 1))
+            }
             for backend in Backend.allCases {
                 up.append(
                     Output.line(
@@ -47,6 +58,8 @@ public enum MetricsExposition {
         out.insert(up, after: "vigil_backend_up")
         out.insert(phases, after: "vigil_service_phase")
         out.insert(recover, after: "vigil_last_incident_time_to_recover_seconds")
+        out.insert(protected, after: "vigil_service_protected")
+        out.insert(hostsUp, after: "vigil_host_up")
 
         out.family("vigil_runbooks_total", "counter", "Failovers and failbacks by result (succeeded, failed).")
         for (key, count) in state.runbooks.sorted(by: { "\($0.key)" < "\($1.key)" }) {
@@ -60,6 +73,10 @@ public enum MetricsExposition {
         for (key, count) in state.deliveries.sorted(by: { "\($0.key)" < "\($1.key)" }) {
             out.sample("vigil_notifications_total", ["channel": key.channel, "result": key.result], Double(count))
         }
+        out.family("vigil_outbox_pending", "gauge", "Messages waiting in each channel's outbox.")
+        for channel in channels { out.sample("vigil_outbox_pending", ["channel": channel.name], Double(channel.pending)) }
+        out.family("vigil_outbox_oldest_seconds", "gauge", "How long the oldest waiting message of each channel has waited; 0 when none waits.")
+        for channel in channels { out.sample("vigil_outbox_oldest_seconds", ["channel": channel.name], channel.oldestSeconds ?? 0) }
         return out.text
     }
 
