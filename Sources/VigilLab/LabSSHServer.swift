@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// OpenSSH's sshd on 127.0.0.1 in a folder of its own, with a generated host key, a client key
 /// it accepts, and a known_hosts file that names its host key. It runs in the foreground (`-D`),
@@ -17,7 +18,8 @@ public final class LabSSHServer: Sendable {
     public let knownHosts: String
     /// The host key's public half as a known_hosts line.
     public let knownHostsLine: String
-    private let process: LabProcess
+    /// The sshd running now: `interrupt` ends it, `resume` starts another on the same port.
+    private let process: Mutex<LabProcess>
 
     private init(
         folder: LabFolder, port: Int, user: String, clientKey: String, knownHosts: String,
@@ -29,10 +31,50 @@ public final class LabSSHServer: Sendable {
         self.clientKey = clientKey
         self.knownHosts = knownHosts
         self.knownHostsLine = knownHostsLine
-        self.process = process
+        self.process = Mutex(process)
     }
 
-    public var pid: Int32 { process.pid }
+    public var pid: Int32 { process.withLock { $0.pid } }
+
+    /// Ends sshd and the per-connection processes it forked (so open sessions drop too, as when
+    /// the host goes away), but keeps its folder, keys and port for `resume`.
+    public func interrupt() {
+        process.withLock { process in
+            let children = Self.children(of: process.pid)
+            process.terminate()
+            for child in children { kill(child, SIGKILL) }
+        }
+    }
+
+    /// The processes whose parent is `parent`, from /proc (field 4 of /proc/PID/stat).
+    static func children(of parent: Int32) -> [Int32] {
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: "/proc")
+        } catch {
+            return []
+        }
+        return entries.compactMap { entry -> Int32? in
+            guard let pid = Int32(entry), let stat = FileManager.default.contents(atPath: "/proc/\(entry)/stat") else { return nil }
+            // The command name (field 2) is in parentheses and may hold spaces: read after its end.
+            let text = String(decoding: stat, as: UTF8.self)
+            guard let close = text.lastIndex(of: ")") else { return nil }
+            let fields = text[text.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == parent ? pid : nil
+        }
+    }
+
+    /// Starts sshd again on the same port with the same keys, and waits until it listens.
+    public func resume() async throws {
+        let started = try LabProcess.launch(
+            Self.sshd, ["-D", "-f", folder.file("sshd_config"), "-E", folder.file("sshd.log")],
+            name: "sshd", log: folder.file("stderr.log"))
+        process.withLock { $0 = started }
+        try await LabWait.until("sshd to listen again on port \(port)") {
+            guard started.isRunning else { throw LabError.notReady("sshd", log: folder.read("stderr.log") + folder.read("sshd.log")) }
+            return folder.read("sshd.pid").trimmingCharacters(in: .whitespacesAndNewlines) == String(started.pid) && FreePort.isListening(port)
+        }
+    }
     public var log: String { folder.read("sshd.log") }
 
     /// `sftp` false leaves the SFTP subsystem out, as hardened servers do.
@@ -141,7 +183,7 @@ public final class LabSSHServer: Sendable {
     }
 
     public func stop() {
-        process.terminate()
+        process.withLock { $0.terminate() }
         folder.remove()
     }
 

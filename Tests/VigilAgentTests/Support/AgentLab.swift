@@ -90,8 +90,31 @@ struct AgentLab {
         try await LabProcess.run(LabBinary.path("vigil"), arguments + ["--config", configPath], timeout: timeout, check: false)
     }
 
-    func servedByStandby() async -> Bool {
-        await HTTPEngine.shared.probe(HealthProbe(url: balancer.url + "/", body: .contains("backend: standby"), freshConnection: true)).isHealthy
+    func servedByStandby() async -> Bool { await served(by: "standby") }
+
+    /// Whether a fresh request through nginx is answered by `backend` (its name in the body).
+    func served(by backend: String) async -> Bool {
+        await HTTPEngine.shared.probe(HealthProbe(url: balancer.url + "/", body: .contains("backend: \(backend)"), freshConnection: true)).isHealthy
+    }
+
+    /// The lab's config with `lines` added to the service (indented as its keys are).
+    func config(withServiceLines lines: String) -> String {
+        config.replacingOccurrences(of: "    notify: [hooks]\n", with: lines + "    notify: [hooks]\n")
+    }
+
+    /// Waits until the receiver has a message of `kind`; returns it and when it was seen.
+    func waitForMessage(_ kind: String, timeout: Duration = .seconds(30)) async throws -> [String: Any] {
+        var found: [String: Any]?
+        do {
+            try await LabWait.until("a \(kind) message", timeout: timeout, interval: .milliseconds(50)) {
+                found = receiver.requests.compactMap(Self.json).first { $0["kind"] as? String == kind }
+                return found != nil
+            }
+        } catch {
+            Issue.record("messages: \(Self.kinds(receiver.requests))\n\(folder.read("vigil.log").suffix(3_000))")
+            throw error
+        }
+        return found ?? [:]
     }
 
     func waitUntilServedByStandby(timeout: Duration = .seconds(60), log: String = "vigil.log") async throws {

@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilLab
+
+/// Issue 11: every fault around Vigil is said, shown, and acted on as soon as it can be; the
+/// agent as a real process against real nginx and sshd on loopback.
+@Suite struct NeverBlindEndToEndTests {
+    let clock = ContinuousClock()
+
+    /// Fails the primary over to the cold standby and waits until nginx serves the standby.
+    private func failOver(_ lab: AgentLab, config: String? = nil) async throws -> LabProcess {
+        let agent = try await lab.startWatching(config: config)
+        try await lab.primary.setHealth(.refuse)
+        try await lab.waitUntilServedByStandby()
+        _ = try await lab.waitForMessage("incidentResolved")
+        return agent
+    }
+
+    /// (a) After a failover the standby dies while the primary is still down: an outage, said
+    /// at once; the primary comes back: traffic moves to it through the gate and the outage
+    /// ends with its downtime.
+    @Test func theStandbyDyingWhileThePrimaryIsDownIsAnOutageThatEndsWhenThePrimaryIsBack() async throws {
+        try await AgentLab.with { lab in
+            let agent = try await failOver(lab)
+            defer { agent.terminate() }
+            let killed = clock.now
+            lab.standby.stop()
+            let outage = try await lab.waitForMessage("outageStarted", timeout: .seconds(15))
+            let said = killed.duration(to: clock.now)
+            print("standby killed to the outage message: \(said)")
+            #expect(said < .seconds(5))
+            let reason = outage["reason"] as? String ?? ""
+            #expect(reason.contains("nothing healthy to serve") && reason.contains("standby: ") && reason.contains("primary: "), "\(reason)")
+            let (_, status) = try await lab.vigil(["status"])
+            #expect(status.contains("NOT PROTECTED") && status.contains("outage"), "\(status)")
+
+            let back = clock.now
+            try await lab.primary.setHealth(.ok)
+            try await LabWait.until("nginx to serve the primary", timeout: .seconds(30), interval: .milliseconds(50)) {
+                await lab.served(by: "primary")
+            }
+            print("primary back to traffic on it: \(back.duration(to: clock.now))")
+            let resolved = try await lab.waitForMessage("outageResolved")
+            #expect((resolved["reason"] as? String ?? "").contains("primary serves; the service was down for"), "\(resolved)")
+            let kinds = AgentLab.kinds(lab.receiver.requests)
+            #expect(Array(kinds.prefix(5)) == ["incidentStarted", "incidentResolved", "outageStarted", "incidentUpdate", "outageResolved"], "\(kinds)")
+            let incident = resolved["incident"] as? [String: Any]
+            #expect(incident?["kind"] as? String == "outage" && incident?["timeToRecoverSeconds"] != nil, "\(String(describing: incident))")
+        }
+    }
+
+    /// (b) The same with the primary already healthy again: traffic goes back to it within
+    /// detection and gate time; the cooldown of the failover just done does not hold it.
+    @Test func theStandbyDyingWithAHealthyPrimaryMovesTrafficBackInsideTheCooldown() async throws {
+        try await AgentLab.with { lab in
+            let agent = try await failOver(lab)
+            defer { agent.terminate() }
+            try await lab.primary.setHealth(.ok)
+            // The primary passes its checks again (rise) before the standby dies.
+            try await LabWait.until("the primary to be up", timeout: .seconds(20)) {
+                let (_, status) = try await lab.vigil(["status"])
+                return status.contains("primary up")
+            }
+            let killed = clock.now
+            lab.standby.stop()
+            try await LabWait.until("nginx to serve the primary", timeout: .seconds(30), interval: .milliseconds(50)) {
+                await lab.served(by: "primary")
+            }
+            let moved = killed.duration(to: clock.now)
+            print("standby killed to traffic on the healthy primary: \(moved)")
+            #expect(moved < .seconds(15), "detection (about 3 s) plus the gate, not the 5 min cooldown")
+            _ = try await lab.waitForMessage("incidentResolved")
+            #expect(!AgentLab.kinds(lab.receiver.requests).contains("outageStarted"))
+        }
+    }
+
+    /// (d) sshd is gone when the primary fails and answers again 20 s later: the failure is said
+    /// at once, and the failover completes as soon as sshd answers (host watching, not the
+    /// 60 s retry interval). With retries off: no retry, and a message when sshd answers.
+    @Test(arguments: [true, false])
+    func aFailoverWhoseSSHHostComesBackCompletesWhenItAnswers(_ retries: Bool) async throws {
+        try await AgentLab.with { lab in
+            let sshd = try #require(lab.sshd)
+            let config = retries ? lab.config : lab.config(withServiceLines: "    runbook:\n      retry_interval: off\n")
+            let agent = try await lab.startWatching(config: config)
+            defer { agent.terminate() }
+            sshd.interrupt()
+            try await lab.primary.setHealth(.refuse)
+            let failed = try await lab.waitForMessage("runbookFailed", timeout: .seconds(20))
+            let arrivals = Dictionary(
+                lab.receiver.requests.compactMap { request in (AgentLab.json(request)?["kind"] as? String).map { ($0, request.receivedAt) } },
+                uniquingKeysWith: { first, _ in first })
+            if let opened = arrivals["incidentStarted"], let said = arrivals["runbookFailed"] {
+                print("runbook start to its failure message (sshd gone): \(opened.duration(to: said))")
+                #expect(opened.duration(to: said) < .seconds(5))
+            } else {
+                Issue.record("no incidentStarted before runbookFailed: \(arrivals.keys)")
+            }
+            let reason = failed["reason"] as? String ?? ""
+            #expect(reason.contains("connection refused") || reason.contains("connectionRefused"), "\(reason)")
+            #expect(reason.contains(retries ? "Vigil retries as soon as standby host answers" : "retries are off"), "\(reason)")
+            try await Task.sleep(for: .seconds(20))  // the outage being simulated, not a synchronisation
+            try await sshd.resume()
+            let answered = clock.now
+            if retries {
+                try await lab.waitUntilServedByStandby(timeout: .seconds(30))
+                let restored = answered.duration(to: clock.now)
+                print("sshd answering to traffic on the standby: \(restored)")
+                #expect(restored < .seconds(10))
+            } else {
+                let message = try await lab.waitForMessage("hostReachable", timeout: .seconds(15))
+                #expect((message["reason"] as? String ?? "").contains("`vigil retry` finishes the failover"), "\(message)")
+                print("sshd answering to the message (retries off): \(answered.duration(to: clock.now))")
+                #expect(await !lab.servedByStandby(), "nothing retried by itself")
+            }
+        }
+    }
+
+    /// (e) The upstream file cannot be read at start (its host refuses): said with the real
+    /// cause at once, shown unprotected, and cleared by itself when the host answers.
+    @Test func anUpstreamThatCannotBeReadAtStartIsSaidShownAndClearsByItself() async throws {
+        try await AgentLab.with(statusListener: true) { lab in
+            let sshd = try #require(lab.sshd)
+            sshd.interrupt()
+            let launched = clock.now
+            let agent = try lab.launchAgent()
+            defer { agent.terminate() }
+            let message = try await lab.waitForMessage("upstreamUnreadable", timeout: .seconds(15))
+            let said = launched.duration(to: clock.now)
+            print("agent start to the unreadable-upstream message: \(said)")
+            #expect(said < .seconds(5))
+            let reason = message["reason"] as? String ?? ""
+            #expect(reason.contains("cannot read the upstream file on lb1") && reason.contains("onnection refused"), "\(reason)")
+            let document = try await StatusEndpointTests.fetch(lab.statusURL + "/status.json").body
+            #expect(document.contains("\"protected\" : false") && document.contains("cannot read the upstream file on lb1"), "\(document)")
+            try await StatusEndpointTests.validate(document, phase: "stuck", in: lab.folder)
+            try await sshd.resume()
+            _ = try await lab.waitForMessage("upstreamReadable", timeout: .seconds(30))
+            let clear = try await StatusEndpointTests.document(in: "primaryActive", from: lab)
+            #expect(clear.contains("\"protected\" : true"), "\(clear)")
+            try await StatusEndpointTests.validate(clear, phase: "primaryActive", in: lab.folder)
+        }
+    }
+}
