@@ -21,7 +21,7 @@ import VigilLab
     /// at once; the primary comes back: traffic moves to it through the gate and the outage
     /// ends with its downtime.
     @Test func theStandbyDyingWhileThePrimaryIsDownIsAnOutageThatEndsWhenThePrimaryIsBack() async throws {
-        try await AgentLab.with { lab in
+        try await AgentLab.with(statusListener: true) { lab in
             let agent = try await failOver(lab)
             defer { agent.terminate() }
             let killed = clock.now
@@ -34,6 +34,12 @@ import VigilLab
             #expect(reason.contains("nothing healthy to serve") && reason.contains("standby: ") && reason.contains("primary: "), "\(reason)")
             let (_, status) = try await lab.vigil(["status"])
             #expect(status.contains("NOT PROTECTED") && status.contains("outage"), "\(status)")
+            let document = try await StatusEndpointTests.fetch(lab.statusURL + "/status.json").body
+            try await StatusEndpointTests.validate(document, phase: "secondaryActive", in: lab.folder)
+            #expect(document.contains("\"kind\" : \"outage\"") && document.contains("\"protected\" : false"), "\(document)")
+            let page = try await StatusEndpointTests.render(lab, "outage")
+            #expect(page.contains("Outage: nothing healthy to serve") && page.contains("Not protected:"), "\(page.suffix(3_000))")
+            #expect(!page.contains("Served by the standby"), "the page never says a side that is down serves")
 
             let back = clock.now
             try await lab.primary.setHealth(.ok)
@@ -44,7 +50,8 @@ import VigilLab
             let resolved = try await lab.waitForMessage("outageResolved")
             #expect((resolved["reason"] as? String ?? "").contains("primary serves; the service was down for"), "\(resolved)")
             let kinds = AgentLab.kinds(lab.receiver.requests)
-            #expect(Array(kinds.prefix(5)) == ["incidentStarted", "incidentResolved", "outageStarted", "incidentUpdate", "outageResolved"], "\(kinds)")
+            #expect(
+                Array(kinds.prefix(5)) == ["incidentStarted", "incidentResolved", "outageStarted", "incidentUpdate", "outageResolved"], "\(kinds)")
             let incident = resolved["incident"] as? [String: Any]
             #expect(incident?["kind"] as? String == "outage" && incident?["timeToRecoverSeconds"] != nil, "\(String(describing: incident))")
         }

@@ -145,6 +145,25 @@ import VigilLab
         }
     }
 
+    /// The lab agent's page as headless Chromium shows it once its script ran; with
+    /// VIGIL_SCREENSHOTS set, a phone-sized screenshot goes there too.
+    static func render(_ lab: AgentLab, _ name: String) async throws -> String {
+        try LabProcess.require(chromium, package: "chromium")
+        var arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--user-data-dir=\(lab.folder.file("chromium-\(name)"))", "--virtual-time-budget=3000",
+        ]
+        if let shots = ProcessInfo.processInfo.environment["VIGIL_SCREENSHOTS"] {
+            _ = try await LabProcess.run(
+                chromium, arguments + ["--window-size=412,1000", "--screenshot=\(shots)/\(name).png", lab.statusURL + "/"],
+                timeout: .seconds(60), check: false)
+        }
+        arguments.append(contentsOf: ["--dump-dom", lab.statusURL + "/"])
+        let (status, dom) = try await LabProcess.run(chromium, arguments, timeout: .seconds(60), check: false)
+        #expect(status == 0, "chromium: \(dom.suffix(2_000))")
+        return dom
+    }
+
     /// The page in headless Chromium (its script run) during an incident and after it.
     @Test func theStatusPageReadsRightInABrowser() async throws {
         try LabProcess.require(Self.chromium, package: "chromium")
@@ -153,25 +172,7 @@ import VigilLab
         try await AgentLab.with(overSSH: false, startDelay: .seconds(12), statusListener: true) { lab in
             let agent = try await lab.startWatching()
             defer { agent.terminate() }
-            let shots = ProcessInfo.processInfo.environment["VIGIL_SCREENSHOTS"]
-            func render(_ name: String) async throws -> String {
-                var arguments = [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                    "--user-data-dir=\(lab.folder.file("chromium-\(name)"))", "--virtual-time-budget=3000",
-                ]
-                if let shots {
-                    _ = try await LabProcess.run(
-                        Self.chromium,
-                        arguments + [
-                            "--window-size=412,1000", "--screenshot=\(shots)/\(name).png",
-                            lab.statusURL + "/",
-                        ], timeout: .seconds(60), check: false)
-                }
-                arguments.append(contentsOf: ["--dump-dom", lab.statusURL + "/"])
-                let (status, dom) = try await LabProcess.run(Self.chromium, arguments, timeout: .seconds(60), check: false)
-                #expect(status == 0, "chromium: \(dom.suffix(2_000))")
-                return dom
-            }
+            func render(_ name: String) async throws -> String { try await Self.render(lab, name) }
             try await lab.primary.setHealth(.refuse)
             _ = try await Self.document(in: "failingOver", from: lab)
             let during = try await render("during")
