@@ -40,9 +40,25 @@ public final class HTTPEngine: Sendable {
         tls: TLSOptions = TLSOptions(),
         freshConnection: Bool = false
     ) async -> Result<HTTPResponse, HTTPTransportError> {
+        await send(
+            "POST", url: url, body: body, headers: headers, connectTimeout: connectTimeout, timeout: timeout,
+            keepBodyBytes: keepBodyBytes, tls: tls, freshConnection: freshConnection)
+    }
+
+    /// GETs a URL (a heartbeat ping); answered and failed as `post` is.
+    public func get(
+        url: String, connectTimeout: Duration = .seconds(5), timeout: Duration = .seconds(10), tls: TLSOptions = TLSOptions()
+    ) async -> Result<HTTPResponse, HTTPTransportError> {
+        await send("GET", url: url, body: nil, headers: [], connectTimeout: connectTimeout, timeout: timeout, keepBodyBytes: 1_024, tls: tls)
+    }
+
+    private func send(
+        _ method: String, url: String, body: [UInt8]?, headers: [(name: String, value: String)], connectTimeout: Duration,
+        timeout: Duration, keepBodyBytes: Int, tls: TLSOptions, freshConnection: Bool = false
+    ) async -> Result<HTTPResponse, HTTPTransportError> {
         let result = await loop.perform(
             TransferRequest(
-                url: url, method: "POST", headers: headers.map { "\($0.name): \($0.value)" }, body: body,
+                url: url, method: method, headers: headers.map { "\($0.name): \($0.value)" }, body: body,
                 connectTimeout: connectTimeout, timeout: timeout, bodyLimit: keepBodyBytes, tls: tls,
                 freshConnection: freshConnection))
         let answered = result.status > 0 && (result.code == 0 || result.bodyCut)

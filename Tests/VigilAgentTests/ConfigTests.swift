@@ -10,7 +10,7 @@ import VigilLab
         .deletingLastPathComponent().appendingPathComponent("deploy/vigil.example.yaml").path
     let environment = [
         "VIGIL_SLACK_URL": "https://hooks.slack.com/services/T/B/x", "VIGIL_AUDIT_URL": "https://audit.example/hook",
-        "VIGIL_AUDIT_KEY": "k",
+        "VIGIL_AUDIT_KEY": "k", "VIGIL_HEARTBEAT_URL": "https://hc-ping.example/token",
     ]
 
     static let minimal = """
@@ -122,5 +122,26 @@ import VigilLab
     @Test func aServiceMayOnlyNotifyConfiguredChannels() {
         let text = Self.minimal + "\n    notify: [nowhere]\n"
         #expect(error(text)?.description.contains("services.shop.notify[0]: no channel named nowhere") == true)
+    }
+}
+
+extension ConfigTests {
+    @Test func theHeartbeatAndTheHostCheckIntervalAreReadAndCheckedWithoutShowingTheURL() throws {
+        let text = "heartbeat:\n  url_env: PING\n  interval: 30s\nssh:\n  host_check_interval: off\n" + Self.minimal
+        let config = try AgentConfig.parse(text, file: "x.yaml", environment: ["PING": "https://hc-ping.com/token-9"], checkFiles: false)
+        #expect(config.heartbeat?.url.exposed == "https://hc-ping.com/token-9")
+        #expect(config.heartbeat?.failURL.exposed == "https://hc-ping.com/token-9/fail", "the healthchecks.io convention")
+        #expect(config.heartbeat?.interval == .seconds(30))
+        #expect(config.services[0].core.hostCheckInterval == nil)
+        do {
+            _ = try AgentConfig.parse(text, file: "x.yaml", environment: ["PING": "ftp://hc-ping.com/token-9"], checkFiles: false)
+            Issue.record("an ftp heartbeat URL was accepted")
+        } catch {
+            #expect(error.description.contains("x.yaml:2:12: heartbeat.url_env:") && !error.description.contains("token-9"), "\(error)")
+        }
+        let missing = "heartbeat:\n  interval: 30s\n" + Self.minimal
+        #expect(error(missing)?.description.contains("heartbeat: missing url (or url_file, url_env)") == true, "\(error(missing)?.description ?? "")")
+        let tooOften = "ssh:\n  host_check_interval: 500ms\n" + Self.minimal
+        #expect(error(tooOften)?.description.contains("ssh.host_check_interval: at least 1s, or off") == true)
     }
 }

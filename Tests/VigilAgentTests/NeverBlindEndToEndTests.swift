@@ -150,3 +150,27 @@ import VigilLab
         }
     }
 }
+
+extension NeverBlindEndToEndTests {
+    /// (f) The heartbeat pings a lab receiver while all is well, the fail URL while the service
+    /// is not protected (here: paused), the ping URL again after; the token never reaches the log.
+    @Test func theHeartbeatPingsWhileProtectedAndSignalsFailureWhileNot() async throws {
+        try await AgentLab.with(overSSH: false) { lab in
+            let ping = lab.receiver.url(path: "/ping/token-6b1f")
+            let config = "heartbeat:\n  url: \(ping)\n  interval: 1s\n" + lab.config
+            let agent = try await lab.startWatching(config: config)
+            defer { agent.terminate() }
+            func pings(_ path: String) -> Int { lab.receiver.requests.filter { $0.method == "GET" && $0.path == path }.count }
+            try await LabWait.until("a heartbeat", timeout: .seconds(15)) { pings("/ping/token-6b1f") >= 1 }
+            #expect(pings("/ping/token-6b1f/fail") == 0)
+            let (paused, output) = try await lab.vigil(["pause", "--reason", "heartbeat test"])
+            #expect(paused == 0, "\(output)")
+            try await LabWait.until("the fail signal", timeout: .seconds(15)) { pings("/ping/token-6b1f/fail") >= 1 }
+            let (resumed, _) = try await lab.vigil(["resume"])
+            #expect(resumed == 0)
+            let before = pings("/ping/token-6b1f")
+            try await LabWait.until("heartbeats again", timeout: .seconds(15)) { pings("/ping/token-6b1f") > before }
+            #expect(!lab.folder.read("vigil.log").contains("token-6b1f"), "the monitor's token stays out of the log")
+        }
+    }
+}

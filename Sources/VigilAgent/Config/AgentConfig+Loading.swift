@@ -52,7 +52,7 @@ extension AgentConfig {
         let top = try ConfigNode(node: root, path: "", file: file)
             .mapping(allowed: [
                 "state_dir", "ssh", "channels", "services", "control_socket", "shutdown_grace",
-                "drift_check_interval", "status",
+                "drift_check_interval", "status", "heartbeat",
             ])
 
         var ssh = SSHDefaults()
@@ -125,6 +125,9 @@ extension AgentConfig {
             config.driftCheckInterval = try value.duration()
             guard config.driftCheckInterval >= .seconds(1) else { throw value.error("at least 1s") }
         }
+        if let node = top["heartbeat"] {
+            config.heartbeat = try heartbeat(node, environment: environment, resolve: secrets == .all)
+        }
         if checkFiles { try config.checkFiles(top: top) }
         return config
     }
@@ -174,6 +177,28 @@ extension AgentConfig {
         } catch {
             throw node.error("\(error)")
         }
+    }
+
+    private static func heartbeat(_ node: ConfigNode, environment: [String: String], resolve: Bool) throws(ConfigError) -> HeartbeatSettings {
+        let keys = try node.mapping(allowed: ["url", "url_file", "url_env", "fail_url", "fail_url_file", "fail_url_env", "interval"])
+        guard let url = try secret("url", in: keys, environment: environment, required: true, resolve: resolve) else {
+            throw node.error("missing url")
+        }
+        // The problem is named, never the URL: it carries the monitor's token.
+        if !url.exposed.isEmpty, let problem = URLCheck.problem(in: url.exposed) {
+            throw (keys["url"] ?? keys["url_file"] ?? keys["url_env"] ?? node).error(problem)
+        }
+        let fail = try secret("fail_url", in: keys, environment: environment, required: false, resolve: resolve)
+        if let fail, !fail.exposed.isEmpty, let problem = URLCheck.problem(in: fail.exposed) {
+            throw (keys["fail_url"] ?? keys["fail_url_file"] ?? keys["fail_url_env"] ?? node).error(problem)
+        }
+        // The healthchecks.io convention: the fail signal is the ping URL with /fail appended.
+        var settings = HeartbeatSettings(url: url, failURL: fail ?? Secret(url.exposed.isEmpty ? "" : url.exposed + "/fail"))
+        if let value = keys["interval"] {
+            settings.interval = try value.duration()
+            guard settings.interval >= .seconds(1) else { throw value.error("at least 1s") }
+        }
+        return settings
     }
 
     private static func channel(

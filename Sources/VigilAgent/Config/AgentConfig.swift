@@ -20,6 +20,8 @@ public struct AgentConfig: Sendable {
     public var statusPublicURL: String?
     /// How often each upstream file is compared with what Vigil last wrote.
     public var driftCheckInterval: Duration = .seconds(300)
+    /// The dead man's switch, when configured.
+    public var heartbeat: HeartbeatSettings?
 
     public struct SSHDefaults: Sendable, Equatable {
         public var user: String = "root"

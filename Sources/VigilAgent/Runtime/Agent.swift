@@ -21,7 +21,8 @@ public enum Agent {
     ) async throws {
         let lock = try RunLock.acquire(stateDirectory: config.stateDirectory)
         defer { withExtendedLifetime(lock) {} }
-        let runtime = try await AgentRuntime.start(config: config, driftCheckInterval: config.driftCheckInterval, logger: logger)
+        let runtime = try await AgentRuntime.start(
+            config: config, driftCheckInterval: config.driftCheckInterval, heartbeat: config.heartbeat, logger: logger)
         let control = ControlServer(path: config.controlSocket, group: config.controlGroup, logger: logger) { request, uid, reply in
             await runtime.handler.handle(request, uid: uid, reply: reply)
         }

@@ -15,11 +15,12 @@ final class AgentRuntime: Sendable {
     private let notifier: Notifier
     private let hosts: HostPool
     private let driftTask: Task<Void, Never>?
+    private let heartbeatTask: Task<Void, Never>?
     private let logger: Logger
 
     private init(
         services: [RunningService], status: StatusSource, notifier: Notifier, hosts: HostPool, driftCheckInterval: Duration?,
-        logger: Logger
+        heartbeat: HeartbeatSettings?, logger: Logger
     ) {
         self.services = services
         self.status = status
@@ -30,10 +31,14 @@ final class AgentRuntime: Sendable {
         driftTask = driftCheckInterval.map { interval in
             Task { await Self.checkDrift(of: services, every: interval, logger: logger) }
         }
+        heartbeatTask = heartbeat.map { settings in Task { await Heartbeat.run(settings, status: status, logger: logger) } }
     }
 
-    /// Sets up and starts every service; `driftCheckInterval` nil leaves the drift check out.
-    static func start(config: AgentConfig, driftCheckInterval: Duration?, logger: Logger) async throws -> AgentRuntime {
+    /// Sets up and starts every service; `driftCheckInterval` nil leaves the drift check out,
+    /// `heartbeat` nil the dead man's switch (a one-off run is no watchdog).
+    static func start(
+        config: AgentConfig, driftCheckInterval: Duration?, heartbeat: HeartbeatSettings? = nil, logger: Logger
+    ) async throws -> AgentRuntime {
         let store = try StateStore(folder: config.stateDirectory)
         let telemetry = Telemetry()
         let history = IncidentHistory(folder: config.stateDirectory, logger: logger)
@@ -81,7 +86,7 @@ final class AgentRuntime: Sendable {
             agentHost: ProcessInfo.processInfo.hostName, publicURL: config.statusPublicURL, notifier: notifier)
         return AgentRuntime(
             services: services, status: status, notifier: notifier, hosts: hosts,
-            driftCheckInterval: driftCheckInterval, logger: logger)
+            driftCheckInterval: driftCheckInterval, heartbeat: heartbeat, logger: logger)
     }
 
     /// Stops in order: a runbook in flight gets up to `grace` to finish (or roll back); past it,
@@ -91,6 +96,7 @@ final class AgentRuntime: Sendable {
     @discardableResult
     func shutdown(grace: Duration, deliverWithin: Duration? = nil) async -> Int {
         driftTask?.cancel()
+        heartbeatTask?.cancel()
         await withTaskGroup(of: Void.self) { group in
             for service in services {
                 group.addTask { [logger] in
