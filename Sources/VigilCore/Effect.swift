@@ -17,11 +17,14 @@ public enum Effect: Equatable, Hashable, Sendable, Codable {
     /// Try to reach the host (TCP connect and SSH handshake) every 2 s until it answers, then
     /// report `hostChecked` with no problem. One watch per host at a time.
     case watchHost(String)
+    /// Rewrite one load balancer's upstream to `layout` through the switch (outside any runbook)
+    /// and report `backupListed`.
+    case listBackup(loadBalancer: Int, to: UpstreamLayout)
 
     /// Effects that change the world (the ones `paused` never emits).
     public var isAction: Bool {
         switch self {
-        case .run: true
+        case .run, .listBackup: true
         case .probe, .schedule, .notify, .persist, .answer, .observeUpstreams, .checkHosts, .watchHost: false
         }
     }

@@ -10,4 +10,6 @@ public enum Event: Equatable, Hashable, Sendable, Codable {
     case upstreamsObserved([UpstreamObservation])
     /// One SSH host answered (problem nil) or did not (its cause).
     case hostChecked(String, problem: String?)
+    /// A backup-line rewrite ended.
+    case backupListed(BackupListing, StepOutcome)
 }

@@ -33,6 +33,13 @@ public enum MessageKind: String, Equatable, Hashable, Sendable, Codable {
     case hostReachable
     /// At start, nginx rejected a load balancer's config (or could not be asked): in nginx's words.
     case loadBalancerCheckFailed
+    /// Vigil replaced an upstream file it had not written (the operator's own) for the first
+    /// time; says where the original is kept.
+    case upstreamAdopted
+    /// Adding or dropping the warm standby's backup line failed (nginx keeps its file).
+    case backupListingFailed
+    /// The backup line is as Vigil wants it again.
+    case backupListed
     /// `vigil notify test`: proves a channel works; no action needed.
     case test
 }

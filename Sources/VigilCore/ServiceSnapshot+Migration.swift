@@ -1,11 +1,11 @@
 /// Reading a snapshot an older Vigil wrote. Version 1 lacks the upstream problem, the host
-/// watches, a runbook's retry plan and the two new timers; each starts empty, which is what a
+/// watches, the backup-line rewrites, a runbook's retry plan and the new timers; each starts empty, which is what a
 /// version-1 agent knew of them. Anything else is refused by name at restore.
 extension ServiceSnapshot {
     enum CodingKeys: String, CodingKey {
         case version, phase, upstreams, health, probes, runbook, incident, lastIncident, automaticStarts
         case cooldownUntil, standbyWarningRaised, failbackAvailableSaid, agentFault, upstreamProblem
-        case upstreamRereads, hosts, pause, incidentCount, timers
+        case upstreamRereads, hosts, backupListing, backupListedAt, backupListingFailed, pause, incidentCount, timers
     }
 
     public init(from decoder: any Decoder) throws {
@@ -30,6 +30,9 @@ extension ServiceSnapshot {
         upstreamProblem = try container.decodeIfPresent(String.self, forKey: .upstreamProblem)
         upstreamRereads = try container.decodeIfPresent(Int.self, forKey: .upstreamRereads) ?? 0
         hosts = try container.decodeIfPresent([String: HostWatch].self, forKey: .hosts) ?? [:]
+        backupListing = try container.decodeIfPresent(BackupListing.self, forKey: .backupListing)
+        backupListedAt = try container.decodeIfPresent([Int: Instant].self, forKey: .backupListedAt) ?? [:]
+        backupListingFailed = try container.decodeIfPresent(Bool.self, forKey: .backupListingFailed) ?? false
     }
 
     /// The snapshot in the current version, when this build can read `version`; nil otherwise.

@@ -38,6 +38,12 @@ public struct ServiceSnapshot: Equatable, Hashable, Sendable, Codable {
     public var upstreamRereads = 0
     /// Each SSH host the service needs, by name, from the idle checks and host watching.
     public var hosts: [String: HostWatch] = [:]
+    /// The warm standby's backup-line rewrite in flight, if any.
+    public var backupListing: BackupListing?
+    /// When each load balancer's backup line was last rewritten (for the rate limit).
+    public var backupListedAt: [Int: Instant] = [:]
+    /// The last backup-line rewrite failed and that was said.
+    public var backupListingFailed = false
     /// Who paused the service, why and until when, while it is paused.
     public var pause: PauseState?
     /// How many incidents this service has had; incident ids count with it.
@@ -61,6 +67,8 @@ public struct ServiceSnapshot: Equatable, Hashable, Sendable, Codable {
         public var observe: Int?
         /// The current idle host check's generation.
         public var hostCheck: Int?
+        /// The current rate-limited backup-line rewrite's generation.
+        public var backupListing: Int?
     }
 
     /// A snapshot of a service in `phase`, with what its load balancers serve.

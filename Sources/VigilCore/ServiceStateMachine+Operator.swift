@@ -14,6 +14,10 @@ extension ServiceStateMachine {
                     "\(config.name) is \(Self.describe(state.phase)); \(kind.rawValue) starts only while "
                         + "\(Self.describe(expected))")
             }
+            if let listing = state.backupListing {
+                return refuse(
+                    "\(config.loadBalancers[listing.loadBalancer])'s backup line is being rewritten; try again in a few seconds")
+            }
             if skipGate && health(target) == .down {
                 return refuse("\(target.rawValue) is down; its health gate cannot be skipped")
             }

@@ -313,6 +313,10 @@ extension ServiceStateMachine {
         case .hostCheck(let generation):
             guard state.timers.hostCheck == generation else { return [] }
             return hostCheckDue(at: now)
+        case .backupListing(let generation):
+            guard state.timers.backupListing == generation else { return [] }
+            state.timers.backupListing = nil
+            return keepBackupListed(at: now)
         case .pauseEnds(let generation):
             guard state.timers.pauseEnds == generation, let pause = state.pause else { return [] }
             return resume(by: pause.by, reason: "the pause requested by \(pause.by) ended", at: now)

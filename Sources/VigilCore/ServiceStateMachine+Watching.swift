@@ -122,7 +122,10 @@ extension ServiceStateMachine {
         case .stuck(let reason):
             return recoverWithoutFailover(reason, at: now)
         case .primaryActive:
-            return decideServing(.primary, at: now)
+            // A backup-line rewrite in flight finishes first: two writes never race on one file.
+            guard state.backupListing == nil else { return [] }
+            let effects = decideServing(.primary, at: now)
+            return effects.isEmpty ? keepBackupListed(at: now) : effects
         case .secondaryActive:
             return decideServing(.standby, at: now)
         }

@@ -57,6 +57,8 @@ public struct ServiceStateMachine: Equatable, Hashable, Sendable {
             effects = upstreamsObserved(observations, at: now)
         case .hostChecked(let host, let problem):
             effects = hostChecked(host, problem: problem, at: now)
+        case .backupListed(let listing, let outcome):
+            effects = backupListed(listing, outcome, at: now)
         }
         if state.durable != before { effects.insert(.persist(state), at: 0) }
         return effects

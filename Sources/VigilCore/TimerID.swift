@@ -10,4 +10,6 @@ public enum TimerID: Equatable, Hashable, Sendable, Codable {
     case observeUpstreams(generation: Int)
     /// The idle check of the service's SSH hosts.
     case hostCheck(generation: Int)
+    /// A backup-line rewrite the rate limit held back.
+    case backupListing(generation: Int)
 }

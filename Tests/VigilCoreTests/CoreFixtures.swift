@@ -84,6 +84,13 @@ struct Scenario {
 
     var step: RunbookStep? { machine.state.runbook?.currentStep }
 
+    /// Ends the warm standby's backup-line rewrite in flight, if any, as `outcome`.
+    @discardableResult
+    mutating func finishBackupListing(_ outcome: StepOutcome = .succeeded) -> [Effect] {
+        guard let listing = machine.state.backupListing else { return [] }
+        return handle(.backupListed(listing, outcome), after: .milliseconds(100))
+    }
+
     @discardableResult
     mutating func finishStep(_ outcome: StepOutcome = .succeeded, after delay: Duration = .milliseconds(100)) -> [Effect] {
         guard let step else { return [] }

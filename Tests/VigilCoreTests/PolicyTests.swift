@@ -114,6 +114,7 @@ import VigilCore
         scenario.handle(.started)
         scenario.probe(.standby, ok)
         scenario.probe(.standby, ok)
+        scenario.finishBackupListing()
         scenario.failOver()
         scenario.probe(.primary, ok)
         scenario.probe(.primary, ok)

@@ -236,6 +236,7 @@ import VigilCore
         scenario.handle(.started)
         scenario.probe(.standby, ok)
         scenario.probe(.standby, ok)
+        scenario.finishBackupListing()
         scenario.failPrimary()
         #expect(scenario.step == .gate(.standby))
         #expect(

@@ -122,6 +122,22 @@ enum NotificationFixtures {
                 at: at)
         case .hostReachable:
             return Message(kind: kind, service: "shop", reason: "lb1 answers again", at: at)
+        case .upstreamAdopted:
+            return Message(
+                kind: kind, service: "shop",
+                reason:
+                    "lb1: /etc/nginx/upstreams/shop.conf was the operator's own (Vigil had not written it); "
+                    + "the original is kept in /etc/nginx/upstreams/shop.conf.vigil-original",
+                at: at)
+        case .backupListingFailed:
+            return Message(
+                kind: kind, service: "shop",
+                reason:
+                    "lb1: listing the warm standby as backup failed: test failed on lb1: nginx: [emerg] host not found in upstream; "
+                    + "nginx keeps the file it had. Vigil tries again in 1m",
+                at: at)
+        case .backupListed:
+            return Message(kind: kind, service: "shop", reason: "lb1 lists primary (backup standby) again", at: at)
         case .loadBalancerCheckFailed:
             return Message(
                 kind: kind, service: "shop",
@@ -136,6 +152,7 @@ enum NotificationFixtures {
         .incidentStarted, .incidentUpdate, .incidentResolved, .runbookFailed, .failbackStarted,
         .failbackDone, .standbyUnhealthy, .standbyHealthy, .failbackAvailable,
         .flapBudgetExhausted, .paused, .resumed, .upstreamEdited, .agentFault, .agentFaultCleared, .outageStarted,
-        .outageResolved, .upstreamUnreadable, .upstreamReadable, .hostUnreachable, .hostReachable, .loadBalancerCheckFailed, .test,
+        .outageResolved, .upstreamUnreadable, .upstreamReadable, .hostUnreachable, .hostReachable, .loadBalancerCheckFailed, .upstreamAdopted,
+        .backupListingFailed, .backupListed, .test,
     ]
 }

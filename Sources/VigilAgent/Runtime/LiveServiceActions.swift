@@ -110,12 +110,30 @@ public struct LiveServiceActions: ServiceActions {
             let verify = balancer.verifyURL.map { HealthProbe(url: $0, timeout: .seconds(2)) }
             let written = store.writtenUpstream(service: service.core.name, balancer: balancer.name)
             let target = target(balancer)
+            // The operator's own file, replaced for the first time, is kept for good beside it
+            // (the backup holds only the file before the latest switch).
+            let adopted = written == nil || store.isAdopted(service: service.core.name, balancer: balancer.name)
+            let original = balancer.upstreamFile + ".vigil-original"
+            if adopted {
+                let keep = "[ -e \(shellQuote(original)) ] || cp -p \(shellQuote(balancer.upstreamFile)) \(shellQuote(original))"
+                do {
+                    let result = try await target.host.run(keep, timeout: service.core.runbook.stepTimeout)
+                    guard result.succeeded else { return .failed("keeping the operator's file as \(original) failed: \(result.tail())", nil) }
+                } catch {
+                    return .failed("keeping the operator's file as \(original) failed: \(error)", error.kind)
+                }
+            }
             switch await UpstreamSwitcher(engine: engine).apply(text, to: target, verify: verify, expectedSHA256: written.map(Self.sha256)) {
             case .switched(let durations, let replacedHandEdit):
                 logger.info(
                     "switched \(balancer.name) to \(layout): \(durations.map { "\($0.key.rawValue) \(DurationText.format(.milliseconds($0.value.wholeMilliseconds)))" }.sorted().joined(separator: ", "))"
                 )
                 record(text, balancer)
+                if adopted {
+                    logger.notice("\(balancer.name): replaced the operator's \(balancer.upstreamFile); the original is kept in \(original)")
+                    return .succeeded(
+                        "\(balancer.upstreamFile) was the operator's own (Vigil had not written it); the original is kept in \(original)")
+                }
                 guard replacedHandEdit else { return .succeeded(nil) }
                 logger.warning("\(balancer.name): the file replaced had been edited by hand; the edit is kept in \(target.backupFile)")
                 return .succeeded("\(balancer.upstreamFile) had been edited by hand; the edit is kept in \(target.backupFile)")
@@ -140,9 +158,10 @@ public struct LiveServiceActions: ServiceActions {
         }
     }
 
-    private func record(_ text: String, _ balancer: LoadBalancerDefinition) {
+    /// Keeps what the file holds now; `adopted`: the operator wrote it, not Vigil.
+    private func record(_ text: String, _ balancer: LoadBalancerDefinition, adopted: Bool = false) {
         do {
-            try store.recordWrittenUpstream(text, service: service.core.name, balancer: balancer.name)
+            try store.recordWrittenUpstream(text, service: service.core.name, balancer: balancer.name, adopted: adopted)
         } catch {
             logger.error("\(balancer.name): cannot keep a copy of the file written, so hand edits go unnoticed: \(error)")
         }
@@ -172,7 +191,7 @@ public struct LiveServiceActions: ServiceActions {
             observations.append(
                 UpstreamObservation(UpstreamLayout.parse(text, primary: service.primary.address, standby: service.standby.address)))
             guard let written = store.writtenUpstream(service: service.core.name, balancer: balancer.name) else {
-                record(text, balancer)
+                record(text, balancer, adopted: true)
                 continue
             }
             if let line = LineDiff.firstDifference(written, text) {

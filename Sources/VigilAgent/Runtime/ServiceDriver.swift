@@ -122,6 +122,17 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
                     let outcome = await actions.run(step)
                     await driver.send(.stepFinished(step, outcome))
                 }
+            case .listBackup(let index, let layout):
+                let listing = BackupListing(loadBalancer: index, layout: layout)
+                guard saved else {
+                    spawn { await $0.send(.backupListed(listing, .failed("the state could not be saved before this rewrite"))) }
+                    continue
+                }
+                logger.info("rewriting load balancer \(index)'s upstream to \(layout) (the warm standby's backup line)")
+                spawn { [actions] driver in
+                    let outcome = await actions.run(.switchUpstream(loadBalancer: index, to: layout))
+                    await driver.send(.backupListed(listing, outcome))
+                }
             case .probe(let backend):
                 spawn { [actions] driver in
                     let outcomes = await actions.probe(backend)

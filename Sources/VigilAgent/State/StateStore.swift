@@ -72,8 +72,21 @@ public struct StateStore: Sendable {
         FileManager.default.contents(atPath: writtenPath(service, balancer)).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    public func recordWrittenUpstream(_ text: String, service: String, balancer: String) throws {
+    /// Keeps what a load balancer's file holds; `adopted` marks a file Vigil found (the
+    /// operator's own) rather than wrote, until Vigil writes it.
+    public func recordWrittenUpstream(_ text: String, service: String, balancer: String, adopted: Bool = false) throws {
         try AtomicFile.replace(writtenPath(service, balancer), with: Array(text.utf8), defaultMode: 0o600)
+        let marker = writtenPath(service, balancer) + ".adopted"
+        if adopted {
+            try AtomicFile.replace(marker, with: [], defaultMode: 0o600)
+        } else if unlink(marker) != 0 && errno != ENOENT {
+            throw RemoteError(.localIO, host: "local", "cannot remove \(marker): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Whether the file Vigil keeps for this load balancer is one it found rather than wrote.
+    public func isAdopted(service: String, balancer: String) -> Bool {
+        FileManager.default.fileExists(atPath: writtenPath(service, balancer) + ".adopted")
     }
 
     private func writtenPath(_ service: String, _ balancer: String) -> String {

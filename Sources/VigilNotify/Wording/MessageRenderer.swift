@@ -110,13 +110,13 @@ public struct MessageRenderer: Sendable {
         switch kind {
         case .incidentStarted, .failbackStarted, .incidentUpdate: "#f2a900"
         case .incidentResolved, .failbackDone, .standbyHealthy, .resumed, .agentFaultCleared, .outageResolved, .upstreamReadable,
-            .hostReachable:
+            .hostReachable, .backupListed:
             "#2eb67d"
         case .runbookFailed, .flapBudgetExhausted, .standbyUnhealthy, .agentFault, .outageStarted, .upstreamUnreadable, .hostUnreachable,
-            .loadBalancerCheckFailed:
+            .loadBalancerCheckFailed, .backupListingFailed:
             "#e01e5a"
         case .failbackAvailable, .paused, .test: "#439fe0"
-        case .upstreamEdited: "#f2a900"
+        case .upstreamEdited, .upstreamAdopted: "#f2a900"
         }
     }
 

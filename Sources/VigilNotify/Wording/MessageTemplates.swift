@@ -28,6 +28,9 @@ public enum MessageTemplates {
         .hostUnreachable: "{{{service}}}: a host a failover needs is unreachable",
         .hostReachable: "{{{service}}}: the host answers again",
         .loadBalancerCheckFailed: "{{{service}}}: a load balancer failed its check at start",
+        .upstreamAdopted: "{{{service}}}: Vigil replaced an upstream file it had not written",
+        .backupListingFailed: "{{{service}}}: the warm standby's backup line could not be written",
+        .backupListed: "{{{service}}}: the warm standby's backup line is right again",
         .test: "Vigil test message",
     ]
 
@@ -55,5 +58,8 @@ public enum MessageTemplates {
         .hostUnreachable: "{{{reason}}}. Vigil checks it every minute and says when it answers.",
         .hostReachable: "{{{reason}}}.",
         .loadBalancerCheckFailed: "{{{reason}}}.",
+        .upstreamAdopted: "{{{reason}}}. From now on Vigil keeps that file in the layout it wants.",
+        .backupListingFailed: "{{{reason}}}. Until then nginx cannot retry a failed request on the standby.",
+        .backupListed: "{{{reason}}}.",
     ]
 }

@@ -16,6 +16,8 @@ struct StateExplorer: Sendable {
         var stepInFlight: RunbookStep?
         var started: Set<String> = []
         var resolved: Set<String> = []
+        /// The backup-line rewrite in flight.
+        var listingInFlight: BackupListing?
         /// Hosts the machine asked to watch; each can answer.
         var watching: Set<String> = []
     }
@@ -76,6 +78,7 @@ struct StateExplorer: Sendable {
                     after.now = at
                     if case .timerFired(let timer) = event { after.timers[timer] = nil }
                     if case .stepFinished = event { after.stepInFlight = nil }
+                    if case .backupListed = event { after.listingInFlight = nil }
                     let effects = transition(&after.machine, event, at)
                     report.transitions += 1
                     report.violations += check(before: node, event: event, at: at, effects: effects, after: after)
@@ -129,7 +132,7 @@ struct StateExplorer: Sendable {
         // Generations only need to tell current timers from stale ones: number them afresh.
         var inUse = [
             state.timers.stepDeadline, state.timers.retry, state.timers.reminder, state.timers.pauseEnds, state.timers.observe,
-            state.timers.hostCheck,
+            state.timers.hostCheck, state.timers.backupListing,
         ].compactMap { $0 }
         for case .waiting(let generation) in state.probes.values { inUse.append(generation) }
         let renumbered = Dictionary(uniqueKeysWithValues: Set(inUse).sorted().enumerated().map { ($1, $0 + 1) })
@@ -141,6 +144,8 @@ struct StateExplorer: Sendable {
         state.timers.pauseEnds = renumber(state.timers.pauseEnds)
         state.timers.observe = renumber(state.timers.observe)
         state.timers.hostCheck = renumber(state.timers.hostCheck)
+        state.timers.backupListing = renumber(state.timers.backupListing)
+        state.backupListedAt = state.backupListedAt.filter { node.now - $0.value < ServiceStateMachine.backupListingInterval }.mapValues(relative)
         if case .stuck(.runbookFailed) = state.phase {} else { state.runbook?.saidFailure = nil }
         state.probes = state.probes.mapValues { loop in
             if case .waiting(let generation) = loop { return .waiting(generation: renumbered[generation] ?? 0) }
@@ -156,6 +161,7 @@ struct StateExplorer: Sendable {
                 case .pauseEnds(let generation): (TimerID.pauseEnds(generation: renumbered[generation] ?? 0), due)
                 case .observeUpstreams(let generation): (TimerID.observeUpstreams(generation: renumbered[generation] ?? 0), due)
                 case .hostCheck(let generation): (TimerID.hostCheck(generation: renumbered[generation] ?? 0), due)
+                case .backupListing(let generation): (TimerID.backupListing(generation: renumbered[generation] ?? 0), due)
                 }
             })
         key.machine = ServiceStateMachine(config: config, state: state)
@@ -180,6 +186,10 @@ struct StateExplorer: Sendable {
             case .preHook, .start, .gate, .fence, .postHook:
                 break
             }
+        }
+        if let listing = node.listingInFlight {
+            events.append((.backupListed(listing, .succeeded), later))
+            events.append((.backupListed(listing, .failed("injected")), later))
         }
         for host in node.watching.sorted() {
             events.append((.hostChecked(host, problem: nil), later))
@@ -211,6 +221,7 @@ struct StateExplorer: Sendable {
                 default: break
                 }
             case .watchHost(let host): node.watching.insert(host)
+            case .listBackup(let index, let layout): node.listingInFlight = BackupListing(loadBalancer: index, layout: layout)
             case .probe, .persist, .answer, .observeUpstreams, .checkHosts: break
             }
         }
@@ -227,6 +238,7 @@ struct StateExplorer: Sendable {
         case .pauseEnds(let generation): state.timers.pauseEnds == generation
         case .observeUpstreams(let generation): state.timers.observe == generation
         case .hostCheck(let generation): state.timers.hostCheck == generation
+        case .backupListing(let generation): state.timers.backupListing == generation
         }
     }
 
@@ -298,7 +310,7 @@ struct StateExplorer: Sendable {
         // down side while the other is up, inside the cooldown, with the flap budget not spent.
         if case .probeFinished = event, [.primaryActive, .secondaryActive].contains(after.machine.phase),
             let active = state.activeSide, state.health[active]?.status == .down, state.health[active.other]?.status == .up,
-            let until = state.cooldownUntil, now < until,
+            let until = state.cooldownUntil, now < until, state.backupListing == nil,
             state.automaticStarts.filter({ now - $0 < config.antiFlap.window }).count < config.antiFlap.budget
         {
             fail("the cooldown holds traffic on \(active), which is down, while \(active.other) is up")
@@ -343,7 +355,9 @@ struct StateExplorer: Sendable {
 
         // Never silently blind: resting (or stuck) on a serving side that is down, the open
         // incident has said so, or the flap-budget hold has.
-        if !after.machine.phase.isRunningRunbook, after.machine.phase != .paused, let serving = state.activeSide,
+        // (A backup-line rewrite in flight is waited for: it ends within the switch's own
+        // deadlines, then the decision is taken.)
+        if !after.machine.phase.isRunningRunbook, after.machine.phase != .paused, state.backupListing == nil, let serving = state.activeSide,
             state.health[serving]?.status == .down
         {
             let saidNow = effects.contains { effect in
@@ -360,7 +374,7 @@ struct StateExplorer: Sendable {
         let automatic: Bool =
             switch event {
             case .probeFinished, .timerFired, .hostChecked: true
-            case .started, .stepFinished, .operatorRequested, .upstreamsObserved: false
+            case .started, .stepFinished, .operatorRequested, .upstreamsObserved, .backupListed: false
             }
         if automatic, let runbook = state.runbook, runbook.currentStep != nil,
             before.machine.state.runbook == nil || before.machine.state.runbook?.attempt != runbook.attempt
@@ -368,6 +382,17 @@ struct StateExplorer: Sendable {
             state.health[runbook.target]?.status == .down, !config.settings(of: runbook.target).canStart
         {
             fail("a runbook toward \(runbook.target), which is known down and cannot be started")
+        }
+
+        // A backup-line rewrite never moves traffic, never races a runbook, and never lists a
+        // standby that is not up.
+        for case .listBackup(_, let layout) in effects {
+            if layout.active != .primary { fail("a backup-line rewrite names \(layout.active) as the server") }
+            if layout.backup == .standby && state.health[.standby]?.status != .up { fail("listed a standby that is not up as backup") }
+            if state.runbook != nil || before.stepInFlight != nil { fail("a backup-line rewrite while a runbook runs") }
+        }
+        if runs.contains(where: { if case .switchUpstream = $0 { true } else { false } }) && after.listingInFlight != nil {
+            fail("a runbook switch while a backup-line rewrite is in flight")
         }
 
         // Paused emits no action (resuming may act at once: it is no longer paused).

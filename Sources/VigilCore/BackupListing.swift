@@ -1,0 +1,13 @@
+/// A rewrite of one load balancer's upstream, outside any runbook, that adds or drops the warm
+/// standby's `backup` line while the primary serves.
+public struct BackupListing: Equatable, Hashable, Sendable, Codable {
+    /// The load balancer's index.
+    public var loadBalancer: Int
+    /// The layout being written.
+    public var layout: UpstreamLayout
+
+    public init(loadBalancer: Int, layout: UpstreamLayout) {
+        self.loadBalancer = loadBalancer
+        self.layout = layout
+    }
+}
