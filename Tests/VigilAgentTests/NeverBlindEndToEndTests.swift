@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilCore
+import VigilHTTP
 import VigilLab
 
 /// Issue 11: every fault around Vigil is said, shown, and acted on as soon as it can be; the
@@ -171,6 +172,43 @@ extension NeverBlindEndToEndTests {
             let before = pings("/ping/token-6b1f")
             try await LabWait.until("heartbeats again", timeout: .seconds(15)) { pings("/ping/token-6b1f") > before }
             #expect(!lab.folder.read("vigil.log").contains("token-6b1f"), "the monitor's token stays out of the log")
+        }
+    }
+}
+
+extension NeverBlindEndToEndTests {
+    /// (g) A warm standby and an upstream file that names only the primary (the operator's own):
+    /// Vigil lists the standby as `backup` itself; then the primary breaks (refusing, or answering
+    /// 500) under a request every 50 ms, and no client request fails: nginx retries each on the
+    /// backup until Vigil's failover lands.
+    @Test(arguments: [HealthMode.refuse, .status(500)])
+    func aWarmStandbyListedByVigilLosesNoRequestWhenThePrimaryBreaks(_ fault: HealthMode) async throws {
+        try await AgentLab.with(overSSH: false, startDelay: .zero) { lab in
+            _ = try await LabProcess.run(lab.standby.startScript, [])
+            try await LabWait.until("the warm standby to listen", timeout: .seconds(15)) { lab.standby.isListening }
+            let config = lab.config.replacingOccurrences(of: "    standby:\n", with: "    standby:\n      mode: warm\n")
+            let agent = try await lab.startWatching(config: config)
+            defer { agent.terminate() }
+            try await LabWait.until("Vigil to list the standby as backup", timeout: .seconds(30)) {
+                lab.folder.read("vigil.log").contains("switched lb1 to primary (backup standby)")
+            }
+            let adopted = try await lab.waitForMessage("upstreamAdopted")
+            #expect((adopted["reason"] as? String ?? "").contains(".vigil-original"), "\(adopted)")
+            #expect(FileManager.default.fileExists(atPath: lab.balancer.upstreamFile + ".vigil-original"))
+
+            var failed: [String] = []
+            var sent = 0
+            let faultAt = 20
+            for round in 0..<260 {
+                if round == faultAt { try await lab.primary.setHealth(fault) }
+                let outcome = await HTTPEngine.shared.probe(HealthProbe(url: lab.balancer.url + "/", timeout: .seconds(2)))
+                sent += 1
+                if !outcome.isHealthy { failed.append("request \(round): \(outcome)") }
+                try await Task.sleep(for: .milliseconds(50))  // the client's pace, not a synchronisation
+            }
+            print("warm standby listed by Vigil, primary \(fault): \(failed.count) failed of \(sent) client requests")
+            #expect(failed.isEmpty, "\(failed.prefix(10))")
+            #expect(await lab.servedByStandby(), "and Vigil failed over meanwhile")
         }
     }
 }
