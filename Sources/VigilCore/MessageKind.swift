@@ -40,6 +40,11 @@ public enum MessageKind: String, Equatable, Hashable, Sendable, Codable {
     case backupListingFailed
     /// The backup line is as Vigil wants it again.
     case backupListed
+    /// A notification channel has delivered nothing for its `alarm_after` while messages wait
+    /// (said on the other channels).
+    case channelFailing
+    /// That channel delivers again.
+    case channelRecovered
     /// `vigil notify test`: proves a channel works; no action needed.
     case test
 }

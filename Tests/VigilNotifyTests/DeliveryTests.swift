@@ -197,3 +197,33 @@ extension DeliveryPolicy {
         return policy
     }
 }
+
+extension DeliveryTests {
+    /// A channel that delivers nothing for its `alarm_after` while messages wait is an alarm: an
+    /// error in the log and a message on the other channels; and an all-clear when it delivers.
+    @Test func aChannelThatStopsDeliveringIsSaidOnTheOthersAndClearedWhenItDelivers() async throws {
+        try await withLabServer({ try await LabWebhookReceiver.start() }) { failing in
+            try await withLabServer({ try await LabWebhookReceiver.start() }) { other in
+                failing.setDefault(.status(503))
+                var broken = NotificationChannel(name: "pager", kind: .webhook, url: Secret(failing.url()))
+                broken.alarmAfter = .seconds(2)
+                let working = NotificationChannel(name: "ops", kind: .webhook, url: Secret(other.url()))
+                let notifier = try Notifier(
+                    stateDirectory: state.path, channels: [broken, working], policy: .fast, agentHost: "lb-1",
+                    alarmCheckInterval: .milliseconds(200), logger: recorder.logger())
+                notifier.start()
+                try notifier.enqueue(message(), to: ["pager"])
+                let said = try await other.waitForRequests(1, timeout: .seconds(15))
+                let body = String(decoding: said[0].body, as: UTF8.self)
+                #expect(body.contains("\"kind\":\"channelFailing\"") && body.contains("the channel pager has delivered nothing"), "\(body)")
+                #expect(recorder.all.contains { $0.contains("the channel pager has delivered nothing") }, "an error in the log")
+                #expect(notifier.outboxes().first { $0.channel == "pager" }?.failing == true)
+                failing.setDefault(.ok)
+                let cleared = try await other.waitForRequests(2, timeout: .seconds(30))
+                #expect(String(decoding: cleared[1].body, as: UTF8.self).contains("\"kind\":\"channelRecovered\""))
+                #expect(failing.requests.contains { $0.reply == .ok }, "what waited was delivered")
+                await finish(notifier)
+            }
+        }
+    }
+}

@@ -138,6 +138,13 @@ enum NotificationFixtures {
                 at: at)
         case .backupListed:
             return Message(kind: kind, service: "shop", reason: "lb1 lists primary (backup standby) again", at: at)
+        case .channelFailing:
+            return Message(
+                kind: kind, service: "vigil",
+                reason: "the channel ops-slack has delivered nothing for 5m (3 messages waiting); they are kept and sent when it works again",
+                at: at)
+        case .channelRecovered:
+            return Message(kind: kind, service: "vigil", reason: "the channel ops-slack delivers again", at: at)
         case .loadBalancerCheckFailed:
             return Message(
                 kind: kind, service: "shop",
@@ -153,6 +160,6 @@ enum NotificationFixtures {
         .failbackDone, .standbyUnhealthy, .standbyHealthy, .failbackAvailable,
         .flapBudgetExhausted, .paused, .resumed, .upstreamEdited, .agentFault, .agentFaultCleared, .outageStarted,
         .outageResolved, .upstreamUnreadable, .upstreamReadable, .hostUnreachable, .hostReachable, .loadBalancerCheckFailed, .upstreamAdopted,
-        .backupListingFailed, .backupListed, .test,
+        .backupListingFailed, .backupListed, .channelFailing, .channelRecovered, .test,
     ]
 }

@@ -206,7 +206,7 @@ extension AgentConfig {
     ) throws(ConfigError) -> NotificationChannel {
         let keys = try node.mapping(allowed: [
             "type", "url", "url_file", "url_env", "signing_secret", "signing_secret_file",
-            "signing_secret_env", "headers", "templates", "status_page_url",
+            "signing_secret_env", "headers", "templates", "status_page_url", "alarm_after",
         ])
         let typeNode = try keys.required("type")
         guard let kind = ChannelKind(rawValue: try typeNode.string()) else {
@@ -247,9 +247,14 @@ extension AgentConfig {
         }
         let signing = try secret("signing_secret", in: keys, environment: environment, required: false, resolve: resolveSecrets)
         if signing != nil && kind != .webhook { throw node.error("only webhook channels are signed") }
-        return NotificationChannel(
+        var channel = NotificationChannel(
             name: name, kind: kind, url: url, headers: headers, signingSecret: signing, templates: templates,
             statusPageURL: try keys["status_page_url"]?.url())
+        if let value = keys["alarm_after"] {
+            channel.alarmAfter = try value.duration()
+            guard channel.alarmAfter >= .seconds(1) else { throw value.error("at least 1s") }
+        }
+        return channel
     }
 
     /// `off`, or HOST:PORT (an IPv6 host in brackets).

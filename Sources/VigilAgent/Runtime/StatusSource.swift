@@ -18,9 +18,10 @@ struct StatusSource: StatusProvider {
     func document() async -> StatusDocument { await document(for: services) }
 
     func channels(at now: Date = Date()) -> [StatusDocument.ChannelStatus] {
-        (notifier?.outboxes() ?? []).map { outbox in
+        (notifier?.outboxes(at: now) ?? []).map { outbox in
             StatusDocument.ChannelStatus(
-                name: outbox.channel, pending: outbox.pending, oldestSeconds: outbox.oldest.map { max(0, now.timeIntervalSince($0)) })
+                name: outbox.channel, pending: outbox.pending, oldestSeconds: outbox.oldest.map { max(0, now.timeIntervalSince($0)) },
+                failing: outbox.failing)
         }
     }
 

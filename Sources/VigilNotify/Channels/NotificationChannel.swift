@@ -14,6 +14,10 @@ public struct NotificationChannel: Sendable {
     /// What messages link to, when set.
     public var statusPageURL: String?
 
+    /// How long the channel may deliver nothing while messages wait before that is an alarm
+    /// (logged, shown, and said on the other channels).
+    public var alarmAfter: Duration = .seconds(300)
+
     public init(
         name: String, kind: ChannelKind, url: Secret, headers: [(name: String, value: Secret)] = [],
         signingSecret: Secret? = nil, templates: [MessageKind: String] = [:], statusPageURL: String? = nil

@@ -11,11 +11,18 @@ public final class Notifier: Sendable {
     private let agentHost: String
     private let tasks = Mutex<[Task<Void, Never>]>([])
     private let enqueueing = Mutex(())
+    /// Channels whose alarm was raised and not yet cleared.
+    private let alarmed = Mutex<Set<String>>([])
+    private let alarmCheckInterval: Duration
+    private let logger: Logger
 
     public init(
         stateDirectory: String, channels: [NotificationChannel], engine: HTTPEngine = .shared,
-        policy: DeliveryPolicy = DeliveryPolicy(), agentHost: String, observe: DeliveryObserver? = nil, logger: Logger
+        policy: DeliveryPolicy = DeliveryPolicy(), agentHost: String, observe: DeliveryObserver? = nil,
+        alarmCheckInterval: Duration = .seconds(5), logger: Logger
     ) throws {
+        self.alarmCheckInterval = alarmCheckInterval
+        self.logger = logger
         var pipelines: [String: ChannelPipeline] = [:]
         for channel in channels {
             let outbox = try Outbox(stateDirectory: stateDirectory, channel: channel.name)
@@ -32,8 +39,54 @@ public final class Notifier: Sendable {
         tasks.withLock { tasks in
             guard tasks.isEmpty else { return }
             tasks = pipelines.values.map { pipeline in Task { await pipeline.worker.run() } }
+            tasks.append(Task { [self] in await watchChannels() })
         }
     }
+
+    /// Raises a channel's alarm when it has delivered nothing for its `alarm_after` while
+    /// messages wait (an error in the log, a message on the other channels), and clears it when
+    /// it delivers again.
+    private func watchChannels() async {
+        while !Task.isCancelled {
+            let now = Date()
+            for outbox in outboxes(at: now) {
+                let changed = alarmed.withLock { alarmed in
+                    guard alarmed.contains(outbox.channel) != outbox.failing else { return false }
+                    if outbox.failing { alarmed.insert(outbox.channel) } else { alarmed.remove(outbox.channel) }
+                    return true
+                }
+                guard changed else { continue }
+                let failing = alarmed.withLock { $0 }
+                let others = pipelines.keys.filter { $0 != outbox.channel && !failing.contains($0) }.sorted()
+                let message: Message
+                if outbox.failing {
+                    let since = DurationText.format(.seconds(Int64(now.timeIntervalSince(outbox.oldest ?? now))))
+                    let reason =
+                        "the channel \(outbox.channel) has delivered nothing for \(since) (\(outbox.pending) messages waiting); "
+                        + "they are kept and sent when it works again"
+                    logger.error("\(reason)")
+                    message = Message(kind: .channelFailing, service: "vigil", reason: reason, at: Self.instant(now))
+                } else {
+                    let reason = "the channel \(outbox.channel) delivers again"
+                    logger.notice("\(reason)")
+                    message = Message(kind: .channelRecovered, service: "vigil", reason: reason, at: Self.instant(now))
+                }
+                guard !others.isEmpty else { continue }
+                do {
+                    try enqueue(message, to: others, at: now)
+                } catch {
+                    logger.error("cannot queue the \(message.kind.rawValue) message: \(error)")
+                }
+            }
+            do {
+                try await Task.sleep(for: alarmCheckInterval)
+            } catch {
+                return  // stopped
+            }
+        }
+    }
+
+    static func instant(_ date: Date) -> Instant { Instant(.milliseconds(Int64(date.timeIntervalSince1970 * 1_000))) }
 
     /// Stops the workers; undelivered messages stay in the outboxes for the next start.
     public func stop() async {
@@ -98,16 +151,19 @@ public final class Notifier: Sendable {
         return results
     }
 
-    /// Messages waiting on disk for a channel.
     /// Each channel's queue, by channel name.
-    public func outboxes() -> [OutboxState] {
+    public func outboxes(at now: Date = Date()) -> [OutboxState] {
         pipelines.keys.sorted().compactMap { name in
-            guard let outbox = pipelines[name]?.outbox else { return nil }
-            let pending = outbox.pending()
-            let oldest = pending.first.flatMap(outbox.read).map { Date(timeIntervalSince1970: $0.createdAt) }
-            return OutboxState(channel: name, pending: pending.count, oldest: oldest)
+            guard let pipeline = pipelines[name] else { return nil }
+            let pending = pipeline.outbox.pending()
+            let oldest = pending.first.flatMap(pipeline.outbox.read).map { Date(timeIntervalSince1970: $0.createdAt) }
+            let waited = oldest.map { now.timeIntervalSince($0) } ?? 0
+            return OutboxState(
+                channel: name, pending: pending.count, oldest: oldest, failing: waited >= pipeline.channel.alarmAfter.secondsValue)
         }
     }
+
+    /// Messages waiting on disk for a channel.
 
     public func pendingCount(channel: String) -> Int { pipelines[channel]?.outbox.pending().count ?? 0 }
 

@@ -7,4 +7,6 @@ public struct OutboxState: Sendable, Equatable {
     public var pending: Int
     /// When the oldest waiting message was queued.
     public var oldest: Date?
+    /// It has delivered nothing for its `alarm_after` while messages wait.
+    public var failing: Bool
 }

@@ -31,6 +31,8 @@ public enum MessageTemplates {
         .upstreamAdopted: "{{{service}}}: Vigil replaced an upstream file it had not written",
         .backupListingFailed: "{{{service}}}: the warm standby's backup line could not be written",
         .backupListed: "{{{service}}}: the warm standby's backup line is right again",
+        .channelFailing: "Vigil: a notification channel is failing",
+        .channelRecovered: "Vigil: the notification channel delivers again",
         .test: "Vigil test message",
     ]
 
@@ -61,5 +63,7 @@ public enum MessageTemplates {
         .upstreamAdopted: "{{{reason}}}. From now on Vigil keeps that file in the layout it wants.",
         .backupListingFailed: "{{{reason}}}. Until then nginx cannot retry a failed request on the standby.",
         .backupListed: "{{{reason}}}.",
+        .channelFailing: "{{{reason}}}. Whoever reads only that channel hears nothing from Vigil meanwhile.",
+        .channelRecovered: "{{{reason}}}; what waited is being delivered in order.",
     ]
 }

@@ -61,8 +61,11 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         public var pending: Int
         /// How long the oldest waiting message has waited.
         public var oldestSeconds: Double?
+        /// It has delivered nothing for its `alarm_after` while messages wait.
+        public var failing: Bool
 
-        public init(name: String, pending: Int, oldestSeconds: Double?) {
+        public init(name: String, pending: Int, oldestSeconds: Double?, failing: Bool = false) {
+            self.failing = failing
             self.name = name
             self.pending = pending
             self.oldestSeconds = oldestSeconds

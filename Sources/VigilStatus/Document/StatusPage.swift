@@ -34,7 +34,7 @@ enum StatusPage {
         if !waiting.isEmpty {
             body += "<section><h2>Notifications waiting</h2><ul>"
             body += waiting.map { channel in
-                "<li><b>\(escape(channel.name))</b>: \(channel.pending) waiting"
+                "<li><b>\(escape(channel.name))</b>\(channel.failing ? " <b class=\"failed\">NOT DELIVERING</b>" : ""): \(channel.pending) waiting"
                     + (channel.oldestSeconds.map { ", the oldest for \(String(format: "%.0f s", $0))" } ?? "") + "</li>"
             }.joined()
             body += "</ul></section>\n"
