@@ -38,11 +38,18 @@ extension ServiceStateMachine {
         // Timers and probes in flight died with the old process.
         machine.state.timers = ServiceSnapshot.Timers(next: snapshot.timers.next)
         machine.state.probes = [.primary: .idle, .standby: .idle]
+        // A backup-line rewrite that was in flight may or may not have landed: the file says.
+        if let listing = machine.state.backupListing {
+            if observed.indices.contains(listing.loadBalancer), observed[listing.loadBalancer] == listing.layout {
+                machine.state.upstreams[listing.loadBalancer] = listing.layout
+            }
+            machine.state.backupListing = nil
+        }
         // Mutations first, then the tuple: the machine returned must be the one the effects came from.
         var effects: [Effect] = []
         if let problem = machine.problem(in: observations) {
-            machine.state.upstreamProblem = nil
-            machine.state.upstreamRereads = 0
+            // A problem said before the restart is not said again: its re-reads go on.
+            if machine.state.upstreamProblem == nil { machine.state.upstreamRereads = 0 }
             switch machine.state.phase {
             case .primaryActive, .secondaryActive, .stuck(.reconcileFailed):
                 machine.state.phase = .stuck(.reconcileFailed(problem))
@@ -51,6 +58,13 @@ extension ServiceStateMachine {
             }
             effects += machine.noteUpstreamProblem(problem, at: now)
         } else {
+            if let cleared = machine.state.upstreamProblem {
+                // The problem said before the restart is gone: said too, once.
+                machine.state.upstreamProblem = nil
+                machine.state.upstreamRereads = 0
+                effects.append(
+                    machine.message(.upstreamReadable, reason: "the upstream files can be read again (before the restart: \(cleared))", at: now))
+            }
             effects += machine.reconcile(observed: observed, at: now)
         }
         effects += machine.startWatching() + machine.hostCheckDue(at: now)

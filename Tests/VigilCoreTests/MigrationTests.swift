@@ -41,3 +41,54 @@ import Testing
         #expect(machine.phase == .stuck(.reconcileFailed("the saved state has version 9; this Vigil reads version 2")))
     }
 }
+
+/// After a restart Vigil resumes what it was doing and never says again what it already said.
+@Suite struct RestartSaysNothingTwiceTests {
+    @Test func anOutageResumesWithoutASecondOutageMessageAndEndsOnce() {
+        var scenario = OutageTests.servingFromTheStandby()
+        _ = OutageTests.failStandby(&scenario)
+        #expect(scenario.machine.state.incident?.kind == .outage)
+        let (machine, effects) = ServiceStateMachine.restore(
+            config: scenario.machine.config, snapshot: scenario.machine.state, observed: [UpstreamLayout(active: .standby)],
+            at: scenario.now + .seconds(5))
+        #expect(effects.messageKinds.isEmpty, "nothing already said is said again: \(effects.messageKinds)")
+        scenario.machine = machine
+        scenario.now = scenario.now + .seconds(5)
+        var later: [Effect] = []
+        for _ in 0..<4 {
+            later += scenario.probe(.primary, refused, after: .seconds(1))
+            later += scenario.probe(.standby, refused, after: .seconds(1))
+        }
+        #expect(!later.messageKinds.contains(.outageStarted), "the outage is the same one after the restart")
+        for _ in 0..<3 { later += scenario.probe(.standby, ok, after: .seconds(1)) }
+        #expect(later.messageKinds.filter { $0 == .outageResolved }.count == 1)
+    }
+
+    @Test func anUnreachableHostAndAnUnreadableFileAreNotSaidAgainAndAClearedOneIsSaidOnce() {
+        var scenario = Scenario(.fixture { $0.hosts = ["lb0"] })
+        _ = scenario.handle(.started)
+        for _ in 0..<2 { scenario.handle(.hostChecked("lb0", problem: "connection refused")) }
+        scenario.handle(.upstreamsObserved([SightTests.refusedRead]))
+        let (machine, effects) = ServiceStateMachine.restore(
+            config: scenario.machine.config, snapshot: scenario.machine.state, observations: [SightTests.refusedRead], at: scenario.now)
+        #expect(effects.messageKinds.isEmpty, "\(effects.messageKinds)")
+        #expect(effects.contains { if case .schedule(.observeUpstreams, _) = $0 { true } else { false } }, "the re-reads go on")
+        #expect(machine.state.hosts["lb0"]?.saidUnreachable == true)
+        let (readable, cleared) = ServiceStateMachine.restore(
+            config: scenario.machine.config, snapshot: scenario.machine.state,
+            observations: [.serving(UpstreamLayout(active: .primary))], at: scenario.now)
+        #expect(cleared.messageKinds == [.upstreamReadable] && readable.state.upstreamProblem == nil)
+    }
+
+    @Test func aBackupRewriteInFlightAtTheRestartIsJudgedByWhatTheFileSays() {
+        var (scenario, _) = BackupListingTests.warmWithABareFile()
+        #expect(scenario.machine.state.backupListing != nil)
+        let (landed, _) = ServiceStateMachine.restore(
+            config: scenario.machine.config, snapshot: scenario.machine.state, observed: [BackupListingTests.listed], at: scenario.now)
+        #expect(landed.phase == .primaryActive && landed.state.upstreams == [BackupListingTests.listed] && landed.state.backupListing == nil)
+        let (notLanded, _) = ServiceStateMachine.restore(
+            config: scenario.machine.config, snapshot: scenario.machine.state, observed: [BackupListingTests.bare], at: scenario.now)
+        #expect(notLanded.phase == .primaryActive && notLanded.state.upstreams == [BackupListingTests.bare])
+        _ = scenario
+    }
+}
