@@ -31,7 +31,7 @@ public enum MessageKind: String, Equatable, Hashable, Sendable, Codable {
     case hostUnreachable
     /// That host answers again.
     case hostReachable
-    /// At start, nginx rejected a load balancer's config (or could not be asked): in nginx's words.
+    /// nginx rejects a load balancer's config (at start, or at a drift check), in nginx's words.
     case loadBalancerCheckFailed
     /// Vigil replaced an upstream file it had not written (the operator's own) for the first
     /// time; says where the original is kept.

@@ -212,3 +212,26 @@ extension NeverBlindEndToEndTests {
         }
     }
 }
+
+extension NeverBlindEndToEndTests {
+    /// nginx rejecting its config at a drift check is said in nginx's own words.
+    @Test func nginxRejectingItsConfigAtADriftCheckIsSaidInItsOwnWords() async throws {
+        try await AgentLab.with(overSSH: false) { lab in
+            let agent = try await lab.startWatching(config: "drift_check_interval: 1s\n" + lab.config)
+            defer { agent.terminate() }
+            let path = lab.balancer.nginx.configPath
+            let good = try String(contentsOfFile: path, encoding: .utf8)
+            defer {
+                do {
+                    try good.write(toFile: path, atomically: true, encoding: .utf8)
+                } catch {
+                    Issue.record("cannot restore the lab's nginx config: \(error)")
+                }
+            }
+            try (good + "\nthis is not nginx;\n").write(toFile: path, atomically: true, encoding: .utf8)
+            let message = try await lab.waitForMessage("loadBalancerCheckFailed", timeout: .seconds(15))
+            let reason = message["reason"] as? String ?? ""
+            #expect(reason.contains("lb1: `") && reason.contains("[emerg]") && reason.contains("unknown directive"), "\(reason)")
+        }
+    }
+}

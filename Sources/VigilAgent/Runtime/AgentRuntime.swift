@@ -123,19 +123,34 @@ final class AgentRuntime: Sendable {
     /// writing them, and never acted on.
     private static func checkDrift(of services: [RunningService], every interval: Duration, logger: Logger) async {
         var reported: [String: [String]] = [:]
+        var rejections: [String: [String]] = [:]
         while !Task.isCancelled {
             for service in services where await !service.driver.isRunningRunbook {
-                let (drifted, observations) = await service.actions.checkDrift()
+                let report = await service.actions.checkDrift()
                 guard await !service.driver.isRunningRunbook else { continue }
-                await service.driver.send(.upstreamsObserved(observations))
-                guard drifted != reported[service.name, default: []] else { continue }
-                reported[service.name] = drifted
-                guard !drifted.isEmpty else { continue }
-                let reason = drifted.joined(separator: " ")
+                await service.driver.send(.upstreamsObserved(report.observations))
+                if report.rejected != rejections[service.name, default: []] {
+                    rejections[service.name] = report.rejected
+                    for problem in report.rejected {
+                        logger.error("\(service.name): \(problem)")
+                        await service.actions.notify(
+                            Message(
+                                kind: .loadBalancerCheckFailed, service: service.name,
+                                reason: "\(problem); a switch there would fail until it is fixed", at: Agent.wallClockNow()))
+                    }
+                }
+                guard report.drifted != reported[service.name, default: []] else { continue }
+                reported[service.name] = report.drifted
+                guard !report.drifted.isEmpty else { continue }
+                let reason = report.drifted.joined(separator: " ")
                 logger.warning("\(service.name): an upstream file was edited by hand: \(reason) Vigil does not act on the edit.")
                 await service.actions.notify(Message(kind: .upstreamEdited, service: service.name, reason: reason, at: Agent.wallClockNow()))
             }
-            try? await Task.sleep(for: interval)
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return  // cancelled at shutdown
+            }
         }
     }
 }

@@ -173,32 +173,39 @@ public struct LiveServiceActions: ServiceActions {
 
     /// Compares each upstream file with what Vigil last wrote there; returns one line per file
     /// that differs. A file Vigil has never written is adopted as it is, so later edits show.
-    /// Also returns what the reading found, for the core: a file that cannot be read is not a
-    /// hand edit, but Vigil is blind to it, which the core says and retries.
-    public func checkDrift() async -> (drifted: [String], observations: [UpstreamObservation]) {
-        var drifted: [String] = []
-        var observations: [UpstreamObservation] = []
+    /// Also returns what the reading found, for the core (a file that cannot be read is not a
+    /// hand edit, but Vigil is blind to it, which the core says and retries), and whether nginx
+    /// still accepts its config (`test_command`), in nginx's words when it does not.
+    public func checkDrift() async -> DriftReport {
+        var report = DriftReport()
         for balancer in service.loadBalancers {
             let data: [UInt8]
             do {
                 data = try await hosts.host(balancer.host).readFile(balancer.upstreamFile)
             } catch {
                 logger.error("\(balancer.name): the drift check cannot read \(balancer.upstreamFile): \(error)")
-                observations.append(.unreadable("\(balancer.upstreamFile): \(error)"))
+                report.observations.append(.unreadable("\(balancer.upstreamFile): \(error)"))
                 continue
             }
+            do {
+                let test = try await hosts.host(balancer.host).run("\(balancer.testCommand) 2>&1", timeout: service.core.runbook.stepTimeout)
+                if !test.succeeded { report.rejected.append("\(balancer.name): `\(balancer.testCommand)` fails: \(test.tail())") }
+            } catch {
+                // The host failing is the host checks' and the read's to say; this is about nginx.
+                logger.warning("\(balancer.name): the drift check cannot run `\(balancer.testCommand)`: \(error)")
+            }
             let text = String(decoding: data, as: UTF8.self)
-            observations.append(
+            report.observations.append(
                 UpstreamObservation(UpstreamLayout.parse(text, primary: service.primary.address, standby: service.standby.address)))
             guard let written = store.writtenUpstream(service: service.core.name, balancer: balancer.name) else {
                 record(text, balancer, adopted: true)
                 continue
             }
             if let line = LineDiff.firstDifference(written, text) {
-                drifted.append("\(balancer.name): \(balancer.upstreamFile) differs from what Vigil wrote (line \(line)).")
+                report.drifted.append("\(balancer.name): \(balancer.upstreamFile) differs from what Vigil wrote (line \(line)).")
             }
         }
-        return (drifted, observations)
+        return report
     }
 
     /// For a dry run: what the switch of load balancer `index` to `layout` would change, as a

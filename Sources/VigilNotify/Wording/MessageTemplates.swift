@@ -27,7 +27,7 @@ public enum MessageTemplates {
         .upstreamReadable: "{{{service}}}: Vigil sees the upstream again",
         .hostUnreachable: "{{{service}}}: a host a failover needs is unreachable",
         .hostReachable: "{{{service}}}: the host answers again",
-        .loadBalancerCheckFailed: "{{{service}}}: a load balancer failed its check at start",
+        .loadBalancerCheckFailed: "{{{service}}}: nginx rejects a load balancer's config",
         .upstreamAdopted: "{{{service}}}: Vigil replaced an upstream file it had not written",
         .backupListingFailed: "{{{service}}}: the warm standby's backup line could not be written",
         .backupListed: "{{{service}}}: the warm standby's backup line is right again",
