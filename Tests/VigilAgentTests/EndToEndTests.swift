@@ -37,6 +37,8 @@ import VigilLab
             #expect(recovered < .seconds(30))
             let nginx = try await LabProcess.run(LabNginx.binary, ["-t", "-c", lab.balancer.nginx.configPath], check: false)
             #expect(nginx.status == 0, "the file written over exec is valid: \(nginx.output)")
+            let (_, status) = try await lab.vigil(["status", "--json"])
+            #expect(status.contains("\"files\" : \"exec\"") && status.contains("\"name\" : \"lb1\""), "the status names how files travel: \(status)")
         }
     }
 

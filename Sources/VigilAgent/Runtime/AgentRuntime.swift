@@ -83,7 +83,7 @@ final class AgentRuntime: Sendable {
         }
         let status = StatusSource(
             services: services, telemetry: telemetry, history: history,
-            agentHost: ProcessInfo.processInfo.hostName, publicURL: config.statusPublicURL, notifier: notifier)
+            agentHost: ProcessInfo.processInfo.hostName, publicURL: config.statusPublicURL, notifier: notifier, hosts: hosts)
         return AgentRuntime(
             services: services, status: status, notifier: notifier, hosts: hosts,
             driftCheckInterval: driftCheckInterval, heartbeat: heartbeat, logger: logger)

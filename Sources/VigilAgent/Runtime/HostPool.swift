@@ -27,6 +27,12 @@ public final class HostPool: Sendable {
         }
     }
 
+    /// How files last travelled to an SSH host (nil for a local host, or before any file did).
+    public func knownFileTransfer(_ reference: HostReference) -> FileTransfer? {
+        guard case .ssh(let host, let port) = reference else { return nil }
+        return connections.withLock { $0["\(host):\(port)"]?.knownFileTransfer }
+    }
+
     public func closeAll() async {
         for connection in connections.withLock({ Array($0.values) }) { await connection.close() }
     }

@@ -14,6 +14,8 @@ struct StatusSource: StatusProvider {
     let publicURL: String?
     /// The notification queues, when the agent has channels.
     let notifier: Notifier?
+    /// The SSH connections, for how files reach each host.
+    let hosts: HostPool?
 
     func document() async -> StatusDocument { await document(for: services) }
 
@@ -29,12 +31,16 @@ struct StatusSource: StatusProvider {
         var inputs: [StatusDocument.Input] = []
         for service in chosen {
             let machine = await service.driver.machine
-            inputs.append(
+            var input =
                 StatusDocument.Input(
                     name: service.name, config: machine.config, state: machine.state,
                     checks: telemetry.checks(service: service.name),
                     recentIncidents: history.recent(service: service.name, including: machine.state.lastIncident),
-                    unprotectedReasons: machine.unprotectedReasons))
+                    unprotectedReasons: machine.unprotectedReasons)
+            for (name, reference) in service.actions.service.sshHosts {
+                if let transfer = hosts?.knownFileTransfer(reference) { input.fileTransfers[name] = transfer.rawValue }
+            }
+            inputs.append(input)
         }
         return StatusDocument(services: inputs, channels: channels(), agentHost: agentHost, statusPageURL: publicURL)
     }

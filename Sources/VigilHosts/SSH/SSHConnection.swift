@@ -17,6 +17,7 @@ public final class SSHConnection: Host, @unchecked Sendable {
     private var session: SSHSession?
     private var keepalive: DispatchSourceTimer?
     private let openedCount = Atomic<Int>(0)
+    private let transfer = Mutex<FileTransfer?>(nil)
 
     /// A connection to `target`, opened at first use; output beyond `maxOutputBytes` a stream is dropped.
     public init(target: SSHTarget, maxOutputBytes: Int = 16 << 20) {
@@ -31,6 +32,10 @@ public final class SSHConnection: Host, @unchecked Sendable {
 
     /// `host:port`.
     public var name: String { target.peer }
+
+    /// How files reached this host last time (nil before the first file was read or written), for
+    /// the status page; asks nothing of the host.
+    public var knownFileTransfer: FileTransfer? { transfer.withLock { $0 } }
 
     /// How many sessions this connection has opened: 1 while it is reused, more after reconnects.
     public var sessionsOpened: Int { openedCount.load(ordering: .relaxed) }
@@ -59,7 +64,8 @@ public final class SSHConnection: Host, @unchecked Sendable {
     public func readFile(_ path: String, maxBytes: Int) async throws(RemoteError) -> [UInt8] {
         try await perform { connection throws(RemoteError) in
             try connection.withSession { session, _ throws(RemoteError) in
-                try session.offersSFTP() ? session.readFile(path, maxBytes: maxBytes) : connection.readOverExec(path, maxBytes: maxBytes, on: session)
+                try connection.note(session.offersSFTP())
+                    ? session.readFile(path, maxBytes: maxBytes) : connection.readOverExec(path, maxBytes: maxBytes, on: session)
             }
         }
     }
@@ -69,7 +75,7 @@ public final class SSHConnection: Host, @unchecked Sendable {
     public func replaceFile(_ path: String, with contents: [UInt8]) async throws(RemoteError) {
         try await perform { connection throws(RemoteError) in
             try connection.withSession { session, committed throws(RemoteError) in
-                if try session.offersSFTP() {
+                if try connection.note(session.offersSFTP()) {
                     try connection.replace(path, with: contents, on: session, committed: &committed)
                 } else {
                     try connection.replaceOverExec(path, with: contents, on: session, committed: &committed)
@@ -81,8 +87,14 @@ public final class SSHConnection: Host, @unchecked Sendable {
     /// How files reach this host (asks the server once a session).
     public func fileTransfer() async throws(RemoteError) -> FileTransfer {
         try await perform { connection throws(RemoteError) in
-            try connection.withSession { session, _ throws(RemoteError) in try session.offersSFTP() ? .sftp : .exec }
+            try connection.withSession { session, _ throws(RemoteError) in try connection.note(session.offersSFTP()) ? .sftp : .exec }
         }
+    }
+
+    /// Remembers how files travel now; returns `offersSFTP` unchanged.
+    private func note(_ offersSFTP: Bool) -> Bool {
+        transfer.withLock { $0 = offersSFTP ? .sftp : .exec }
+        return offersSFTP
     }
 
     // MARK: On the queue

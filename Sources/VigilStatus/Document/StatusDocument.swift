@@ -53,6 +53,9 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         public var reachable: Bool?
         /// The last check's problem, while it fails.
         public var problem: String?
+        /// How files reach it: `sftp`, or `exec` where the server offers no SFTP (absent until a
+        /// file was read or written there).
+        public var files: String?
     }
 
     public struct ChannelStatus: Codable, Sendable, Equatable {
@@ -136,6 +139,8 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         public var recentIncidents: [Incident]
         /// The machine's answer to "can Vigil protect it now?" (empty: yes).
         public var unprotectedReasons: [String]
+        /// How files reach each SSH host, by the host's name, where known.
+        public var fileTransfers: [String: String] = [:]
 
         public init(
             name: String, config: ServiceConfig, state: ServiceSnapshot, checks: [Backend: [CheckRecord]] = [:],
@@ -186,7 +191,8 @@ public struct StatusDocument: Codable, Sendable, Equatable {
             upstreamProblem: state.upstreamProblem,
             hosts: input.config.hosts.map { name in
                 let watch = state.hosts[name]
-                return HostStatus(name: name, reachable: watch.map { !$0.saidUnreachable }, problem: watch?.problem)
+                return HostStatus(
+                    name: name, reachable: watch.map { !$0.saidUnreachable }, problem: watch?.problem, files: input.fileTransfers[name])
             },
             activeSide: nil, loadBalancers: [], backends: [], incident: state.incident.map(incident),
             recentIncidents: input.recentIncidents.map(incident), pause: nil)

@@ -79,10 +79,11 @@ enum StatusPage {
         if !service.hosts.isEmpty {
             html += "<p>SSH hosts: "
             html += service.hosts.map { host in
+                let files = host.files.map { ", files over \(escape($0))" } ?? ""
                 switch host.reachable {
-                case true?: "\(escape(host.name)) answers"
-                case false?: "<b class=\"failed\">\(escape(host.name)) UNREACHABLE</b> (\(escape(host.problem ?? "no answer")))"
-                case nil: "\(escape(host.name)) not checked yet"
+                case true?: return "\(escape(host.name)) answers\(files)"
+                case false?: return "<b class=\"failed\">\(escape(host.name)) UNREACHABLE</b> (\(escape(host.problem ?? "no answer"))\(files))"
+                case nil: return "\(escape(host.name)) not checked yet\(files)"
                 }
             }.joined(separator: " · ")
             html += "</p>\n"
