@@ -6,6 +6,7 @@ public struct BackupListing: Equatable, Hashable, Sendable, Codable {
     /// The layout being written.
     public var layout: UpstreamLayout
 
+    /// A rewrite of load balancer `loadBalancer` to `layout`.
     public init(loadBalancer: Int, layout: UpstreamLayout) {
         self.loadBalancer = loadBalancer
         self.layout = layout

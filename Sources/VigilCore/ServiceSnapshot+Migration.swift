@@ -8,6 +8,7 @@ extension ServiceSnapshot {
         case upstreamRereads, hosts, backupListing, backupListedAt, backupListingFailed, pause, incidentCount, timers
     }
 
+    /// Decodes any version this build reads; what an older version lacks starts empty.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         version = try container.decode(Int.self, forKey: .version)
