@@ -129,14 +129,16 @@ public struct LiveServiceActions: ServiceActions {
                     "switched \(balancer.name) to \(layout): \(durations.map { "\($0.key.rawValue) \(DurationText.format(.milliseconds($0.value.wholeMilliseconds)))" }.sorted().joined(separator: ", "))"
                 )
                 record(text, balancer)
+                var notes: [String] = []
                 if adopted {
                     logger.notice("\(balancer.name): replaced the operator's \(balancer.upstreamFile); the original is kept in \(original)")
-                    return .succeeded(
-                        "\(balancer.upstreamFile) was the operator's own (Vigil had not written it); the original is kept in \(original)")
+                    notes.append("\(balancer.upstreamFile) was the operator's own (Vigil had not written it); the original is kept in \(original)")
                 }
-                guard replacedHandEdit else { return .succeeded(nil) }
-                logger.warning("\(balancer.name): the file replaced had been edited by hand; the edit is kept in \(target.backupFile)")
-                return .succeeded("\(balancer.upstreamFile) had been edited by hand; the edit is kept in \(target.backupFile)")
+                if replacedHandEdit {
+                    logger.warning("\(balancer.name): the file replaced had been edited by hand; the edit is kept in \(target.backupFile)")
+                    notes.append("\(balancer.upstreamFile) had been edited by hand; the edit is kept in \(target.backupFile)")
+                }
+                return .succeeded(notes.isEmpty ? nil : notes.joined(separator: "; "))
             case .failed(let stage, let message, let restored, let transport):
                 return .failed(
                     "\(stage.rawValue) failed on \(balancer.name): \(message)" + (restored ? "" : "; THE PREVIOUS FILE COULD NOT BE RESTORED"),

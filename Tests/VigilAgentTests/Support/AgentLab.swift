@@ -78,9 +78,14 @@ struct AgentLab {
     /// Starts `vigil run` and waits until it checks the primary.
     func startWatching(config: String? = nil) async throws -> LabProcess {
         let agent = try launchAgent(config: config)
-        try await LabWait.until("the agent to watch the primary", timeout: .seconds(20)) {
-            guard agent.isRunning else { throw LabError.notReady("vigil", log: folder.read("vigil.log")) }
-            return primary.healthRequestsReceived >= 3
+        do {
+            try await LabWait.until("the agent to watch the primary", timeout: .seconds(30)) {
+                guard agent.isRunning else { throw LabError.notReady("vigil", log: folder.read("vigil.log")) }
+                return primary.healthRequestsReceived >= 3
+            }
+        } catch {
+            agent.terminate()  // the test never got it, so it cannot end it
+            throw error
         }
         return agent
     }
