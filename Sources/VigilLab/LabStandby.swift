@@ -77,6 +77,14 @@ public final class LabStandby: Sendable {
     public var isListening: Bool { FreePort.isListening(port) }
 
     /// Ends the standby process if it runs (by the PID it wrote) and removes the folder.
+    /// Kills the running standby (SIGKILL, by the PID its start script wrote), as a crash would;
+    /// its folder and port stay, so it can be started again.
+    public func crash() {
+        let text = (try? String(contentsOfFile: pidFile, encoding: .utf8)) ?? ""
+        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return }
+        kill(pid, SIGKILL)
+    }
+
     public func stop() {
         if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
             let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))

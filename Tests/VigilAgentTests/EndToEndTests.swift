@@ -201,6 +201,7 @@ import VigilLab
                     of: "test_command: \(lab.nginxCommand) -t",
                     with: "test_command: \(try held("switch load balancer", "\(lab.nginxCommand) -t"))")
             let first = try await lab.startWatching(config: config)
+            defer { first.terminate() }  // already killed below, unless the test fails first
             try await lab.primary.setHealth(.refuse)
             try await LabWait.until("the agent to reach \(heldStep)", timeout: .seconds(30)) {
                 // The gate is the state machine's own step: the saved phase says when it is there.

@@ -27,7 +27,7 @@ import VigilLab
             let agent = try await failOver(lab)
             defer { agent.terminate() }
             let killed = clock.now
-            lab.standby.stop()
+            lab.standby.crash()
             let outage = try await lab.waitForMessage("outageStarted", timeout: .seconds(15))
             let said = killed.duration(to: clock.now)
             print("standby killed to the outage message: \(said)")
@@ -72,7 +72,7 @@ import VigilLab
                 return status.contains("primary up")
             }
             let killed = clock.now
-            lab.standby.stop()
+            lab.standby.crash()
             try await LabWait.until("nginx to serve the primary", timeout: .seconds(30), interval: .milliseconds(50)) {
                 await lab.served(by: "primary")
             }

@@ -72,7 +72,8 @@ final class FakeActions: ServiceActions {
 
     /// Moves the test clock in small steps until `condition` holds (bounded in real time).
     private func drive(_ what: String, _ condition: @escaping () async -> Bool) async throws {
-        try await LabWait.until(what, timeout: .seconds(20), interval: .milliseconds(1)) {
+        // Generous: the suite's real servers load the machine; this is about order, not speed.
+        try await LabWait.until(what, timeout: .seconds(60), interval: .milliseconds(1)) {
             clock.advance(by: .milliseconds(50))
             return await condition()
         }

@@ -122,7 +122,7 @@ import VigilNotify
             notifier.start()
             var events: [String] = []
             for number in 1...10 { events.append(try notifier.enqueue(message(number), to: ["ops"])) }
-            let requests = try await receiver.waitForRequests(10, timeout: .seconds(30))
+            let requests = try await receiver.waitForRequests(10, timeout: .seconds(60))
             #expect(requests.map { $0.headers["x-vigil-event-id"] ?? "" } == events)
             for (earlier, later) in zip(requests, requests.dropFirst()) {
                 let gap = earlier.receivedAt.duration(to: later.receivedAt)
