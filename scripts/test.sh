@@ -31,6 +31,9 @@ swift build --build-tests
 # starts through sshd); whatever still carries it after the tests is a leak, named and failed.
 run=$(cat /proc/sys/kernel/random/uuid)
 status=0
+# At most this many tests at once: the end-to-end tests each start nginx, sshd, backends and an
+# agent, and on two cores all of them at once starve each other past their deadlines.
+export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${VIGIL_TEST_WIDTH:-6}"
 VIGIL_LAB_RUN="$run" swift test --skip-build "$@" || status=$?
 
 survivors=""

@@ -1,7 +1,7 @@
 /// What Vigil needs to see besides the backends: the upstream files and the SSH hosts. Losing
 /// sight of either is said once, shown as unprotected, and retried until it clears.
 extension ServiceStateMachine {
-    /// The first problem among the observations, with the load balancer it is on; nil when every
+    /// Every problem among the observations, each with the load balancer it is on; nil when every
     /// file names a layout.
     func problem(in observations: [UpstreamObservation]) -> String? {
         // A count that differs from the config's is not a read problem (a re-read cannot clear
@@ -11,7 +11,9 @@ extension ServiceStateMachine {
             switch observation {
             case .serving: return nil
             case .unreadable(let cause): return "cannot read the upstream file on \(name): \(cause)"
-            case .unrecognised(let lines): return "the upstream file on \(name) names neither backend" + (lines.isEmpty ? "" : ": \(lines)")
+            case .unrecognised(let lines):
+                return lines.isEmpty
+                    ? "the upstream file on \(name) names neither backend" : "the upstream file on \(name) is not understood: \(lines)"
             }
         }
         return problems.isEmpty ? nil : problems.joined(separator: "; ")

@@ -47,9 +47,12 @@ public final class HTTPEngine: Sendable {
 
     /// GETs a URL (a heartbeat ping); answered and failed as `post` is.
     public func get(
-        url: String, connectTimeout: Duration = .seconds(5), timeout: Duration = .seconds(10), tls: TLSOptions = TLSOptions()
+        url: String, connectTimeout: Duration = .seconds(5), timeout: Duration = .seconds(10), tls: TLSOptions = TLSOptions(),
+        freshConnection: Bool = false
     ) async -> Result<HTTPResponse, HTTPTransportError> {
-        await send("GET", url: url, body: nil, headers: [], connectTimeout: connectTimeout, timeout: timeout, keepBodyBytes: 1_024, tls: tls)
+        await send(
+            "GET", url: url, body: nil, headers: [], connectTimeout: connectTimeout, timeout: timeout, keepBodyBytes: 1_024, tls: tls,
+            freshConnection: freshConnection)
     }
 
     private func send(

@@ -7,7 +7,9 @@ public struct LabFolder: Sendable {
     public private(set) var owner: (uid: uid_t, gid: gid_t)?
 
     public init(prefix: String) throws {
-        var template = Array("\(NSTemporaryDirectory())/vigil-\(prefix)-XXXXXX".utf8CString)
+        // NSTemporaryDirectory() ends with a slash: one separator, so paths read as they are.
+        let base = NSTemporaryDirectory().hasSuffix("/") ? String(NSTemporaryDirectory().dropLast()) : NSTemporaryDirectory()
+        var template = Array("\(base)/vigil-\(prefix)-XXXXXX".utf8CString)
         guard let created = mkdtemp(&template) else {
             throw LabError.commandFailed("mkdtemp", status: errno, output: String(cString: strerror(errno)))
         }

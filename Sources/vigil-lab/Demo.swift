@@ -61,36 +61,52 @@ struct Demo: AsyncParsableCommand {
         balancer: LabLoadBalancer, primary: LabHTTPBackend, receiver: LabWebhookReceiver, log: LogFollower,
         say: (String) -> Void
     ) async throws {
-        func served() async -> String {
-            guard case .success(let response) = await HTTPEngine.shared.post(url: balancer.url + "/", body: [], freshConnection: true) else {
-                return "no answer"
+        /// One GET through nginx on a new connection: its status and body, in words.
+        func answer() async -> (text: String, fromStandby: Bool) {
+            switch await HTTPEngine.shared.get(url: balancer.url + "/", timeout: .seconds(2), freshConnection: true) {
+            case .success(let response):
+                let body = String(decoding: response.bodyPrefix, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                return ("HTTP \(response.status) \"\(body.prefix(80))\"", response.status == 200 && body.contains("backend: standby"))
+            case .failure(let error):
+                return ("no answer (\(error))", false)
             }
-            return String(decoding: response.bodyPrefix, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        var shownMessages = 0
+        /// Each webhook message, as the receiver gets it.
+        func showMessages() {
+            for request in receiver.requests.dropFirst(shownMessages) {
+                let body = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any]
+                say("webhook received: \(body?["kind"] as? String ?? "?"): \(body?["title"] as? String ?? "")")
+                shownMessages += 1
+            }
         }
         try await LabWait.until("vigil to watch the primary", timeout: .seconds(20)) { primary.healthRequestsReceived >= 3 }
         log.drain { say("vigil | \($0)") }
-        say("nginx on \(balancer.url) answers: \(await served())")
+        say("nginx on \(balancer.url) answers: \(await answer().text)")
         say("breaking the primary: it stops listening")
         let clock = ContinuousClock()
         let fault = clock.now
         try await primary.setHealth(.refuse)
+        var first = ""
+        var after = Duration.zero
         try await LabWait.until("nginx to serve the standby", timeout: .seconds(60), interval: .milliseconds(50)) {
             log.drain { say("vigil | \($0)") }
-            return await HTTPEngine.shared.probe(
-                HealthProbe(
-                    url: balancer.url + "/", body: .contains("backend: standby"),
-                    freshConnection: true)
-            ).isHealthy
+            showMessages()
+            let (text, fromStandby) = await answer()
+            if fromStandby { (first, after) = (text, fault.duration(to: clock.now)) }
+            return fromStandby
         }
-        say(
-            "nginx answers: \(await served()), \(DurationText.format(.milliseconds(fault.duration(to: clock.now).wholeMilliseconds))) after the fault"
-        )
-        for request in try await receiver.waitForRequests(2, timeout: .seconds(15)) {
-            let body = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any]
-            say("webhook received: \(body?["kind"] as? String ?? "?"): \(body?["title"] as? String ?? "")")
+        let elapsed = DurationText.format(.milliseconds(after.wholeMilliseconds))
+        say("nginx answers: \(first), \(elapsed) after the fault")
+        try await LabWait.until("the incident to be resolved on the webhook", timeout: .seconds(15), interval: .milliseconds(50)) {
+            log.drain { say("vigil | \($0)") }
+            showMessages()
+            return shownMessages >= 2
         }
         log.drain { say("vigil | \($0)") }
-        say("failover done.")
+        say(
+            "failover done: the standby served its first answer through nginx \(elapsed) after the fault (\(first)); \(shownMessages) messages delivered"
+        )
     }
 }
 

@@ -65,7 +65,7 @@ import VigilLab
             let (error, elapsed) = await timedError(try target(port: peer.port, operationTimeout: .seconds(1)))
             #expect(error?.kind == .timeout)
             #expect(elapsed >= .milliseconds(900))
-            #expect(elapsed < .seconds(1) + .seconds(2))
+            #expect(elapsed < .seconds(1) + .seconds(5), "a generous margin: the suite loads the machine")
         }
     }
 }
