@@ -80,8 +80,10 @@ public final class LabStandby: Sendable {
     /// Kills the running standby (SIGKILL, by the PID its start script wrote), as a crash would;
     /// its folder and port stay, so it can be started again.
     public func crash() {
-        let text = (try? String(contentsOfFile: pidFile, encoding: .utf8)) ?? ""
-        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return }
+        // No PID file: the standby never started, so there is nothing to crash.
+        guard let data = FileManager.default.contents(atPath: pidFile),
+            let pid = Int32(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        else { return }
         kill(pid, SIGKILL)
     }
 

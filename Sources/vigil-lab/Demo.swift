@@ -75,8 +75,12 @@ struct Demo: AsyncParsableCommand {
         /// Each webhook message, as the receiver gets it.
         func showMessages() {
             for request in receiver.requests.dropFirst(shownMessages) {
-                let body = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any]
-                say("webhook received: \(body?["kind"] as? String ?? "?"): \(body?["title"] as? String ?? "")")
+                do {
+                    let body = try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any]
+                    say("webhook received: \(body?["kind"] as? String ?? "?"): \(body?["title"] as? String ?? "")")
+                } catch {
+                    say("webhook received something that is not JSON (\(error)): \(request.bodyText.prefix(200))")
+                }
                 shownMessages += 1
             }
         }
