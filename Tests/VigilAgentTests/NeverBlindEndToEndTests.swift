@@ -236,3 +236,28 @@ extension NeverBlindEndToEndTests {
         }
     }
 }
+
+extension NeverBlindEndToEndTests {
+    /// The idle host check: the load balancer's sshd gone (sessions too) → after two failed checks
+    /// "a failover now would fail", shown unprotected; sshd back → an all-clear.
+    @Test func anSSHHostThatStopsAnsweringWhileIdleIsSaidAndClearedWhenItAnswers() async throws {
+        try await AgentLab.with { lab in
+            let sshd = try #require(lab.sshd)
+            let config = lab.config.replacingOccurrences(of: "ssh:\n", with: "ssh:\n  host_check_interval: 1s\n")
+            let agent = try await lab.startWatching(config: config)
+            defer { agent.terminate() }
+            let gone = clock.now
+            sshd.interrupt()
+            let message = try await lab.waitForMessage("hostUnreachable", timeout: .seconds(20))
+            print("sshd gone to the host-unreachable message (checks every 1 s): \(gone.duration(to: clock.now))")
+            let reason = message["reason"] as? String ?? ""
+            #expect(reason.contains("unreachable (") && reason.contains("a failover now would fail"), "\(reason)")
+            let (_, status) = try await lab.vigil(["status"])
+            #expect(status.contains("NOT PROTECTED") && status.contains("unreachable: "), "\(status)")
+            try await sshd.resume()
+            _ = try await lab.waitForMessage("hostReachable", timeout: .seconds(20))
+            let (_, after) = try await lab.vigil(["status"])
+            #expect(after.contains("; protected"), "\(after)")
+        }
+    }
+}
