@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import VigilCore
 import VigilLab
+import VigilStatus
 
 /// The agent's HTTP listener, fetched from a running agent over loopback: the status page,
 /// `/status.json` against the hand-written schema in every phase, `/metrics` through promtool,
@@ -208,5 +210,46 @@ import VigilLab
                 throw error
             }
         }
+    }
+}
+
+extension StatusEndpointTests {
+    /// Every state issue 11 added, in one document, against the schema: an outage, a file that
+    /// cannot be read, an unreachable host with its file transfer, a failing channel.
+    @Test func theNeverBlindStatesMatchTheSchema() async throws {
+        let folder = try LabFolder(prefix: "schema")
+        defer { folder.remove() }
+        var config = ServiceConfig(name: "shop", standbyMode: .warm, loadBalancers: ["lb1"])
+        config.hosts = ["lb1"]
+        // Serving from the standby; both sides fail: an outage.
+        var outage = ServiceStateMachine(config: config, upstreams: [UpstreamLayout(active: .standby)])
+        var now = Instant.seconds(1_000)
+        _ = outage.handle(.started, at: now)
+        for _ in 0..<6 {
+            now = now + .seconds(1)
+            for backend in Backend.allCases { _ = outage.handle(.probeFinished(backend, [.failed(.refused)]), at: now) }
+        }
+        #expect(outage.state.incident?.kind == .outage, "\(outage.phase)")
+        // A file that cannot be read at start, and a host that fails two checks.
+        var blind = ServiceStateMachine(config: config, observations: [.unreadable("/etc/nginx/upstreams/shop.conf: connection refused")])
+        _ = blind.handle(.started, at: now)
+        for _ in 0..<2 { _ = blind.handle(.hostChecked("lb1", problem: "connection refused"), at: now) }
+        var inputs: [StatusDocument.Input] = []
+        for (name, machine) in [("shop", outage), ("blind", blind)] {
+            var input = StatusDocument.Input(
+                name: name, config: machine.config, state: machine.state, unprotectedReasons: machine.unprotectedReasons)
+            input.fileTransfers = ["lb1": "exec"]
+            inputs.append(input)
+        }
+        let document = StatusDocument(
+            services: inputs,
+            channels: [
+                StatusDocument.ChannelStatus(name: "ops", pending: 0, oldestSeconds: nil),
+                StatusDocument.ChannelStatus(name: "pager", pending: 3, oldestSeconds: 412, failing: true),
+            ], agentHost: "lb-1")
+        let json = document.json()
+        #expect(json.contains("\"kind\" : \"outage\"") && json.contains("\"reachable\" : false") && json.contains("\"failing\" : true"))
+        #expect(json.contains("\"upstreamProblem\" : \"cannot read the upstream file on lb1"), "\(json)")
+        try await Self.validate(json, phase: "never-blind", in: folder)
     }
 }
