@@ -32,15 +32,13 @@ extension ServiceStateMachine {
             steps: plan(kind, to: target, skipGate: skipGate), index: 0, attempt: 1,
             gateSuccesses: 0, gatePassed: false, previousLayouts: state.upstreams, pendingFailure: nil)
         state.failbackAvailableSaid = false
-        var effects: [Effect]
         if state.incident?.kind == .outage {
             // The outage stays the incident: it ends when the side moved to serves.
             let why = "\(target.rawValue) passes its checks; moving traffic to it"
             log(.moving(to: target, why: why), at: now)
             state.incident?.from = source
             state.incident?.to = target
-            effects = [message(.incidentUpdate, reason: why, incident: state.incident, at: now)]
-            return effects + ensureProbing(target) + runCurrentStep(at: now)
+            return [message(.incidentUpdate, reason: why, incident: state.incident, at: now)] + ensureProbing(target) + runCurrentStep(at: now)
         }
         state.incidentCount += 1
         let openedAt = kind == .failover && automatic ? (state.health[source]?.failingSince ?? now) : now
@@ -49,7 +47,7 @@ extension ServiceStateMachine {
             cause: cause, evidence: kind == .failover ? state.health[source]?.recentFailures ?? [] : [],
             timeline: [TimelineEntry(at: now, what: .opened(cause: cause))], resolvedAt: nil, requestedBy: requestedBy,
             gateSkipped: skipGate, recoveryTimeObjective: config.runbook.recoveryTimeObjective)
-        effects = [
+        var effects = [
             message(
                 kind == .failover ? .incidentStarted : .failbackStarted,
                 reason: skipGate ? "\(cause) (HEALTH GATE SKIPPED by \(requestedBy ?? "operator"))" : cause,
@@ -170,7 +168,6 @@ extension ServiceStateMachine {
         state.phase = .stuck(.runbookFailed(step: step, cause: cause, trafficMoved: trafficMoved))
         state.timers.stepDeadline = nil
         runbook.retryPlan = plan
-        state.runbook = runbook
         let (effects, next) = armRetry(plan, attempt: runbook.attempt)
         let said = runbook.saidFailure == step
         runbook.saidFailure = step
@@ -205,8 +202,6 @@ extension ServiceStateMachine {
         }
     }
 
-    /// A new attempt of a stuck runbook, in the same incident: re-planned from what the load
-    /// balancers serve now, gated again. The pre-hook is not repeated once traffic moved.
     /// A retry Vigil starts by itself (timer or host answer): never toward a side known down that
     /// it cannot start; that waits for the next round (the failure has been said).
     mutating func automaticRetry(at now: Instant) -> [Effect] {
@@ -218,6 +213,8 @@ extension ServiceStateMachine {
         return retryRunbook(at: now)
     }
 
+    /// A new attempt of a stuck runbook, in the same incident: re-planned from what the load
+    /// balancers serve now, gated again. The pre-hook is not repeated once traffic moved.
     mutating func retryRunbook(at now: Instant) -> [Effect] {
         guard case .stuck(.runbookFailed(_, _, let trafficMoved)) = state.phase else { return [] }
         state.timers.retry = nil
