@@ -20,3 +20,20 @@ import VigilLab
         #expect(unit.contains("ExecReload=/bin/kill -HUP $MAINPID"))
     }
 }
+
+extension DeployTests {
+    /// The package's cheap parts, checked on every run (`scripts/package.sh --verify` does the
+    /// whole install outside CI): the maintainer scripts parse, and the completions generate.
+    @Test func theMaintainerScriptsParseAndTheCompletionsGenerate() async throws {
+        for script in ["postinst", "prerm", "postrm"] {
+            let path = Self.deploy.appendingPathComponent("debian").appendingPathComponent(script).path
+            let (status, output) = try await LabProcess.run("/bin/sh", ["-n", path], check: false)
+            #expect(status == 0, "\(script): \(output)")
+            #expect(FileManager.default.isExecutableFile(atPath: path), "\(script) is executable")
+        }
+        for shell in ["bash", "zsh", "fish"] {
+            let (status, output) = try await LabProcess.run(LabBinary.path("vigil"), ["--generate-completion-script", shell], check: false)
+            #expect(status == 0 && output.contains("vigil") && output.contains("failover"), "\(shell): \(output.prefix(300))")
+        }
+    }
+}
