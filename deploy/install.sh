@@ -25,8 +25,8 @@ swift build -c release --product vigil
 install -D -m 0755 "$(swift build -c release --show-bin-path)/vigil" "$prefix/bin/vigil"
 install -D -m 0644 deploy/vigil.service "$unit_dir/vigil.service"
 # The man page from the CLI's own help, and completions from the binary, as the package has them.
-swift package generate-manual --configuration release --authors "the Vigil authors" >/dev/null
-install -D -m 0644 .build/plugins/GenerateManual/outputs/vigil/vigil.1 "$prefix/share/man/man1/vigil.1"
+scripts/manpage.sh "$prefix/share/man/man1" "$prefix/bin/vigil"
+chmod 0644 "$prefix/share/man/man1/vigil.1"
 install -d "$prefix/share/bash-completion/completions" "$prefix/share/zsh/site-functions" "$prefix/share/fish/vendor_completions.d"
 "$prefix/bin/vigil" --generate-completion-script bash | sed '1{/^#!/d}' > "$prefix/share/bash-completion/completions/vigil"
 "$prefix/bin/vigil" --generate-completion-script zsh > "$prefix/share/zsh/site-functions/_vigil"

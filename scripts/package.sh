@@ -78,12 +78,8 @@ Copyright: 2026 the Vigil authors
 License: no license has been chosen yet; all rights reserved
 EOF
 
-# The man page from the CLI's own help (swift-argument-parser's GenerateManual plugin), and the
-# completions from the binary itself.
-swift package generate-manual --configuration debug --authors "the Vigil authors" >/dev/null
-# groff warns about empty lines in the generated page; they carry nothing in mdoc.
-install -d "$root/usr/share/man/man1"
-sed '/^$/d' .build/plugins/GenerateManual/outputs/vigil/vigil.1 > "$root/usr/share/man/man1/vigil.1"
+# The man page from the CLI's own help (scripts/manpage.sh), and the completions from the binary.
+scripts/manpage.sh "$root/usr/share/man/man1" "$root/usr/bin/vigil"
 gzip -9n "$root/usr/share/man/man1/vigil.1"
 install -d "$root/usr/share/bash-completion/completions" "$root/usr/share/zsh/vendor-completions" \
   "$root/usr/share/fish/vendor_completions.d"

@@ -27,8 +27,9 @@ swift format lint --strict --configuration "$documented" --recursive Sources/Vig
 
 swift build --build-tests
 # The man page comes from the CLI's own help, as the package makes it.
-swift package generate-manual --configuration debug --authors "the Vigil authors" >/dev/null
-grep -q '^.Dt VIGIL 1' .build/plugins/GenerateManual/outputs/vigil/vigil.1 || { echo "test: no man page generated" >&2; exit 1; }
+manual=$(mktemp -d "${TMPDIR:-/tmp}/vigil-test-man-XXXXXX")
+scripts/manpage.sh "$manual"
+rm -rf "$manual"
 
 # Every process the tests start carries this run's marker (inherited, or as --lab-run for what
 # starts through sshd); whatever still carries it after the tests is a leak, named and failed.

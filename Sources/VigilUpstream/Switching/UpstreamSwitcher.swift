@@ -38,7 +38,7 @@ public struct UpstreamSwitcher: Sendable {
         do {
             try await target.host.replaceFile(incoming, with: Array(contents.utf8))
         } catch {
-            return .failed(stage: .upload, message: "\(error)", restored: true, transport: (error as? RemoteError)?.kind)
+            return .failed(stage: .upload, message: "\(error)", restored: true, transport: error.kind)
         }
         durations[.upload] = started.duration(to: clock.now)
 
@@ -49,7 +49,7 @@ public struct UpstreamSwitcher: Sendable {
             result = try await target.host.run(script, timeout: target.commandTimeout)
         } catch {
             // The script may have stopped anywhere: whatever it did, put the backup back if it was made.
-            return .failed(stage: .swap, message: "\(error)", restored: await restore(target), transport: (error as? RemoteError)?.kind)
+            return .failed(stage: .swap, message: "\(error)", restored: await restore(target), transport: error.kind)
         }
         let elapsed = started.duration(to: clock.now)
         let replacedHandEdit = result.stdoutText.contains(Self.handEditMarker)
