@@ -181,14 +181,9 @@ public struct LiveServiceActions: ServiceActions {
     public func checkDrift() async -> DriftReport {
         var report = DriftReport()
         for balancer in service.loadBalancers {
-            let data: [UInt8]
-            do {
-                data = try await hosts.host(balancer.host).readFile(balancer.upstreamFile)
-            } catch {
-                logger.error("\(balancer.name): the drift check cannot read \(balancer.upstreamFile): \(error)")
-                report.observations.append(.unreadable("\(balancer.upstreamFile): \(error)"))
-                continue
-            }
+            let (observation, contents) = await observe(balancer)
+            report.observations.append(observation)
+            guard let text = contents else { continue }
             do {
                 let test = try await hosts.host(balancer.host).run("\(balancer.testCommand) 2>&1", timeout: service.core.runbook.stepTimeout)
                 if !test.succeeded { report.rejected.append("\(balancer.name): `\(balancer.testCommand)` fails: \(test.tail())") }
@@ -196,9 +191,6 @@ public struct LiveServiceActions: ServiceActions {
                 // The host failing is the host checks' and the read's to say; this is about nginx.
                 logger.warning("\(balancer.name): the drift check cannot run `\(balancer.testCommand)`: \(error)")
             }
-            let text = String(decoding: data, as: UTF8.self)
-            report.observations.append(
-                UpstreamObservation(UpstreamLayout.parse(text, primary: service.primary.address, standby: service.standby.address)))
             guard let written = store.writtenUpstream(service: service.core.name, balancer: balancer.name) else {
                 record(text, balancer, adopted: true)
                 continue
@@ -320,29 +312,30 @@ public struct LiveServiceActions: ServiceActions {
     /// What each load balancer's upstream file names now.
     public func observeUpstreams() async -> [UpstreamObservation] {
         var observations: [UpstreamObservation] = []
-        for balancer in service.loadBalancers {
-            let text: [UInt8]
-            do {
-                text = try await hosts.host(balancer.host).readFile(balancer.upstreamFile)
-            } catch {
-                // The real cause, said: the core reports it and reads again.
-                logger.error("\(balancer.name): cannot read the upstream file \(balancer.upstreamFile): \(error)")
-                observations.append(.unreadable("\(balancer.upstreamFile): \(error)"))
-                continue
-            }
-            let contents = String(decoding: text, as: UTF8.self)
-            if let layout = UpstreamLayout.parse(contents, primary: service.primary.address, standby: service.standby.address) {
-                observations.append(.serving(layout))
-                continue
-            }
-            let quoted = Self.serverLines(of: contents)
-            let problem =
-                "\(balancer.upstreamFile) names neither \(service.primary.address) nor \(service.standby.address) as its only servers"
-                + (quoted.isEmpty ? " (it has no server line)" : "; its server lines: \(quoted)")
-            logger.error("\(balancer.name): \(problem)")
-            observations.append(.unrecognised(problem))
-        }
+        for balancer in service.loadBalancers { observations.append(await observe(balancer).observation) }
         return observations
+    }
+
+    /// Reads one upstream file: what it names (with the real cause when it cannot be read, its
+    /// server lines quoted when it is not understood), and its text when it could be read.
+    private func observe(_ balancer: LoadBalancerDefinition) async -> (observation: UpstreamObservation, contents: String?) {
+        let contents: String
+        do {
+            contents = String(decoding: try await hosts.host(balancer.host).readFile(balancer.upstreamFile), as: UTF8.self)
+        } catch {
+            // The real cause, said: the core reports it and reads again.
+            logger.error("\(balancer.name): cannot read the upstream file \(balancer.upstreamFile): \(error)")
+            return (.unreadable("\(balancer.upstreamFile): \(error)"), nil)
+        }
+        if let layout = UpstreamLayout.parse(contents, primary: service.primary.address, standby: service.standby.address) {
+            return (.serving(layout), contents)
+        }
+        let quoted = Self.serverLines(of: contents)
+        let problem =
+            "\(balancer.upstreamFile) names neither \(service.primary.address) nor \(service.standby.address) as its only servers"
+            + (quoted.isEmpty ? " (it has no server line)" : "; its server lines: \(quoted)")
+        logger.error("\(balancer.name): \(problem)")
+        return (.unrecognised(problem), contents)
     }
 
     /// A file's `server` lines, quoted and shortened, so a message shows what the file says.
