@@ -85,6 +85,11 @@ final class FakeActions: ServiceActions {
         try await drive("the primary to be up") { await driver.machine.state.health[.primary]?.status == .up }
         actions.state.withLock { $0.healthy[.primary] = false }
         try await drive("the failover to finish") { await driver.phase == .secondaryActive }
+        // The phase changes when the machine handles the event; its effects (save, say) follow
+        // on the actor, so a read in between sees the new phase before them.
+        try await drive("the failover's last effects to be carried out") {
+            actions.state.withLock { $0.messages.count >= 2 && $0.lastSaved?.phase.isRunningRunbook == false }
+        }
         let log = actions.state.withLock { $0.log }
         #expect(
             log == [
