@@ -18,7 +18,7 @@ fi
 
 # One style, kept by the toolchain's formatter (.swift-format); `swift format --in-place --recursive
 # Sources Tests Package.swift` fixes most findings.
-swift format lint --strict --recursive Sources Tests Package.swift
+swift format lint --strict --recursive Sources Tests Plugins Package.swift
 # The public API of the core and the transports is documented: the same style, plus that rule.
 documented=$(mktemp)
 trap 'rm -f "$documented"' EXIT

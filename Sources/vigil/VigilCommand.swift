@@ -19,7 +19,7 @@ struct VigilCommand: AsyncParsableCommand {
             Exit codes: 0 success; 1 the command failed, was refused, or something checked is down; \
             64 a usage error; 69 no daemon is running; 78 a config error.
             """,
-        version: VigilVersion.current,
+        version: "\(VigilVersion.current) (commit \(buildCommit))",
         subcommands: [
             Run.self, Status.self, Failover.self, Failback.self, Pause.self, Resume.self, Rearm.self, Acknowledge.self, Retry.self,
             Check.self, Render.self, ConfigCommand.self, NotifyCommand.self,

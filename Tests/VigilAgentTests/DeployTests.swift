@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilCore
 import VigilLab
 
 /// The unit passes `systemd-analyze verify` (with the binary path pointed at the built vigil).
@@ -35,5 +36,18 @@ extension DeployTests {
             let (status, output) = try await LabProcess.run(LabBinary.path("vigil"), ["--generate-completion-script", shell], check: false)
             #expect(status == 0 && output.contains("vigil") && output.contains("failover"), "\(shell): \(output.prefix(300))")
         }
+    }
+}
+
+extension DeployTests {
+    /// `vigil --version` names the version and the commit the binary was built from (the
+    /// BuildCommit plugin), marked when the tree had uncommitted changes.
+    @Test func theVersionNamesTheCommitItWasBuiltFrom() async throws {
+        let repository = Self.deploy.deletingLastPathComponent().path
+        try LabProcess.require("/usr/bin/git", package: "git")
+        let (_, head) = try await LabProcess.run("/usr/bin/git", ["-C", repository, "rev-parse", "--short=12", "HEAD"])
+        let (_, output) = try await LabProcess.run(LabBinary.path("vigil"), ["--version"])
+        let version = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(version.hasPrefix("\(VigilVersion.current) (commit \(head.trimmingCharacters(in: .whitespacesAndNewlines))"), "\(version)")
     }
 }
