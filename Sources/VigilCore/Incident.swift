@@ -24,6 +24,8 @@ public struct Incident: Equatable, Hashable, Sendable, Codable {
     public var gateSkipped: Bool
     /// The objective its time to recover is measured against.
     public var recoveryTimeObjective: Duration?
+    /// A drill's measurements and findings (nil for any other kind).
+    public var drill: DrillRecord?
 
     /// An incident as the core opens it; see each property.
     public init(

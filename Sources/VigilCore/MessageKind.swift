@@ -45,6 +45,12 @@ public enum MessageKind: String, Equatable, Hashable, Sendable, Codable {
     case channelFailing
     /// That channel delivers again.
     case channelRecovered
+    /// A drill began (said as a DRILL, never as an incident).
+    case drillStarted
+    /// A drill's leg ended: the standby serves and is held, or traffic is back on the primary.
+    case drillProgress
+    /// A drill ended: its report, passed or with its findings.
+    case drillReport
     /// `vigil notify test`: proves a channel works; no action needed.
     case test
 }

@@ -11,4 +11,7 @@ public enum OperatorCommand: Equatable, Hashable, Sendable, Codable {
     case acknowledge
     /// Retry a stuck runbook now.
     case retry
+    /// Rehearse the failover: to the standby, `hold` while it serves, back to the primary, then
+    /// a report. Never during an incident; while paused only with `whilePaused`.
+    case drill(hold: Duration, whilePaused: Bool, dryRun: Bool)
 }

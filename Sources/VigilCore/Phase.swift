@@ -6,6 +6,8 @@ public enum Phase: Equatable, Hashable, Sendable, Codable {
     case failingBack(RunbookStep)
     case stuck(StuckReason)
     case paused
+    /// A drill runs: an announced failover to the standby, a hold, a failback (see `Runbook`).
+    case drilling(RunbookStep)
 }
 
 extension Phase: CustomStringConvertible {
@@ -18,6 +20,7 @@ extension Phase: CustomStringConvertible {
         case .failingOver(let step): "failingOver: \(step)"
         case .failingBack(let step): "failingBack: \(step)"
         case .stuck(let reason): "stuck: \(reason)"
+        case .drilling(let step): "drilling: \(step)"
         }
     }
 }
@@ -32,13 +35,14 @@ extension Phase {
         case .failingBack: .failingBack
         case .stuck: .stuck
         case .paused: .paused
+        case .drilling: .drilling
         }
     }
 
     /// True while a runbook step is under way (not stuck, not paused).
     public var isRunningRunbook: Bool {
         switch self {
-        case .failingOver, .failingBack: true
+        case .failingOver, .failingBack, .drilling: true
         case .primaryActive, .secondaryActive, .stuck, .paused: false
         }
     }

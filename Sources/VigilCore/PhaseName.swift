@@ -6,4 +6,5 @@ public enum PhaseName: String, Equatable, Hashable, Sendable, Codable, CaseItera
     case failingBack
     case stuck
     case paused
+    case drilling
 }

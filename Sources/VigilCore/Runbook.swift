@@ -43,3 +43,14 @@ public struct Runbook: Equatable, Hashable, Sendable, Codable {
     /// The step under way, or nil once every step is done.
     public var currentStep: RunbookStep? { steps.indices.contains(index) ? steps[index] : nil }
 }
+
+extension Runbook {
+    /// The phase while `step` of this runbook is under way.
+    public func phase(at step: RunbookStep) -> Phase {
+        switch kind {
+        case .failover: .failingOver(step)
+        case .failback: .failingBack(step)
+        case .drill: .drilling(step)
+        }
+    }
+}

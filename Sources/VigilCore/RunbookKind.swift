@@ -4,4 +4,6 @@ public enum RunbookKind: String, Equatable, Hashable, Sendable, Codable {
     case failover
     /// A planned return to the primary.
     case failback
+    /// A rehearsal: to the standby, a hold while it serves, back to the primary, a report.
+    case drill
 }

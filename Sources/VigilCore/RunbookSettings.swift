@@ -16,6 +16,9 @@ public struct RunbookSettings: Equatable, Hashable, Sendable, Codable {
     public var reminderInterval: Duration?
     /// The recovery time objective incidents are measured against.
     public var recoveryTimeObjective: Duration?
+    /// How long a drill waits, once traffic is back on the primary, before it fences the
+    /// standby: nginx's old workers finish the requests they hold meanwhile.
+    public var drainTime: Duration = .seconds(10)
 
     /// The defaults documented in `deploy/vigil.example.yaml`.
     public init() {}

@@ -13,6 +13,11 @@ public enum RunbookStep: Equatable, Hashable, Sendable, Codable, CustomStringCon
     /// Stop the side that lost the traffic.
     case fence(Backend)
     case postHook(to: Backend)
+    /// A drill keeps traffic on the backend for its hold while its health is watched.
+    case hold(Backend)
+    /// Waits for nginx's old workers to finish their requests before the side they served is
+    /// stopped (a drill's fence), so no client request fails.
+    case drain
 
     /// The step in words, as timelines show it.
     public var description: String {
@@ -24,6 +29,8 @@ public enum RunbookStep: Equatable, Hashable, Sendable, Codable, CustomStringCon
         case .rollback(let index, let layout): "roll load balancer \(index) back to \(layout)"
         case .fence(let backend): "fence \(backend.rawValue)"
         case .postHook(let target): "post-hook (to \(target.rawValue))"
+        case .hold(let backend): "hold on \(backend.rawValue)"
+        case .drain: "drain nginx's old workers"
         }
     }
 }

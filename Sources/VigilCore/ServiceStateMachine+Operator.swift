@@ -33,7 +33,7 @@ extension ServiceStateMachine {
             switch state.phase {
             case .primaryActive, .secondaryActive, .stuck:
                 break
-            case .failingOver, .failingBack, .paused:
+            case .failingOver, .failingBack, .paused, .drilling:
                 return refuse("\(config.name) is \(Self.describe(state.phase)); pause when no runbook runs")
             }
             state.pause = PauseState(previous: state.phase, until: until, by: request.by, reason: request.reason)
@@ -66,6 +66,8 @@ extension ServiceStateMachine {
             }
             log(.operatorRequested(command, by: request.by, reason: request.reason), at: now)
             return [.answer(.accepted(command))] + retryRunbook(at: now)
+        case .drill(let hold, let whilePaused, let dryRun):
+            return requestDrill(request, hold: hold, whilePaused: whilePaused, dryRun: dryRun, at: now)
         }
     }
 
@@ -90,6 +92,7 @@ extension ServiceStateMachine {
         case .failingBack(let step): "failing back (\(step))"
         case .stuck: "stuck"
         case .paused: "paused"
+        case .drilling(let step): "drilling (\(step))"
         }
     }
 }

@@ -9,7 +9,7 @@ extension ServiceStateMachine {
             reasons.append("stuck: \(reason)")
         case .paused:
             reasons.append("paused" + (state.pause.map { " by \($0.by)" } ?? ""))
-        case .primaryActive, .secondaryActive, .failingOver, .failingBack:
+        case .primaryActive, .secondaryActive, .failingOver, .failingBack, .drilling:
             break
         }
         if state.isInOutage { reasons.append("outage: nothing healthy to serve") }

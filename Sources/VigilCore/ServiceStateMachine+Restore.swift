@@ -53,7 +53,7 @@ extension ServiceStateMachine {
             switch machine.state.phase {
             case .primaryActive, .secondaryActive, .stuck(.reconcileFailed):
                 machine.state.phase = .stuck(.reconcileFailed(problem))
-            case .failingOver, .failingBack, .stuck, .paused:
+            case .failingOver, .failingBack, .stuck, .paused, .drilling:
                 effects += machine.reconcile(observed: observed, at: now)
             }
             effects += machine.noteUpstreamProblem(problem, at: now)
@@ -85,7 +85,7 @@ extension ServiceStateMachine {
             case .paused:
                 guard let until = state.pause?.until else { return [] }
                 return [newTimer({ .pauseEnds(generation: $0) }, after: max(.zero, until - now), store: \.pauseEnds)]
-            case .primaryActive, .secondaryActive, .stuck, .failingOver, .failingBack:
+            case .primaryActive, .secondaryActive, .stuck, .failingOver, .failingBack, .drilling:
                 return []
             }
         }
@@ -107,9 +107,12 @@ extension ServiceStateMachine {
                 state.upstreams[index] = layout
                 log(.stepSucceeded(step), at: now)
                 let failure = runbook.pendingFailure ?? Runbook.PendingFailure(step: step, cause: "interrupted by a restart")
-                return enterStuck(failure.step, cause: failure.cause, retry: failure.retryPlan ?? .fixed, at: now)
+                return stuckOrFinding(failure.step, cause: failure.cause, retry: failure.retryPlan ?? .fixed, at: now)
             }
             return runCurrentStep(at: now)  // the file still names the failed target: roll back again
+        case .hold, .drain:
+            guard mismatches.isEmpty else { return hold(describeDrift(mismatches, observed)) }
+            return runCurrentStep(at: now)  // the hold goes on for what is left of it; the drain starts again
         case .preHook, .start, .gate, .fence, .postHook:
             guard mismatches.isEmpty else { return hold(describeDrift(mismatches, observed)) }
             return runCurrentStep(at: now)  // its outcome is unknown; these steps are run again

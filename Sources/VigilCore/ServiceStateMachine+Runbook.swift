@@ -64,7 +64,7 @@ extension ServiceStateMachine {
     mutating func runCurrentStep(at now: Instant) -> [Effect] {
         guard var runbook = state.runbook else { return [] }
         guard var step = runbook.currentStep else { return finishRunbook(note: "done", at: now) }
-        state.phase = runbook.kind == .failback ? .failingBack(step) : .failingOver(step)
+        state.phase = runbook.phase(at: step)
         switch step {
         case .start(let backend) where health(backend) == .up:
             log(.stepSkipped(step, why: "\(backend.rawValue) is already healthy"), at: now)
@@ -81,9 +81,17 @@ extension ServiceStateMachine {
             // The layout is decided now, with the warm standby's health as it is now.
             step = .switchUpstream(loadBalancer: index, to: layout(servedBy: runbook.target))
             runbook.steps[runbook.index] = step
-            state.phase = runbook.kind == .failback ? .failingBack(step) : .failingOver(step)
+            state.phase = runbook.phase(at: step)
             precondition(runbook.gatePassed || runbook.skipGate, "switching to \(runbook.target) without a passed gate: \(runbook)")
             runbook.previousLayouts[index] = state.upstreams[index]
+        case .hold:
+            state.runbook = runbook
+            log(.stepStarted(step), at: now)
+            return holdStarted(at: now)
+        case .drain:
+            state.runbook = runbook
+            log(.stepStarted(step), at: now)
+            return [newTimer({ .stepDeadline(generation: $0) }, after: config.runbook.drainTime, store: \.stepDeadline)]
         case .preHook, .start, .rollback, .fence, .postHook:
             break
         }
@@ -119,22 +127,28 @@ extension ServiceStateMachine {
         case .succeeded:
             log(.stepSucceeded(step), at: now)
         }
+        var said: [Effect] = []
         switch step {
         case .gate:
             runbook.gatePassed = true
         case .switchUpstream(let index, let layout):
             state.upstreams[index] = layout
+            said = noteDrillSwitch(at: now)
         case .rollback(let index, let layout):
             state.upstreams[index] = layout
             state.runbook = runbook
             guard let failure = runbook.pendingFailure else { preconditionFailure("a rollback without a failure: \(runbook)") }
-            return enterStuck(failure.step, cause: failure.cause, retry: failure.retryPlan ?? .fixed, at: now)
-        case .preHook, .start, .fence, .postHook:
+            return stuckOrFinding(failure.step, cause: failure.cause, retry: failure.retryPlan ?? .fixed, at: now)
+        case .hold(let backend):
+            state.runbook = runbook
+            if health(.primary) == .down { return drillBecomesFailover(at: now) }
+            return startReturnLeg(why: "the drill's hold on \(backend.rawValue) ended", at: now)
+        case .preHook, .start, .fence, .postHook, .drain:
             break
         }
         runbook.index += 1
         state.runbook = runbook
-        return runCurrentStep(at: now)
+        return said + runCurrentStep(at: now)
     }
 
     /// A failed switch is rolled back first; anything else goes straight to `stuck`.
@@ -145,7 +159,7 @@ extension ServiceStateMachine {
         case .switchUpstream(let index, _):
             guard let previous = runbook.previousLayouts[index] else {
                 state.upstreams[index] = nil
-                return enterStuck(step, cause: "\(cause); its previous upstream is unknown, so it cannot be rolled back", retry: retry, at: now)
+                return stuckOrFinding(step, cause: "\(cause); its previous upstream is unknown, so it cannot be rolled back", retry: retry, at: now)
             }
             runbook.pendingFailure = Runbook.PendingFailure(step: step, cause: cause, retryPlan: retry)
             runbook.steps.insert(.rollback(loadBalancer: index, to: previous), at: runbook.index)
@@ -154,10 +168,16 @@ extension ServiceStateMachine {
         case .rollback(let index, _):
             state.upstreams[index] = nil
             let original = runbook.pendingFailure ?? Runbook.PendingFailure(step: step, cause: cause)
-            return enterStuck(original.step, cause: "\(original.cause); ROLLBACK FAILED: \(cause)", retry: retry, at: now)
-        case .preHook, .start, .gate, .fence, .postHook:
-            return enterStuck(step, cause: cause, retry: retry, at: now)
+            return stuckOrFinding(original.step, cause: "\(original.cause); ROLLBACK FAILED: \(cause)", retry: retry, at: now)
+        case .preHook, .start, .gate, .fence, .postHook, .hold, .drain:
+            return stuckOrFinding(step, cause: cause, retry: retry, at: now)
         }
+    }
+
+    /// A failed step of a drill is a finding (see `drillStepFailed`); of any other runbook, it waits.
+    mutating func stuckOrFinding(_ step: RunbookStep, cause: String, retry plan: RetryPlan, at now: Instant) -> [Effect] {
+        if state.runbook?.kind == .drill { return drillStepFailed(step, cause: cause, retry: plan, at: now) }
+        return enterStuck(step, cause: cause, retry: plan, at: now)
     }
 
     /// The runbook waits: said once per failing step (a retry that fails the same way is only in
@@ -226,7 +246,12 @@ extension ServiceStateMachine {
         guard var runbook = state.runbook else { return [] }
         runbook.attempt += 1
         runbook.retryPlan = nil
-        runbook.steps = plan(runbook.kind, to: runbook.target, skipGate: runbook.skipGate, includePreHook: includePreHook)
+        switch (runbook.kind, runbook.target) {
+        case (.drill, .standby): runbook.steps = drillPlan(includePreHook: includePreHook)
+        case (.drill, .primary): runbook.steps = drillReturnPlan(includePreHook: includePreHook)
+        case (.failover, _), (.failback, _):
+            runbook.steps = plan(runbook.kind, to: runbook.target, skipGate: runbook.skipGate, includePreHook: includePreHook)
+        }
         runbook.index = 0
         runbook.gatePassed = false
         runbook.gateSuccesses = 0
@@ -241,7 +266,8 @@ extension ServiceStateMachine {
     mutating func finishRunbook(note: String, at now: Instant) -> [Effect] {
         guard let runbook = state.runbook else { return [] }
         state.runbook = nil
-        state.phase = restingPhase
+        // A drill asked for while paused leaves the service paused again.
+        state.phase = state.pause == nil ? restingPhase : .paused
         let served = state.activeSide
         state.cooldownUntil = now + config.antiFlap.cooldown
         state.timers.stepDeadline = nil
@@ -258,6 +284,9 @@ extension ServiceStateMachine {
             kind = .incidentResolved
         case .failback?:
             kind = .failbackDone
+        case .drill?:
+            kind = .drillReport
+            if let report = state.incident?.drillReport { note = "\(report)" }
         }
         log(.resolved(note: note), at: now)
         state.incident?.resolvedAt = now
@@ -283,6 +312,12 @@ extension ServiceStateMachine {
         case .stepDeadline(let generation):
             guard state.timers.stepDeadline == generation, isRunning, let step = state.runbook?.currentStep else { return [] }
             state.timers.stepDeadline = nil
+            switch step {
+            case .hold, .drain:
+                return stepFinished(step, .succeeded, at: now)  // their time is up: done
+            case .preHook, .start, .gate, .switchUpstream, .rollback, .fence, .postHook:
+                break
+            }
             if case .gate(let backend) = step {
                 return stepFailed(
                     step,

@@ -42,6 +42,7 @@ extension ServiceStateMachine {
             .record(outcomes, of: backend, at: now, settings: config.detection)
         let gated = state.runbook?.currentStep == .gate(backend)
         let passed = config.detection.combination.passes(outcomes)
+        recordDrillRound(backend, outcomes, passed: passed)
         if state.probes[backend] == .inFlight {
             if wantsProbes(backend) {
                 let detection = config.detection
@@ -119,6 +120,10 @@ extension ServiceStateMachine {
         switch state.phase {
         case .paused, .failingOver, .failingBack:
             return []
+        case .drilling:
+            return decideDuringDrill(at: now)
+        case .stuck where state.runbook?.kind == .drill:
+            return decideDuringDrill(at: now)
         case .stuck(let reason):
             return recoverWithoutFailover(reason, at: now)
         case .primaryActive:

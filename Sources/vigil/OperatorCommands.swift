@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import VigilAgent
 import VigilCore
 
@@ -90,4 +91,51 @@ struct Retry: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Retry a stuck runbook now.")
     @OptionGroup var target: TargetOptions
     func run() async throws { try await target.send(target.request(.retry)) }
+}
+
+struct Drill: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rehearse the failover: to the standby, hold while it serves, back to the primary, and a report.",
+        discussion: """
+            A drill is a real, announced failover through the whole runbook (start, health gate, switch \
+            every load balancer, verify), a hold while the standby serves and its health is watched, then \
+            a failback through the primary's gate. Messages say DRILL at the start, at each end and in the \
+            report. A failure is a finding, not an outage: before the switch nothing moved; after it \
+            traffic goes back to the primary when it is healthy. If the primary fails during the drill, \
+            the drill ends and a real failover takes over, said as one. After the failback the standby \
+            is stopped only when runbook.fence is on, after runbook.drain_time.
+
+            Never during an incident; while paused only with --while-paused. Prints each step as it \
+            happens and the report at the end; exits 0 when the drill passed, 1 with findings. \
+            --report last prints the newest drill's report as JSON from the state folder.
+            """)
+    @OptionGroup var target: TargetOptions
+    @Option(help: "How long the standby serves before traffic goes back (e.g. 30s, 5m).") var hold = "5m"
+    @Flag(help: "Print the plan and the upstream diffs; change nothing.") var dryRun = false
+    @Flag(help: "Run even though the service is paused for maintenance.") var whilePaused = false
+    @Option(help: "Print a past drill's report as JSON instead: 'last' or an incident id (SERVICE-N).") var report: String?
+
+    func run() async throws {
+        if let report {
+            let config = try target.config.load(checkFiles: false, secrets: .none)
+            guard let service = target.service ?? (config.services.count == 1 ? config.services.first?.core.name : nil) else {
+                throw ValidationError("name a service with --service: \(config.services.map(\.core.name).joined(separator: ", "))")
+            }
+            let history = IncidentHistory(folder: config.stateDirectory, logger: Logger(label: "vigil"))
+            do {
+                say(try DrillReports.json(service: service, which: report, history: history))
+            } catch let missing as DrillReports.NotFound {
+                printError("vigil: \(missing)")
+                throw ExitCode(1)
+            }
+            return
+        }
+        guard let parsed = DurationText.parse(hold), parsed > .zero else {
+            throw ValidationError("--hold takes a duration such as 30s or 5m, more than 0 and at most 720h (30 days), not '\(hold)'")
+        }
+        var request = target.request(.drill, dryRun: dryRun)
+        request.holdSeconds = parsed.secondsValue
+        request.whilePaused = whilePaused
+        try await target.send(request, runWithoutDaemon: true)
+    }
 }

@@ -35,6 +35,7 @@ import VigilCore
             (.failingBack(.gate(.primary)), .failingBack, true, "failingBack: health gate of primary"),
             (.stuck(.flapBudgetExhausted), .stuck, false, "stuck: too many automatic runbooks; `vigil rearm` re-arms them"),
             (.paused, .paused, false, "paused"),
+            (.drilling(.hold(.standby)), .drilling, true, "drilling: hold on standby"),
         ]
         for (phase, name, running, words) in phases {
             #expect(phase.name == name)

@@ -145,6 +145,29 @@ enum NotificationFixtures {
                 at: at)
         case .channelRecovered:
             return Message(kind: kind, service: "vigil", reason: "the channel ops-slack delivers again", at: at)
+        case .drillStarted, .drillProgress, .drillReport:
+            var drill = incident
+            drill.kind = .drill
+            drill.cause = "DRILL by uid 1000: weekly drill"
+            drill.evidence = []
+            drill.requestedBy = "uid 1000"
+            drill.timeline = [TimelineEntry(at: drill.openedAt, what: .opened(cause: drill.cause))]
+            let reason: String
+            switch kind {
+            case .drillStarted:
+                drill.resolvedAt = nil
+                reason =
+                    "DRILL: a rehearsed failover to the standby, a hold of 5m while it serves, then back to the primary "
+                    + "(requested by uid 1000: weekly drill). Not an incident"
+            case .drillProgress:
+                drill.resolvedAt = nil
+                reason = "DRILL: the standby serves, 4.2s after the start (objective 1m: met); holding it for 5m"
+            default:
+                reason =
+                    "DRILL PASSED; the standby served 4.2s after the start (objective 1m: met); held 5m with 0 failed check round(s); "
+                    + "back on the primary 3.1s after the hold; 0 failed switch(es)"
+            }
+            return Message(kind: kind, service: "shop", reason: reason, incident: drill, at: at)
         case .loadBalancerCheckFailed:
             return Message(
                 kind: kind, service: "shop",
@@ -160,6 +183,6 @@ enum NotificationFixtures {
         .failbackDone, .standbyUnhealthy, .standbyHealthy, .failbackAvailable,
         .flapBudgetExhausted, .paused, .resumed, .upstreamEdited, .agentFault, .agentFaultCleared, .outageStarted,
         .outageResolved, .upstreamUnreadable, .upstreamReadable, .hostUnreachable, .hostReachable, .loadBalancerCheckFailed, .upstreamAdopted,
-        .backupListingFailed, .backupListed, .channelFailing, .channelRecovered, .test,
+        .backupListingFailed, .backupListed, .channelFailing, .channelRecovered, .drillStarted, .drillProgress, .drillReport, .test,
     ]
 }

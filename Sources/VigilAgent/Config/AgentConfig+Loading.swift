@@ -387,7 +387,7 @@ extension AgentConfig {
         if let runbookNode = keys["runbook"] {
             let runbook = try runbookNode.mapping(allowed: [
                 "step_timeout", "start_timeout", "pre_hook", "post_hook", "fence",
-                "retry_interval", "reminder_interval", "recovery_time_objective",
+                "retry_interval", "reminder_interval", "recovery_time_objective", "drain_time",
             ])
             if let value = runbook["step_timeout"] { core.runbook.stepTimeout = try value.duration() }
             if let value = runbook["start_timeout"] { core.runbook.startTimeout = try value.duration() }
@@ -399,6 +399,7 @@ extension AgentConfig {
             if let value = runbook["retry_interval"] { core.runbook.retryInterval = try optionalDuration(value) }
             if let value = runbook["reminder_interval"] { core.runbook.reminderInterval = try optionalDuration(value) }
             if let value = runbook["recovery_time_objective"] { core.runbook.recoveryTimeObjective = try value.duration() }
+            if let value = runbook["drain_time"] { core.runbook.drainTime = try value.duration(allowZero: true) }
         }
         if let failbackNode = keys["failback"] {
             let failback = try failbackNode.mapping(allowed: ["policy", "after"])

@@ -36,7 +36,7 @@ public struct ServiceDefinition: Sendable {
         case .start(let side), .fence(let side):
             reference = backend(side).host
             name = "\(side.rawValue) host"
-        case .preHook, .postHook, .gate:
+        case .preHook, .postHook, .gate, .hold, .drain:
             return nil
         }
         guard let reference, case .ssh = reference else { return nil }

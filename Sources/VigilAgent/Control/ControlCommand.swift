@@ -10,4 +10,6 @@ public enum ControlCommand: String, Codable, Sendable, CaseIterable {
     /// The old name of `rearm`, kept until acknowledging an incident takes it over.
     case ack
     case retry
+    /// A drill: to the standby, a hold, back to the primary, a report.
+    case drill
 }

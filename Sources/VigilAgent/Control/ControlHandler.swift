@@ -11,6 +11,8 @@ struct ControlHandler: Sendable {
     /// A runbook is followed (its timeline sent as it grows) at this pace, for at most this long.
     static let followInterval = Duration.milliseconds(100)
     static let followLimit = Duration.seconds(3_600)
+    /// A drill's hold when none is given.
+    static let defaultHold = Duration.seconds(300)
 
     /// Answers one request: lines as they come, then one `.finished` line; returns whether it
     /// succeeded.
@@ -80,6 +82,16 @@ struct ControlHandler: Sendable {
         case .resume: command = .resume
         case .rearm, .ack: command = .acknowledge
         case .retry: command = .retry
+        case .drill:
+            let seconds = request.holdSeconds ?? Self.defaultHold.secondsValue
+            guard let hold = DurationText.milliseconds(seconds * 1_000), hold > .zero else {
+                reply(
+                    .line(
+                        "\(service): refused: a drill's hold lasts more than 0 s and at most \(DurationText.format(DurationText.maximum)), not \(seconds) s"
+                    ))
+                return false
+            }
+            command = .drill(hold: hold, whilePaused: request.whilePaused, dryRun: request.dryRun)
         }
         // A pause for a while ends at the driver's now plus that while.
         var resolved = command
@@ -104,7 +116,7 @@ struct ControlHandler: Sendable {
             return false
         }
         switch command {
-        case .failover, .failback, .retry:
+        case .failover, .failback, .retry, .drill:
             break
         case .pause, .resume, .acknowledge:
             reply(.line("\(service): \(request.command.rawValue) accepted; now \(await driver.phase)"))
@@ -117,8 +129,13 @@ struct ControlHandler: Sendable {
             let timeline = (state.incident ?? state.lastIncident)?.timeline ?? []
             for entry in timeline.dropFirst(shown) { reply(.line("\(service): \(StatusDocument.time(entry.at)) \(entry.what)")) }
             shown = timeline.count
+            if case .drill = command, state.runbook == nil, let report = state.lastIncident?.drillReport {
+                // The drill is over (a paused service is paused again): its report is the answer.
+                reply(.line("\(service): \(report)"))
+                return report.passed
+            }
             switch state.phase {
-            case .failingOver, .failingBack:
+            case .failingOver, .failingBack, .drilling:
                 try? await Task.sleep(for: Self.followInterval)
             case .primaryActive, .secondaryActive:
                 reply(.line("\(service): \(state.phase)"))

@@ -8,13 +8,19 @@ public struct ControlRequest: Codable, Sendable, Equatable {
     public var skipGate: Bool = false
     public var reason: String = ""
     public var pauseSeconds: Double?
+    /// A drill's hold.
+    public var holdSeconds: Double?
+    /// A drill may run while the service is paused.
+    public var whilePaused: Bool = false
     /// `status` as the JSON document (`StatusDocument`) instead of lines.
     public var json: Bool = false
 
     public init(
         command: ControlCommand, service: String? = nil, all: Bool = false, dryRun: Bool = false, skipGate: Bool = false,
-        reason: String = "", pauseSeconds: Double? = nil, json: Bool = false
+        reason: String = "", pauseSeconds: Double? = nil, holdSeconds: Double? = nil, whilePaused: Bool = false, json: Bool = false
     ) {
+        self.holdSeconds = holdSeconds
+        self.whilePaused = whilePaused
         self.json = json
         self.command = command
         self.service = service

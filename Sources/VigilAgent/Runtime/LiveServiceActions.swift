@@ -97,8 +97,8 @@ public struct LiveServiceActions: ServiceActions {
             return await command(definition(backend).start, on: definition(backend).host, timeout: timeout, what: "the start command")
         case .fence(let backend):
             return await command(definition(backend).stop, on: definition(backend).host, timeout: timeout, what: "the stop command")
-        case .gate:
-            preconditionFailure("the gate is the state machine's own step, never run: \(step)")
+        case .gate, .hold, .drain:
+            preconditionFailure("gates, holds and drains are the state machine's own steps (timers), never run: \(step)")
         case .switchUpstream(let index, let layout):
             let balancer = service.loadBalancers[index]
             let text: String

@@ -115,7 +115,7 @@ public struct MessageRenderer: Sendable {
         case .runbookFailed, .flapBudgetExhausted, .standbyUnhealthy, .agentFault, .outageStarted, .upstreamUnreadable, .hostUnreachable,
             .loadBalancerCheckFailed, .backupListingFailed, .channelFailing:
             "#e01e5a"
-        case .failbackAvailable, .paused, .test: "#439fe0"
+        case .failbackAvailable, .paused, .test, .drillStarted, .drillProgress, .drillReport: "#439fe0"
         case .upstreamEdited, .upstreamAdopted: "#f2a900"
         }
     }

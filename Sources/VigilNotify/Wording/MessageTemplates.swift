@@ -33,6 +33,9 @@ public enum MessageTemplates {
         .backupListed: "{{{service}}}: the warm standby's backup line is right again",
         .channelFailing: "Vigil: a notification channel is failing",
         .channelRecovered: "Vigil: the notification channel delivers again",
+        .drillStarted: "{{{service}}}: DRILL started, a rehearsed failover to {{{to}}} and back",
+        .drillProgress: "{{{service}}}: DRILL, now served by {{{to}}}",
+        .drillReport: "{{{service}}}: DRILL report",
         .test: "Vigil test message",
     ]
 
@@ -65,5 +68,8 @@ public enum MessageTemplates {
         .backupListed: "{{{reason}}}.",
         .channelFailing: "{{{reason}}}. Whoever reads only that channel hears nothing from Vigil meanwhile.",
         .channelRecovered: "{{{reason}}}; what waited is being delivered in order.",
+        .drillStarted: "{{{reason}}}.",
+        .drillProgress: "{{{reason}}}.",
+        .drillReport: "{{{reason}}}.",
     ]
 }

@@ -117,6 +117,8 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         public var requestedBy: String?
         public var gateSkipped: Bool
         public var timeline: [TimelineLine]
+        /// A drill's report (only for kind `drill`, and a drill that became a failover).
+        public var drill: DrillReportDocument?
     }
 
     public struct TimelineLine: Codable, Sendable, Equatable {
@@ -197,7 +199,7 @@ public struct StatusDocument: Codable, Sendable, Equatable {
             activeSide: nil, loadBalancers: [], backends: [], incident: state.incident.map(incident),
             recentIncidents: input.recentIncidents.map(incident), pause: nil)
         switch state.phase {
-        case .failingOver(let step), .failingBack(let step): status.step = step.description
+        case .failingOver(let step), .failingBack(let step), .drilling(let step): status.step = step.description
         case .stuck(let reason): status.stuckReason = reason.description
         case .primaryActive, .secondaryActive, .paused: break
         }
@@ -232,6 +234,9 @@ public struct StatusDocument: Codable, Sendable, Equatable {
             return .maintenance
         case .failingOver, .failingBack:
             return down(state.runbook?.target.other) ? .outage : .degraded
+        case .drilling:
+            // A rehearsal is not an outage while the side that serves is up.
+            return down(state.activeSide) ? .outage : .operational
         case .stuck:
             return down(state.activeSide) || state.activeSide == nil ? .outage : .degraded
         case .primaryActive, .secondaryActive:
@@ -248,6 +253,7 @@ public struct StatusDocument: Codable, Sendable, Equatable {
             timeToRecoverSeconds: incident.timeToRecover.map(\.secondsValue),
             objectiveSeconds: incident.recoveryTimeObjective.map(\.secondsValue), metObjective: incident.metObjective,
             requestedBy: incident.requestedBy, gateSkipped: incident.gateSkipped,
-            timeline: incident.timeline.map { TimelineLine(at: time($0.at), text: $0.what.description) })
+            timeline: incident.timeline.map { TimelineLine(at: time($0.at), text: $0.what.description) },
+            drill: incident.drillReport.map(DrillReportDocument.init))
     }
 }

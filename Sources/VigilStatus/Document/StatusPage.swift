@@ -151,6 +151,7 @@ enum StatusPage {
         case .failingBack: return "Failing back to the primary: \(service.step ?? "")."
         case .stuck: return "Stuck, an operator is needed: \(service.stuckReason ?? "")."
         case .paused: return "Paused for maintenance."
+        case .drilling: return "Drill (a rehearsed failover and back): \(service.step ?? "")."
         }
     }
 

@@ -128,7 +128,8 @@ public final class Telemetry: Sendable {
 }
 
 extension RunbookStep {
-    /// The step's kind, a metric label: pre_hook, start, gate, switch, rollback, fence, post_hook.
+    /// The step's kind, a metric label: pre_hook, start, gate, switch, rollback, fence, post_hook,
+    /// hold, drain.
     var kindName: String {
         switch self {
         case .preHook: "pre_hook"
@@ -138,6 +139,8 @@ extension RunbookStep {
         case .rollback: "rollback"
         case .fence: "fence"
         case .postHook: "post_hook"
+        case .hold: "hold"
+        case .drain: "drain"
         }
     }
 }

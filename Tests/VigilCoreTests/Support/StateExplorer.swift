@@ -183,7 +183,7 @@ struct StateExplorer: Sendable {
             switch step {
             case .switchUpstream, .rollback:
                 events.append((.stepFinished(step, .failedOnHost("injected", host: "lb0", kind: .connectionRefused)), later))
-            case .preHook, .start, .gate, .fence, .postHook:
+            case .preHook, .start, .gate, .fence, .postHook, .hold, .drain:
                 break
             }
         }
@@ -199,7 +199,7 @@ struct StateExplorer: Sendable {
         }
         let commands: [OperatorCommand] = [
             .failover(skipGate: false, dryRun: false), .failback(skipGate: true, dryRun: false),
-            .pause(until: nil), .resume, .acknowledge, .retry,
+            .pause(until: nil), .resume, .acknowledge, .retry, .drill(hold: .seconds(2), whilePaused: true, dryRun: false),
         ]
         // At the same instant: a refused command then changes nothing, and the node is a known one.
         for command in commands {
@@ -216,8 +216,8 @@ struct StateExplorer: Sendable {
             case .notify(let message):
                 guard let id = message.incident?.id else { continue }
                 switch message.kind {
-                case .incidentStarted, .failbackStarted, .outageStarted: node.started.insert(id)
-                case .incidentResolved, .failbackDone, .outageResolved: node.resolved.insert(id)
+                case .incidentStarted, .failbackStarted, .outageStarted, .drillStarted: node.started.insert(id)
+                case .incidentResolved, .failbackDone, .outageResolved, .drillReport: node.resolved.insert(id)
                 default: break
                 }
             case .watchHost(let host): node.watching.insert(host)
@@ -250,6 +250,7 @@ struct StateExplorer: Sendable {
         case .failingBack(let step): "failingBack(\(step))"
         case .stuck(let reason): "stuck(\(String(describing: reason).prefix(20)))"
         case .paused: "paused"
+        case .drilling(let step): "drilling(\(step))"
         }
     }
 
@@ -271,7 +272,7 @@ struct StateExplorer: Sendable {
         let endedFirst = effects.contains { effect in
             guard case .notify(let message) = effect else { return false }
             return message.incident?.id == before.machine.state.incident?.id
-                && [.incidentResolved, .failbackDone, .outageResolved].contains(message.kind)
+                && [.incidentResolved, .failbackDone, .outageResolved, .drillReport].contains(message.kind)
         }
         if opened && before.machine.state.runbook != nil && !endedFirst { fail("a second runbook started while one was in flight") }
 
@@ -333,9 +334,9 @@ struct StateExplorer: Sendable {
         for case .notify(let message) in effects {
             guard let id = message.incident?.id else { continue }
             switch message.kind {
-            case .incidentStarted, .failbackStarted, .outageStarted:
+            case .incidentStarted, .failbackStarted, .outageStarted, .drillStarted:
                 if before.started.contains(id) { fail("a second 'started' for \(id)") }
-            case .incidentResolved, .failbackDone, .outageResolved:
+            case .incidentResolved, .failbackDone, .outageResolved, .drillReport:
                 if !before.started.contains(id) { fail("'resolved' for \(id) that never started") }
                 if before.resolved.contains(id) { fail("a second 'resolved' for \(id)") }
             default:
@@ -345,7 +346,7 @@ struct StateExplorer: Sendable {
         if let ended = before.machine.state.incident, state.incident?.id != ended.id {
             let resolvedHere = effects.contains { effect in
                 if case .notify(let message) = effect {
-                    message.incident?.id == ended.id && [.incidentResolved, .failbackDone, .outageResolved].contains(message.kind)
+                    message.incident?.id == ended.id && [.incidentResolved, .failbackDone, .outageResolved, .drillReport].contains(message.kind)
                 } else {
                     false
                 }
@@ -389,7 +390,9 @@ struct StateExplorer: Sendable {
         for case .listBackup(_, let layout) in effects {
             if layout.active != .primary { fail("a backup-line rewrite names \(layout.active) as the server") }
             if layout.backup == .standby && state.health[.standby]?.status != .up { fail("listed a standby that is not up as backup") }
-            if state.runbook != nil || before.stepInFlight != nil { fail("a backup-line rewrite while a runbook runs") }
+            // (The step that just ended is no longer in flight: a drill that ends there may list.)
+            let finishing: Bool = if case .stepFinished(let step, _) = event { step == before.stepInFlight } else { false }
+            if state.runbook != nil || (before.stepInFlight != nil && !finishing) { fail("a backup-line rewrite while a runbook runs") }
         }
         if runs.contains(where: { if case .switchUpstream = $0 { true } else { false } }) && after.listingInFlight != nil {
             fail("a runbook switch while a backup-line rewrite is in flight")
