@@ -116,7 +116,7 @@ extension ServiceStateMachine {
         state.incident?.drill?.findings.append(finding)
         let moved = state.upstreams.contains { $0?.active == .standby }
         if !moved {
-            return finishRunbook(note: "DRILL FAILED: \(finding); traffic did not move", at: now)
+            return finishRunbook(note: "traffic did not move", at: now)
         }
         if runbook.target == .standby && health(.primary) != .down {
             return startReturnLeg(why: "the drill failed after traffic moved (\(finding)); back to the primary", at: now)

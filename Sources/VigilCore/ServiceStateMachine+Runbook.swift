@@ -286,7 +286,7 @@ extension ServiceStateMachine {
             kind = .failbackDone
         case .drill?:
             kind = .drillReport
-            if let report = state.incident?.drillReport { note = "\(report)" }
+            if let report = state.incident?.drillReport { note = "\(report)" + (note == "done" ? "" : "; \(note)") }
         }
         log(.resolved(note: note), at: now)
         state.incident?.resolvedAt = now

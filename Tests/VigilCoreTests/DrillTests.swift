@@ -237,3 +237,13 @@ import VigilCore
         #expect(effects.contains { if case .schedule(.stepDeadline, let after) = $0 { after == .seconds(40) } else { false } })
     }
 }
+
+extension DrillTests {
+    @Test func latenciesAreShownToAHundredthOfAMillisecond() {
+        var summary = LatencySummary()
+        #expect("\(summary)" == "no check measured")
+        summary.add(.microseconds(969))
+        summary.add(.microseconds(1_141))
+        #expect("\(summary)" == "1.06ms mean, 1.14ms worst of 2 checks")
+    }
+}

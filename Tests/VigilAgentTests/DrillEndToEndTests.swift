@@ -1,0 +1,106 @@
+import Foundation
+import Synchronization
+import Testing
+import VigilCore
+import VigilHTTP
+import VigilLab
+
+/// Issue 15: drills against real nginx, sshd, a primary and a cold standby on loopback, with a
+/// client sending a request through nginx every 50 ms. One at a time: each is long and timed.
+@Suite(.serialized) struct DrillEndToEndTests {
+    /// A client of the service: one request through nginx every 50 ms until stopped (at most
+    /// `limit`), counting who answered and what failed.
+    final class Client: Sendable {
+        struct Tally {
+            var sent = 0
+            var answeredBy: [String: Int] = [:]
+            var failed: [String] = []
+        }
+
+        let tally = Mutex(Tally())
+        let stopped = Atomic(false)
+
+        func run(against url: String, limit: Int = 4_000) async {
+            for round in 0..<limit where !stopped.load(ordering: .relaxed) {
+                let result = await HTTPEngine.shared.get(url: url, timeout: .seconds(2))
+                tally.withLock { tally in
+                    tally.sent += 1
+                    switch result {
+                    case .success(let response) where response.status == 200:
+                        let body = String(decoding: response.bodyPrefix, as: UTF8.self)
+                        let backend = body.contains("backend: standby") ? "standby" : body.contains("backend: primary") ? "primary" : "other"
+                        tally.answeredBy[backend, default: 0] += 1
+                    case .success(let response):
+                        tally.failed.append("request \(round): HTTP \(response.status)")
+                    case .failure(let error):
+                        tally.failed.append("request \(round): \(error)")
+                    }
+                }
+                try? await Task.sleep(for: .milliseconds(50))  // the client's pace, not a synchronisation
+            }
+        }
+    }
+
+    private static let drillSettings = """
+            runbook:
+              fence: true
+              drain_time: 2s
+              recovery_time_objective: 30s
+
+        """
+
+    @Test func aFullDrillIsInvisibleToClientsAndReportsItsFigures() async throws {
+        try await AgentLab.with { lab in
+            let agent = try await lab.startWatching(config: lab.config(withServiceLines: Self.drillSettings))
+            defer { agent.terminate() }
+            let client = Client()
+            let traffic = Task { await client.run(against: lab.balancer.url + "/") }
+            try await LabWait.until("the client to be answered", timeout: .seconds(10)) { client.tally.withLock { $0.sent >= 10 } }
+
+            let (status, output) = try await lab.vigil(["drill", "--hold", "3s", "--reason", "end-to-end drill"], timeout: .seconds(120))
+            client.stopped.store(true, ordering: .relaxed)
+            await traffic.value
+            let tally = client.tally.withLock { $0 }
+            print("drill seen by a client every 50 ms: \(tally.failed.count) failed of \(tally.sent) requests; answered by \(tally.answeredBy)")
+            print(output)
+
+            #expect(status == 0, "\(output)\n\(lab.folder.read("vigil.log").suffix(3_000))")
+            #expect(output.contains("DRILL PASSED"), "\(output)")
+            #expect(tally.failed.isEmpty, "\(tally.failed.prefix(10))")
+            #expect(tally.answeredBy["standby", default: 0] > 0, "the standby served during the hold: \(tally.answeredBy)")
+            #expect(await lab.served(by: "primary"), "traffic is back on the primary")
+            #expect(!lab.standby.isListening, "fencing stopped the standby after the drain")
+            #expect(
+                AgentLab.kinds(lab.receiver.requests).filter { $0.hasPrefix("drill") }
+                    == ["drillStarted", "drillProgress", "drillProgress", "drillReport"])
+
+            let (reportStatus, json) = try await lab.vigil(["drill", "--report", "last"])
+            #expect(reportStatus == 0, "\(json)")
+            print("vigil drill --report last:\n\(json)")
+            let report = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+            #expect(report?["passed"] as? Bool == true)
+            #expect(report?["metObjective"] as? Bool == true)
+            #expect((report?["steps"] as? [[String: Any]])?.count ?? 0 >= 7, "start, gate, switch, hold, gate, switch, drain, fence")
+        }
+    }
+
+    @Test func aDrillWhoseStandbyCannotStartStopsBeforeTrafficMovesAndSaysWhy() async throws {
+        try await AgentLab.with { lab in
+            try lab.standby.failStarts(true)
+            let original = try String(contentsOfFile: lab.balancer.upstreamFile, encoding: .utf8)
+            let agent = try await lab.startWatching()
+            defer { agent.terminate() }
+            let (status, output) = try await lab.vigil(["drill", "--hold", "3s", "--reason", "broken start"], timeout: .seconds(120))
+            #expect(status == 1, "\(output)")
+            #expect(output.contains("DRILL FAILED") && output.contains("start standby failed"), "\(output)")
+            #expect(try String(contentsOfFile: lab.balancer.upstreamFile, encoding: .utf8) == original, "nginx's file is untouched")
+            #expect(await lab.served(by: "primary"))
+            let report = try await lab.waitForMessage("drillReport")
+            let reason = report["reason"] as? String ?? ""
+            #expect(reason.contains("DRILL FAILED") && reason.hasSuffix("traffic did not move"), "\(report)")
+            #expect(!AgentLab.kinds(lab.receiver.requests).contains("incidentStarted"), "a drill's finding is not an incident")
+            let (_, state) = try await lab.vigil(["status"])
+            #expect(state.contains("primaryActive"), "\(state)")
+        }
+    }
+}
