@@ -71,7 +71,7 @@ extension Incident {
         let holdEnded = drill.standbyServingAt.map { $0 + drill.hold }
         return DrillReport(
             id: id, passed: drill.passed, becameFailover: drill.becameFailover, hold: drill.hold,
-            timeToRecover: drill.standbyServingAt.map { $0 - openedAt }, recoveryTimeObjective: recoveryTimeObjective,
+            timeToRecover: timeToRecover, recoveryTimeObjective: recoveryTimeObjective,
             timeToReturn: drill.primaryBackAt.flatMap { back in holdEnded.map { back - $0 } }, failedSwitches: failedSwitches,
             failedChecksDuringHold: drill.failedChecksDuringHold, primaryBefore: drill.primaryBefore,
             standbyDuringHold: drill.standbyDuringHold, steps: steps, findings: drill.findings)

@@ -47,8 +47,12 @@ public struct Incident: Equatable, Hashable, Sendable, Codable {
         self.recoveryTimeObjective = recoveryTimeObjective
     }
 
-    /// From the first failed check to the end of the runbook.
-    public var timeToRecover: Duration? { resolvedAt.map { $0 - openedAt } }
+    /// From the first failed check to the end of the runbook; for a drill, from its start until
+    /// the standby served everywhere (what a real failover would have taken).
+    public var timeToRecover: Duration? {
+        if let drill { return drill.standbyServingAt.map { $0 - openedAt } }
+        return resolvedAt.map { $0 - openedAt }
+    }
     /// Whether the time to recover met the objective; nil while open or without an objective.
     public var metObjective: Bool? {
         guard let timeToRecover, let recoveryTimeObjective else { return nil }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import VigilAgent
 import VigilCore
@@ -107,15 +108,32 @@ struct Drill: AsyncParsableCommand {
 
             Never during an incident; while paused only with --while-paused. Prints each step as it \
             happens and the report at the end; exits 0 when the drill passed, 1 with findings. \
-            --report last prints the newest drill's report as JSON from the state folder.
+            --report last prints the newest drill's report as JSON from the state folder; \
+            --next shows when the scheduled drills (drills: in the config) run.
             """)
     @OptionGroup var target: TargetOptions
     @Option(help: "How long the standby serves before traffic goes back (e.g. 30s, 5m).") var hold = "5m"
     @Flag(help: "Print the plan and the upstream diffs; change nothing.") var dryRun = false
     @Flag(help: "Run even though the service is paused for maintenance.") var whilePaused = false
     @Option(help: "Print a past drill's report as JSON instead: 'last' or an incident id (SERVICE-N).") var report: String?
+    @Flag(help: "Print when each service's scheduled drills (drills: in the config) run next, in UTC.") var next = false
 
     func run() async throws {
+        if next {
+            let config = try target.config.load(checkFiles: false, secrets: .none)
+            let now = Date()
+            for service in config.services where target.service == nil || target.service == service.core.name {
+                guard !service.drills.isEmpty else {
+                    say("\(service.core.name): no scheduled drill (add drills: to the service)")
+                    continue
+                }
+                for schedule in service.drills.sorted(by: { $0.next(after: now) < $1.next(after: now) }) {
+                    let at = schedule.next(after: now).formatted(Date.ISO8601FormatStyle())
+                    say("\(service.core.name): \(at) \(schedule.text), hold \(DurationText.format(schedule.hold)): \(schedule.reason)")
+                }
+            }
+            return
+        }
         if let report {
             let config = try target.config.load(checkFiles: false, secrets: .none)
             guard let service = target.service ?? (config.services.count == 1 ? config.services.first?.core.name : nil) else {

@@ -50,15 +50,22 @@ import VigilLab
         """
 
     @Test func aFullDrillIsInvisibleToClientsAndReportsItsFigures() async throws {
-        try await AgentLab.with { lab in
+        try await AgentLab.with(statusListener: true) { lab in
             let agent = try await lab.startWatching(config: lab.config(withServiceLines: Self.drillSettings))
             defer { agent.terminate() }
             let client = Client()
             let traffic = Task { await client.run(against: lab.balancer.url + "/") }
             try await LabWait.until("the client to be answered", timeout: .seconds(10)) { client.tally.withLock { $0.sent >= 10 } }
 
-            let (status, output) = try await lab.vigil(["drill", "--hold", "3s", "--reason", "end-to-end drill"], timeout: .seconds(120))
+            let drill = Task { try await lab.vigil(["drill", "--hold", "3s", "--reason", "end-to-end drill"], timeout: .seconds(120)) }
+            // Shown while it runs, and its report after: both documents match the schema.
+            let during = try await StatusEndpointTests.document(in: "drilling", from: lab)
+            try await StatusEndpointTests.validate(during, phase: "drilling", in: lab.folder)
+            let (status, output) = try await drill.value
             client.stopped.store(true, ordering: .relaxed)
+            let after = try await StatusEndpointTests.fetch(lab.statusURL + "/status.json").body
+            try await StatusEndpointTests.validate(after, phase: "after-drill", in: lab.folder)
+            #expect(after.contains("\"becameFailover\" : false") && after.contains("DRILL PASSED"), "\(after.prefix(2_000))")
             await traffic.value
             let tally = client.tally.withLock { $0 }
             print("drill seen by a client every 50 ms: \(tally.failed.count) failed of \(tally.sent) requests; answered by \(tally.answeredBy)")

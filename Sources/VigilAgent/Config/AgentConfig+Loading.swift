@@ -336,7 +336,7 @@ extension AgentConfig {
     private static func service(_ name: String, _ node: ConfigNode, channels: Set<String>) throws(ConfigError) -> ServiceDefinition {
         let keys = try node.mapping(allowed: [
             "primary", "standby", "load_balancers", "detection", "runbook", "failback",
-            "anti_flap", "notify", "hooks_host",
+            "anti_flap", "notify", "hooks_host", "drills",
         ])
         let (primary, primarySettings, _) = try backend(try keys.required("primary"), standby: false)
         let standbyNode = try keys.required("standby")
@@ -429,10 +429,34 @@ extension AgentConfig {
                 notify.append(channel)
             }
         }
-        return ServiceDefinition(
+        var definition = ServiceDefinition(
             core: core, primary: primary, standby: standby, loadBalancers: balancers, preHook: preHook,
             postHook: postHook, hookHost: try keys["hooks_host"].map { node throws(ConfigError) in try host(node) } ?? .local,
             notify: notify)
+        definition.drills = try keys["drills"].map { node throws(ConfigError) in try drills(node) } ?? []
+        return definition
+    }
+
+    /// `drills:`, a list of `{weekly: "Tue 03:00" | monthly: "1st Tue 03:00", hold: 5m, reason: ...}`.
+    private static func drills(_ node: ConfigNode) throws(ConfigError) -> [DrillSchedule] {
+        var schedules: [DrillSchedule] = []
+        for item in try node.list() {
+            let keys = try item.mapping(allowed: ["weekly", "monthly", "hold", "reason"])
+            let hold = try keys["hold"]?.duration() ?? .seconds(300)
+            let reason = try keys["reason"]?.string() ?? "scheduled drill"
+            let when: (node: ConfigNode, monthly: Bool)
+            switch (keys["weekly"], keys["monthly"]) {
+            case (let weekly?, nil): when = (weekly, false)
+            case (nil, let monthly?): when = (monthly, true)
+            case (.some, .some): throw item.error("give weekly or monthly, not both")
+            case (nil, nil): throw item.error("missing weekly (\"Tue 03:00\") or monthly (\"1st Tue 03:00\")")
+            }
+            switch DrillSchedule.parse(try when.node.string(), monthly: when.monthly, hold: hold, reason: reason) {
+            case .success(let schedule): schedules.append(schedule)
+            case .failure(let problem): throw when.node.error(problem.message)
+            }
+        }
+        return schedules
     }
 
     private static func optionalDuration(_ node: ConfigNode) throws(ConfigError) -> Duration? {

@@ -9,6 +9,8 @@ public struct ServiceDefinition: Sendable {
     public var postHook: String?
     public var hookHost: HostReference
     public var notify: [String]
+    /// When drills run by themselves.
+    public var drills: [DrillSchedule] = []
 
     /// The SSH hosts a failover needs, by the names the host checks and messages use: each load
     /// balancer's name, and `standby host` / `primary host` for a side with commands to run.

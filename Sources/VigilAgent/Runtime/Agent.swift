@@ -22,7 +22,8 @@ public enum Agent {
         let lock = try RunLock.acquire(stateDirectory: config.stateDirectory)
         defer { withExtendedLifetime(lock) {} }
         let runtime = try await AgentRuntime.start(
-            config: config, driftCheckInterval: config.driftCheckInterval, heartbeat: config.heartbeat, logger: logger)
+            config: config, driftCheckInterval: config.driftCheckInterval, heartbeat: config.heartbeat, scheduledDrills: true,
+            logger: logger)
         let control = ControlServer(path: config.controlSocket, group: config.controlGroup, logger: logger) { request, uid, reply in
             await runtime.handler.handle(request, uid: uid, reply: reply)
         }

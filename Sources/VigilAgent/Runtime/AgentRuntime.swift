@@ -16,11 +16,12 @@ final class AgentRuntime: Sendable {
     private let hosts: HostPool
     private let driftTask: Task<Void, Never>?
     private let heartbeatTask: Task<Void, Never>?
+    private let drillTasks: [Task<Void, Never>]
     private let logger: Logger
 
     private init(
         services: [RunningService], status: StatusSource, notifier: Notifier, hosts: HostPool, driftCheckInterval: Duration?,
-        heartbeat: HeartbeatSettings?, logger: Logger
+        heartbeat: HeartbeatSettings?, drills: [String: [DrillSchedule]], logger: Logger
     ) {
         self.services = services
         self.status = status
@@ -32,12 +33,18 @@ final class AgentRuntime: Sendable {
             Task { await Self.checkDrift(of: services, every: interval, logger: logger) }
         }
         heartbeatTask = heartbeat.map { settings in Task { await Heartbeat.run(settings, status: status, logger: logger) } }
+        drillTasks = services.compactMap { service in
+            guard let schedules = drills[service.name], !schedules.isEmpty else { return nil }
+            return Task { await DrillScheduler.run(service, schedules: schedules, logger: logger) }
+        }
     }
 
     /// Sets up and starts every service; `driftCheckInterval` nil leaves the drift check out,
-    /// `heartbeat` nil the dead man's switch (a one-off run is no watchdog).
+    /// `heartbeat` nil the dead man's switch, `scheduledDrills` false the drills' schedules (a
+    /// one-off run is no watchdog).
     static func start(
-        config: AgentConfig, driftCheckInterval: Duration?, heartbeat: HeartbeatSettings? = nil, logger: Logger
+        config: AgentConfig, driftCheckInterval: Duration?, heartbeat: HeartbeatSettings? = nil, scheduledDrills: Bool = false,
+        logger: Logger
     ) async throws -> AgentRuntime {
         let store = try StateStore(folder: config.stateDirectory)
         let telemetry = Telemetry()
@@ -86,7 +93,9 @@ final class AgentRuntime: Sendable {
             agentHost: ProcessInfo.processInfo.hostName, publicURL: config.statusPublicURL, notifier: notifier, hosts: hosts)
         return AgentRuntime(
             services: services, status: status, notifier: notifier, hosts: hosts,
-            driftCheckInterval: driftCheckInterval, heartbeat: heartbeat, logger: logger)
+            driftCheckInterval: driftCheckInterval, heartbeat: heartbeat,
+            drills: scheduledDrills ? Dictionary(uniqueKeysWithValues: config.services.map { ($0.core.name, $0.drills) }) : [:],
+            logger: logger)
     }
 
     /// Stops in order: a runbook in flight gets up to `grace` to finish (or roll back); past it,
@@ -97,6 +106,7 @@ final class AgentRuntime: Sendable {
     func shutdown(grace: Duration, deliverWithin: Duration? = nil) async -> Int {
         driftTask?.cancel()
         heartbeatTask?.cancel()
+        for task in drillTasks { task.cancel() }
         await withTaskGroup(of: Void.self) { group in
             for service in services {
                 group.addTask { [logger] in

@@ -126,7 +126,7 @@ enum StatusPage {
                 html +=
                     "<tr><td>\(escape(incident.id)) \(escape(incident.kind))</td><td>\(escape(shortTime(incident.openedAt)))</td>"
                     + "<td>\(escape(incident.resolvedAt.map(shortTime) ?? "-"))</td><td>\(escape(recovered + objective))</td>"
-                    + "<td>\(escape(incident.cause))\(requester(incident))</td></tr>"
+                    + "<td>\(escape(incident.cause))\(requester(incident))\(incident.drill.map { "<br>\(escape($0.summary))" } ?? "")</td></tr>"
             }
             html += "</tbody></table>\n"
         }

@@ -80,7 +80,9 @@ public final class Telemetry: Sendable {
                 progress.timelineRead = incident.timeline.count
                 if incident.resolvedAt != nil, !progress.countedResolved {
                     progress.countedResolved = true
-                    state.runbooks[RunbookKey(service: service, kind: incident.kind.rawValue, result: "succeeded"), default: 0] += 1
+                    // A drill with findings ended, but it did not pass.
+                    let result = incident.drill?.passed == false ? "failed" : "succeeded"
+                    state.runbooks[RunbookKey(service: service, kind: incident.kind.rawValue, result: result), default: 0] += 1
                 }
                 // A failed runbook counts once per attempt (a retry of the same incident counts again).
                 if case .stuck(.runbookFailed) = snapshot.phase, incident.id == snapshot.incident?.id,
