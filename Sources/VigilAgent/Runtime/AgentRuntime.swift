@@ -35,7 +35,10 @@ final class AgentRuntime: Sendable {
         heartbeatTask = heartbeat.map { settings in Task { await Heartbeat.run(settings, status: status, logger: logger) } }
         drillTasks = services.compactMap { service in
             guard let schedules = drills[service.name], !schedules.isEmpty else { return nil }
-            return Task { await DrillScheduler.run(service, schedules: schedules, logger: logger) }
+            return Task {
+                await DrillScheduler.run(
+                    service: service.name, schedules: schedules, driver: service.driver, actions: service.actions, logger: logger)
+            }
         }
     }
 
