@@ -48,6 +48,15 @@ public enum HostConnectCheck {
         }
     }
 
+    /// Why a fresh login to `host:port` fails now (host key, key, command), or nil when it works.
+    static func loginProblem(host: String, port: Int, ssh: AgentConfig.SSHDefaults) async -> String? {
+        let target = SSHTarget(
+            host: host, port: port, user: ssh.user, identityFile: ssh.identityFile, knownHostsFile: ssh.knownHosts,
+            connectTimeout: ssh.connectTimeout, operationTimeout: ssh.commandTimeout)
+        if case .failure(let error) = await login(target) { return error.message }
+        return nil
+    }
+
     /// How files reach the host, once the login and a trivial command worked.
     private static func login(_ target: SSHTarget) async -> Result<FileTransfer, RemoteError> {
         let connection = SSHConnection(target: target)

@@ -20,12 +20,14 @@ public enum Effect: Equatable, Hashable, Sendable, Codable {
     /// Rewrite one load balancer's upstream to `layout` through the switch (outside any runbook)
     /// and report `backupListed`.
     case listBackup(loadBalancer: Int, to: UpstreamLayout)
+    /// Check, without moving traffic, everything a failover needs; answered by `preflightFinished`.
+    case preflight
 
     /// Effects that change the world (the ones `paused` never emits).
     public var isAction: Bool {
         switch self {
         case .run, .listBackup: true
-        case .probe, .schedule, .notify, .persist, .answer, .observeUpstreams, .checkHosts, .watchHost: false
+        case .probe, .schedule, .notify, .persist, .answer, .observeUpstreams, .checkHosts, .watchHost, .preflight: false
         }
     }
 }

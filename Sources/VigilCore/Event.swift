@@ -12,4 +12,6 @@ public enum Event: Equatable, Hashable, Sendable, Codable {
     case hostChecked(String, problem: String?)
     /// A backup-line rewrite ended.
     case backupListed(BackupListing, StepOutcome)
+    /// A preflight ended: what would make a failover fail now, in words (empty: nothing).
+    case preflightFinished(findings: [String])
 }

@@ -45,6 +45,11 @@ public enum MessageKind: String, Equatable, Hashable, Sendable, Codable {
     case channelFailing
     /// That channel delivers again.
     case channelRecovered
+    /// A preflight found what would make a failover fail now (host keys, commands, nginx -t of
+    /// the standby's upstream, names, channels): the service is not protected.
+    case preflightFailed
+    /// The preflight passes again.
+    case preflightPassed
     /// A drill began (said as a DRILL, never as an incident).
     case drillStarted
     /// A drill's leg ended: the standby serves and is held, or traffic is back on the primary.

@@ -23,6 +23,8 @@ public struct ServiceConfig: Equatable, Hashable, Sendable, Codable {
     public var hosts: [String] = []
     /// How often those hosts are checked while idle; nil: never.
     public var hostCheckInterval: Duration? = .seconds(60)
+    /// How often a preflight checks what a failover needs (at start, then at this interval); nil: never.
+    public var preflightInterval: Duration? = .seconds(3_600)
 
     /// The default standby is cold and not checked while the primary serves: a stopped service
     /// would only raise warnings. Name a cheap check to watch it.

@@ -6,6 +6,7 @@ extension ServiceSnapshot {
         case version, phase, upstreams, health, probes, runbook, incident, lastIncident, automaticStarts
         case cooldownUntil, standbyWarningRaised, failbackAvailableSaid, agentFault, upstreamProblem
         case upstreamRereads, hosts, backupListing, backupListedAt, backupListingFailed, pause, incidentCount, timers
+        case preflightFindings
     }
 
     /// Decodes any version this build reads; what an older version lacks starts empty.
@@ -34,6 +35,8 @@ extension ServiceSnapshot {
         backupListing = try container.decodeIfPresent(BackupListing.self, forKey: .backupListing)
         backupListedAt = try container.decodeIfPresent([Int: Instant].self, forKey: .backupListedAt) ?? [:]
         backupListingFailed = try container.decodeIfPresent(Bool.self, forKey: .backupListingFailed) ?? false
+        // Added within version 2 (drills): absent means no preflight has run yet.
+        preflightFindings = try container.decodeIfPresent([String].self, forKey: .preflightFindings) ?? []
     }
 
     /// The snapshot in the current version, when this build can read `version`; nil otherwise.

@@ -44,6 +44,8 @@ public struct ServiceSnapshot: Equatable, Hashable, Sendable, Codable {
     public var backupListedAt: [Int: Instant] = [:]
     /// The last backup-line rewrite failed and that was said.
     public var backupListingFailed = false
+    /// What the last preflight found would make a failover fail (empty: nothing, or none yet).
+    public var preflightFindings: [String] = []
     /// Who paused the service, why and until when, while it is paused.
     public var pause: PauseState?
     /// How many incidents this service has had; incident ids count with it.
@@ -69,6 +71,8 @@ public struct ServiceSnapshot: Equatable, Hashable, Sendable, Codable {
         public var hostCheck: Int?
         /// The current rate-limited backup-line rewrite's generation.
         public var backupListing: Int?
+        /// The next scheduled preflight's generation.
+        public var preflight: Int?
     }
 
     /// A snapshot of a service in `phase`, with what its load balancers serve.

@@ -16,6 +16,7 @@ extension ServiceStateMachine {
         if let agentFault = state.agentFault { reasons.append("the checks cannot run on this host: \(agentFault)") }
         if let problem = state.upstreamProblem { reasons.append(problem) }
         reasons += unreachableHosts.map { "unreachable: \($0)" }
+        reasons += state.preflightFindings.map { "preflight: \($0)" }
         if state.standbyWarningRaised { reasons.append("the standby fails its checks, so a failover would fail") }
         return reasons
     }

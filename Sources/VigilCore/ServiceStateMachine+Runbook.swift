@@ -345,6 +345,9 @@ extension ServiceStateMachine {
         case .hostCheck(let generation):
             guard state.timers.hostCheck == generation else { return [] }
             return hostCheckDue(at: now)
+        case .preflight(let generation):
+            guard state.timers.preflight == generation else { return [] }
+            return preflightDue(at: now)
         case .backupListing(let generation):
             guard state.timers.backupListing == generation else { return [] }
             state.timers.backupListing = nil

@@ -43,7 +43,7 @@ public struct ServiceStateMachine: Equatable, Hashable, Sendable {
         var effects: [Effect]
         switch event {
         case .started:
-            effects = startWatching() + hostCheckDue(at: now)
+            effects = startWatching() + hostCheckDue(at: now) + preflightDue(at: now)
             if let problem = state.upstreamProblem, state.upstreamRereads == 0 { effects += noteUpstreamProblem(problem, at: now) }
         case .probeFinished(let backend, let outcomes):
             effects = probeFinished(backend, outcomes, at: now)
@@ -59,6 +59,8 @@ public struct ServiceStateMachine: Equatable, Hashable, Sendable {
             effects = hostChecked(host, problem: problem, at: now)
         case .backupListed(let listing, let outcome):
             effects = backupListed(listing, outcome, at: now)
+        case .preflightFinished(let findings):
+            effects = preflightFinished(findings, at: now)
         }
         if state.durable != before { effects.insert(.persist(state), at: 0) }
         return effects

@@ -12,4 +12,6 @@ public enum TimerID: Equatable, Hashable, Sendable, Codable {
     case hostCheck(generation: Int)
     /// A backup-line rewrite the rate limit held back.
     case backupListing(generation: Int)
+    /// The next scheduled preflight.
+    case preflight(generation: Int)
 }

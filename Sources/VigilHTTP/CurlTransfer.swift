@@ -82,7 +82,10 @@ final class CurlTransfer: @unchecked Sendable {
         try check(vigil_curl_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION, curlWriteHeader), "HEADERFUNCTION")
         try check(vigil_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context), "HEADERDATA")
         try check(vigil_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0), "NOPROGRESS")
-        if request.freshConnection {
+        if request.connectOnly {
+            try check(vigil_curl_setopt_long(handle, CURLOPT_CONNECT_ONLY, 1), "CONNECT_ONLY")
+        }
+        if request.freshConnection || request.connectOnly {
             try check(vigil_curl_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1), "FRESH_CONNECT")
             try check(vigil_curl_setopt_long(handle, CURLOPT_FORBID_REUSE, 1), "FORBID_REUSE")
         }

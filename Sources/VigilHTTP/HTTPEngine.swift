@@ -45,6 +45,19 @@ public final class HTTPEngine: Sendable {
             keepBodyBytes: keepBodyBytes, tls: tls, freshConnection: freshConnection)
     }
 
+    /// Connects to a URL's server and, for https, completes the TLS handshake with the peer
+    /// verified, sending no request: proves a channel's endpoint is reachable without posting.
+    /// - Returns: nil when it connected; the failure otherwise (naming the peer, never the URL).
+    public func connect(url: String, connectTimeout: Duration = .seconds(5), tls: TLSOptions = TLSOptions()) async -> HTTPTransportError? {
+        let result = await loop.perform(
+            TransferRequest(
+                url: url, method: "GET", headers: [], body: nil, connectTimeout: connectTimeout, timeout: connectTimeout + .seconds(5),
+                bodyLimit: 0, tls: tls, connectOnly: true))
+        guard result.code != 0 else { return nil }
+        let failure = result.transportFailure ?? .other(code: result.code, message: result.message)
+        return HTTPTransportError(failure: failure.redacting(url), peer: Self.peer(of: url))
+    }
+
     /// GETs a URL (a heartbeat ping); answered and failed as `post` is.
     public func get(
         url: String, connectTimeout: Duration = .seconds(5), timeout: Duration = .seconds(10), tls: TLSOptions = TLSOptions(),

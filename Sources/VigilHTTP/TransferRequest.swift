@@ -10,4 +10,6 @@ struct TransferRequest: Sendable {
     var bodyLimit: Int
     var tls: TLSOptions
     var freshConnection = false
+    /// Connect (and shake hands with TLS) only: no request is sent.
+    var connectOnly = false
 }

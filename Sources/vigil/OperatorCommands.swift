@@ -110,6 +110,14 @@ struct Drill: AsyncParsableCommand {
             happens and the report at the end; exits 0 when the drill passed, 1 with findings. \
             --report last prints the newest drill's report as JSON from the state folder; \
             --next shows when the scheduled drills (drills: in the config) run.
+
+            --preflight moves nothing: it logs in to every SSH host afresh (host keys checked), \
+            checks that the start and stop commands exist on their hosts (command -v), tests the \
+            upstream Vigil would write for the standby with each load balancer's nginx -t (in a \
+            throwaway wrapper config in a temporary folder), resolves the standby's check URLs and \
+            connects to each channel's endpoint (TLS handshake, nothing posted). The daemon runs it \
+            at start and every preflight_interval (default 1h); a failure marks the service not \
+            protected and is said. --notify also posts the result to the channels.
             """)
     @OptionGroup var target: TargetOptions
     @Option(help: "How long the standby serves before traffic goes back (e.g. 30s, 5m).") var hold = "5m"
@@ -117,8 +125,20 @@ struct Drill: AsyncParsableCommand {
     @Flag(help: "Run even though the service is paused for maintenance.") var whilePaused = false
     @Option(help: "Print a past drill's report as JSON instead: 'last' or an incident id (SERVICE-N).") var report: String?
     @Flag(help: "Print when each service's scheduled drills (drills: in the config) run next, in UTC.") var next = false
+    @Flag(help: "Check what a failover needs without moving traffic; exit 1 when something would fail.") var preflight = false
+    @Flag(help: "With --preflight: also post the result to the service's channels.") var notify = false
+
+    func validate() throws {
+        if notify && !preflight { throw ValidationError("--notify goes with --preflight") }
+    }
 
     func run() async throws {
+        if preflight {
+            var request = target.request(.preflight)
+            request.notify = notify
+            try await target.send(request, runWithoutDaemon: true)
+            return
+        }
         if next {
             let config = try target.config.load(checkFiles: false, secrets: .none)
             let now = Date()

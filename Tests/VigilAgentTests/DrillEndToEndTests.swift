@@ -111,3 +111,47 @@ import VigilLab
         }
     }
 }
+
+extension DrillEndToEndTests {
+    @Test func thePreflightPassesOnAGoodSetupAndFindsAnUpstreamNginxRejectsAndAChangedHostKey() async throws {
+        try await AgentLab.with { lab in
+            guard let sshd = lab.sshd else { throw LabError.notReady("sshd", log: "") }
+            // The standby's address is a name the load balancer cannot resolve: its upstream fails nginx -t.
+            let config = lab.config.replacingOccurrences(of: "address: \(lab.standby.address)", with: "address: standby.invalid:\(lab.standby.port)")
+            let agent = try await lab.startWatching(config: config)
+            defer { agent.terminate() }
+            // The daemon's own preflight at start said it.
+            let said = try await lab.waitForMessage("preflightFailed")
+            #expect((said["reason"] as? String ?? "").contains("host not found in upstream"), "\(said)")
+
+            let (status, output) = try await lab.vigil(["drill", "--preflight"])
+            #expect(status == 1, "\(output)")
+            #expect(output.contains("shop: FAIL lb1: nginx -t of the standby's upstream failed") && output.contains("standby.invalid"), "\(output)")
+            #expect(!output.contains("host key"), "the host keys are fine so far: \(output)")
+            let (_, state) = try await lab.vigil(["status"])
+            #expect(state.contains("preflight: lb1"), "\(state)")
+
+            // The host is rebuilt (or impersonated): its key no longer matches known_hosts.
+            let mismatched = try await sshd.mismatchedKnownHosts()
+            try Data(contentsOf: URL(fileURLWithPath: mismatched)).write(to: URL(fileURLWithPath: sshd.knownHosts))
+            let (again, changed) = try await lab.vigil(["drill", "--preflight", "--notify"])
+            print("vigil drill --preflight with a bad standby address and a changed host key:\n\(changed)")
+            #expect(again == 1, "\(changed)")
+            #expect(changed.contains("shop: FAIL lb1:") && changed.lowercased().contains("host key"), "\(changed)")
+            #expect(try String(contentsOfFile: lab.balancer.upstreamFile, encoding: .utf8).contains("127.0.0.1:\(lab.primary.port)"), "nothing moved")
+            let posted = try await lab.waitForMessage("test")
+            #expect((posted["reason"] as? String ?? "").contains("preflight found"), "\(posted)")
+        }
+    }
+
+    @Test func thePreflightPassesOnTheLab() async throws {
+        try await AgentLab.with { lab in
+            let agent = try await lab.startWatching()
+            defer { agent.terminate() }
+            let (status, output) = try await lab.vigil(["drill", "--preflight"])
+            #expect(status == 0, "\(output)")
+            #expect(output.contains("preflight passed"), "\(output)")
+            #expect(!AgentLab.kinds(lab.receiver.requests).contains("preflightFailed"))
+        }
+    }
+}

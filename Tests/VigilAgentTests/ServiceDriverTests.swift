@@ -19,6 +19,7 @@ final class FakeActions: ServiceActions {
         /// Hosts that do not answer, with the cause.
         var unreachable: [String: String] = [:]
         var hostChecks: [String] = []
+        var preflightFindings: [String] = []
     }
 
     let state = Mutex(State())
@@ -49,6 +50,10 @@ final class FakeActions: ServiceActions {
             state.hostChecks.append(host)
             return state.unreachable[host]
         }
+    }
+
+    func preflight() async -> [String] {
+        state.withLock { $0.preflightFindings }
     }
 
     func persist(_ snapshot: ServiceSnapshot) async throws {

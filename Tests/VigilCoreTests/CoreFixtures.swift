@@ -4,7 +4,8 @@ let ok: [ProbeOutcome] = [.healthy(ProbeTimings())]
 let refused: [ProbeOutcome] = [.failed(.refused)]
 
 extension ServiceConfig {
-    /// A small service: one load balancer, a cold standby watched while idle, no hooks.
+    /// A small service: one load balancer, a cold standby watched while idle, no hooks, no
+    /// preflight (its tests turn it on).
     static func fixture(
         fall: Int = 3, rise: Int = 2, minFailure: Duration = .seconds(2), loadBalancers: Int = 1,
         mode: StandbyMode = .cold, watchStandby: Bool = true, failback: FailbackPolicy = .default,
@@ -19,6 +20,7 @@ extension ServiceConfig {
             standby: BackendSettings(canStart: mode == .cold, canStop: true, watchedWhileIdle: watchStandby),
             standbyMode: mode, loadBalancers: (0..<loadBalancers).map { "lb\($0)" }, detection: detection,
             failback: failback)
+        config.preflightInterval = nil
         configure(&config)
         return config
     }

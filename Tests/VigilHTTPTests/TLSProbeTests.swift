@@ -49,3 +49,23 @@ import VigilLab
         }
     }
 }
+
+extension TLSProbeTests {
+    /// A channel's endpoint is proved reachable by a connection and a verified TLS handshake,
+    /// with no request sent (the preflight): a bad certificate or a closed port is named.
+    @Test func connectingOnlyVerifiesThePeerAndSendsNothing() async throws {
+        try await withLabServer({ try await LabTLSEndpoint.start() }) { lab in
+            let trusted = TLSOptions(caFile: lab.certificates.caCertificate)
+            #expect(await engine.connect(url: lab.url(port: lab.goodPort) + "/secret-path", tls: trusted) == nil)
+            let selfSigned = await engine.connect(url: lab.url(port: lab.selfSignedPort) + "/secret-path", tls: trusted)
+            guard case .tls? = selfSigned?.failure else {
+                Issue.record("expected a TLS failure, got \(String(describing: selfSigned))")
+                return
+            }
+            #expect(!"\(selfSigned.map { "\($0)" } ?? "")".contains("secret-path"), "the URL is never in the error")
+        }
+        // A free port nobody listens on (picked, then closed).
+        let refused = await engine.connect(url: "http://127.0.0.1:\(try FreePort.pick())/")
+        #expect(refused?.failure == .refused, "\(String(describing: refused))")
+    }
+}

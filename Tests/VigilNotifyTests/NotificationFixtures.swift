@@ -145,6 +145,15 @@ enum NotificationFixtures {
                 at: at)
         case .channelRecovered:
             return Message(kind: kind, service: "vigil", reason: "the channel ops-slack delivers again", at: at)
+        case .preflightFailed:
+            return Message(
+                kind: kind, service: "shop",
+                reason:
+                    "a failover now would fail: lb1: nginx -t of the standby's upstream failed: nginx: [emerg] host not found in upstream "
+                    + "\"standby.invalid:8080\"; standby host: root@app2:22: hostKeyMismatch: the host key does not match known_hosts",
+                at: at)
+        case .preflightPassed:
+            return Message(kind: kind, service: "shop", reason: "the preflight passes again: a failover would find what it needs", at: at)
         case .drillStarted, .drillProgress, .drillReport:
             var drill = incident
             drill.kind = .drill
@@ -183,6 +192,7 @@ enum NotificationFixtures {
         .failbackDone, .standbyUnhealthy, .standbyHealthy, .failbackAvailable,
         .flapBudgetExhausted, .paused, .resumed, .upstreamEdited, .agentFault, .agentFaultCleared, .outageStarted,
         .outageResolved, .upstreamUnreadable, .upstreamReadable, .hostUnreachable, .hostReachable, .loadBalancerCheckFailed, .upstreamAdopted,
-        .backupListingFailed, .backupListed, .channelFailing, .channelRecovered, .drillStarted, .drillProgress, .drillReport, .test,
+        .backupListingFailed, .backupListed, .channelFailing, .channelRecovered, .drillStarted, .drillProgress, .drillReport, .preflightFailed,
+        .preflightPassed, .test,
     ]
 }

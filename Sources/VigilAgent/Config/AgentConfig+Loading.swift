@@ -336,7 +336,7 @@ extension AgentConfig {
     private static func service(_ name: String, _ node: ConfigNode, channels: Set<String>) throws(ConfigError) -> ServiceDefinition {
         let keys = try node.mapping(allowed: [
             "primary", "standby", "load_balancers", "detection", "runbook", "failback",
-            "anti_flap", "notify", "hooks_host", "drills",
+            "anti_flap", "notify", "hooks_host", "drills", "preflight_interval",
         ])
         let (primary, primarySettings, _) = try backend(try keys.required("primary"), standby: false)
         let standbyNode = try keys.required("standby")
@@ -434,6 +434,10 @@ extension AgentConfig {
             postHook: postHook, hookHost: try keys["hooks_host"].map { node throws(ConfigError) in try host(node) } ?? .local,
             notify: notify)
         definition.drills = try keys["drills"].map { node throws(ConfigError) in try drills(node) } ?? []
+        if let value = keys["preflight_interval"] {
+            definition.core.preflightInterval = try optionalDuration(value)
+            if let interval = definition.core.preflightInterval, interval < .seconds(10) { throw value.error("at least 10s, or off") }
+        }
         return definition
     }
 

@@ -12,4 +12,6 @@ public enum ControlCommand: String, Codable, Sendable, CaseIterable {
     case retry
     /// A drill: to the standby, a hold, back to the primary, a report.
     case drill
+    /// Checks what a failover needs without moving traffic.
+    case preflight
 }

@@ -59,6 +59,8 @@ struct ControlHandler: Sendable {
         let (service, driver) = (running.name, running.driver)
         let command: OperatorCommand
         switch request.command {
+        case .preflight:
+            return await preflight(running, notify: request.notify, who: who, reply: reply)
         case .status:
             let machine = await driver.machine
             reply(.line(Self.status(service, machine.state, unprotected: machine.unprotectedReasons)))
@@ -150,6 +152,26 @@ struct ControlHandler: Sendable {
         }
         reply(.line("\(service): still running after \(DurationText.format(Self.followLimit)); `vigil status` shows how it goes on"))
         return false
+    }
+
+    /// `vigil drill --preflight`: the checks now, their findings said line by line and kept as the
+    /// service's state (shown, and said when they change); with `notify`, posted as a message too.
+    private func preflight(
+        _ running: RunningService, notify: Bool, who: String, reply: @escaping @Sendable (ControlReply) -> Void
+    ) async -> Bool {
+        let findings = await running.actions.preflight()
+        await running.driver.send(.preflightFinished(findings: findings))
+        for finding in findings { reply(.line("\(running.name): FAIL \(finding)")) }
+        let summary =
+            findings.isEmpty
+            ? "preflight passed: every host, command, load balancer, name and channel a failover needs is ready"
+            : "preflight found \(findings.count) problem(s): a failover now would fail"
+        reply(.line("\(running.name): \(summary)"))
+        if notify {
+            let reason = "preflight run by \(who): \(summary)" + (findings.isEmpty ? "" : ": " + findings.joined(separator: "; "))
+            await running.actions.notify(Message(kind: .test, service: running.name, reason: reason, at: Agent.wallClockNow()))
+        }
+        return findings.isEmpty
     }
 
     static func status(_ service: String, _ state: ServiceSnapshot, unprotected: [String]) -> String {

@@ -12,6 +12,8 @@ public struct ControlRequest: Codable, Sendable, Equatable {
     public var holdSeconds: Double?
     /// A drill may run while the service is paused.
     public var whilePaused: Bool = false
+    /// A preflight also posts its result to the service's channels.
+    public var notify: Bool = false
     /// `status` as the JSON document (`StatusDocument`) instead of lines.
     public var json: Bool = false
 

@@ -4,7 +4,7 @@ import VigilHosts
 /// One `Host` per host the config names, shared by every service, so one SSH session
 /// serves all the commands for a host.
 public final class HostPool: Sendable {
-    private let ssh: AgentConfig.SSHDefaults
+    let ssh: AgentConfig.SSHDefaults
     private let connections = Mutex<[String: SSHConnection]>([:])
 
     public init(ssh: AgentConfig.SSHDefaults) { self.ssh = ssh }

@@ -17,4 +17,6 @@ public protocol ServiceActions: Sendable {
     /// One round trip to the SSH host the core calls `host` (a new connection and handshake when
     /// the session is gone); nil when it answered, else the cause.
     func checkHost(_ host: String) async -> String?
+    /// Checks without moving traffic everything a failover needs; what would fail, in words.
+    func preflight() async -> [String]
 }

@@ -164,6 +164,11 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
                         await driver.send(.hostChecked(host, problem: problem))
                     }
                 }
+            case .preflight:
+                spawn { [actions] driver in
+                    let findings = await actions.preflight()
+                    await driver.send(.preflightFinished(findings: findings))
+                }
             case .watchHost(let host):
                 guard watchedHosts.insert(host).inserted else { continue }
                 spawn { [actions, clock, watchInterval] driver in

@@ -14,6 +14,7 @@ public final class Notifier: Sendable {
     /// Channels whose alarm was raised and not yet cleared.
     private let alarmed = Mutex<Set<String>>([])
     private let alarmCheckInterval: Duration
+    private let engine: HTTPEngine
     private let logger: Logger
 
     public init(
@@ -22,6 +23,7 @@ public final class Notifier: Sendable {
         alarmCheckInterval: Duration = .seconds(5), logger: Logger
     ) throws {
         self.alarmCheckInterval = alarmCheckInterval
+        self.engine = engine
         self.logger = logger
         var pipelines: [String: ChannelPipeline] = [:]
         for channel in channels {
@@ -149,6 +151,19 @@ public final class Notifier: Sendable {
             }
         }
         return results
+    }
+
+    /// Whether each named channel's endpoint can be reached (a connection and, for https, a TLS
+    /// handshake; nothing is posted): the problems, in words that name the peer, never the URL.
+    public func unreachableChannels(_ names: [String]) async -> [String] {
+        var problems: [String] = []
+        for name in names {
+            guard let pipeline = pipelines[name] else { continue }
+            if let error = await engine.connect(url: pipeline.channel.url.exposed) {
+                problems.append("channel \(name) cannot be reached: \(error)")
+            }
+        }
+        return problems
     }
 
     /// Each channel's queue, by channel name.

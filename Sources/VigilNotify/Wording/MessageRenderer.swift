@@ -110,10 +110,10 @@ public struct MessageRenderer: Sendable {
         switch kind {
         case .incidentStarted, .failbackStarted, .incidentUpdate: "#f2a900"
         case .incidentResolved, .failbackDone, .standbyHealthy, .resumed, .agentFaultCleared, .outageResolved, .upstreamReadable,
-            .hostReachable, .backupListed, .channelRecovered:
+            .hostReachable, .backupListed, .channelRecovered, .preflightPassed:
             "#2eb67d"
         case .runbookFailed, .flapBudgetExhausted, .standbyUnhealthy, .agentFault, .outageStarted, .upstreamUnreadable, .hostUnreachable,
-            .loadBalancerCheckFailed, .backupListingFailed, .channelFailing:
+            .loadBalancerCheckFailed, .backupListingFailed, .channelFailing, .preflightFailed:
             "#e01e5a"
         case .failbackAvailable, .paused, .test, .drillStarted, .drillProgress, .drillReport: "#439fe0"
         case .upstreamEdited, .upstreamAdopted: "#f2a900"

@@ -162,6 +162,7 @@ struct StateExplorer: Sendable {
                 case .observeUpstreams(let generation): (TimerID.observeUpstreams(generation: renumbered[generation] ?? 0), due)
                 case .hostCheck(let generation): (TimerID.hostCheck(generation: renumbered[generation] ?? 0), due)
                 case .backupListing(let generation): (TimerID.backupListing(generation: renumbered[generation] ?? 0), due)
+                case .preflight(let generation): (TimerID.preflight(generation: renumbered[generation] ?? 0), due)
                 }
             })
         key.machine = ServiceStateMachine(config: config, state: state)
@@ -222,7 +223,7 @@ struct StateExplorer: Sendable {
                 }
             case .watchHost(let host): node.watching.insert(host)
             case .listBackup(let index, let layout): node.listingInFlight = BackupListing(loadBalancer: index, layout: layout)
-            case .probe, .persist, .answer, .observeUpstreams, .checkHosts: break
+            case .probe, .persist, .answer, .observeUpstreams, .checkHosts, .preflight: break
             }
         }
         // Timers the machine no longer honours would be ignored; dropping them keeps the space small.
@@ -239,6 +240,7 @@ struct StateExplorer: Sendable {
         case .observeUpstreams(let generation): state.timers.observe == generation
         case .hostCheck(let generation): state.timers.hostCheck == generation
         case .backupListing(let generation): state.timers.backupListing == generation
+        case .preflight(let generation): state.timers.preflight == generation
         }
     }
 
@@ -375,7 +377,7 @@ struct StateExplorer: Sendable {
         let automatic: Bool =
             switch event {
             case .probeFinished, .timerFired, .hostChecked: true
-            case .started, .stepFinished, .operatorRequested, .upstreamsObserved, .backupListed: false
+            case .started, .stepFinished, .operatorRequested, .upstreamsObserved, .backupListed, .preflightFinished: false
             }
         if automatic, let runbook = state.runbook, runbook.currentStep != nil,
             before.machine.state.runbook == nil || before.machine.state.runbook?.attempt != runbook.attempt
