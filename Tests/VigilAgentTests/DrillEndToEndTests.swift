@@ -155,3 +155,31 @@ extension DrillEndToEndTests {
         }
     }
 }
+
+extension DrillEndToEndTests {
+    /// SIGTERM during the hold: the agent stops at once (a hold is only a timer), the standby keeps
+    /// serving, and the restarted agent holds for what is left, comes back and reports.
+    @Test func aDrillInterruptedByARestartResumesItsHoldAndReports() async throws {
+        try await AgentLab.with { lab in
+            let agent = try await lab.startWatching()
+            let drill = Task { try await lab.vigil(["drill", "--hold", "8s", "--reason", "restart drill"], timeout: .seconds(120)) }
+            _ = try await lab.waitForMessage("drillProgress")
+            let stopping = ContinuousClock.now
+            kill(agent.pid, SIGTERM)
+            try await LabWait.until("the agent to exit", timeout: .seconds(20)) { !agent.isRunning }
+            #expect(stopping.duration(to: .now) < .seconds(8), "the hold is not waited for")
+            #expect(lab.folder.read("vigil.log").contains("stopping during the drill's hold on standby"))
+            _ = try? await drill.value  // the CLI lost its daemon
+            #expect(await lab.servedByStandby(), "the standby serves while the agent is away")
+
+            let restarted = try lab.launchAgent(log: "vigil-2.log")
+            defer { restarted.terminate() }
+            let report = try await lab.waitForMessage("drillReport", timeout: .seconds(60))
+            let reason = report["reason"] as? String ?? ""
+            #expect(reason.hasPrefix("DRILL PASSED"), "\(reason)")
+            #expect(lab.folder.read("vigil-2.log").contains("resuming from its saved state (drilling: hold on standby)"))
+            #expect(await lab.served(by: "primary"), "traffic is back on the primary")
+            #expect(AgentLab.kinds(lab.receiver.requests).filter { $0 == "drillProgress" }.count == 2, "the hold is not announced twice")
+        }
+    }
+}

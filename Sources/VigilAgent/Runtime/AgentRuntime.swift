@@ -113,7 +113,12 @@ final class AgentRuntime: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for service in services {
                 group.addTask { [logger] in
-                    guard await service.driver.isRunningRunbook else { return }
+                    guard await service.driver.mustFinishBeforeStopping else {
+                        if case .drilling(let step) = await service.driver.phase {
+                            logger.notice("\(service.name): stopping during the drill's \(step); the next start resumes it for what is left")
+                        }
+                        return
+                    }
                     logger.notice("\(service.name): waiting up to \(DurationText.format(grace)) for the runbook in flight before stopping")
                     if await !service.driver.waitUntilRunbookEnds(within: grace) {
                         let phase = await service.driver.phase

@@ -42,15 +42,23 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
 
     public var isRunningRunbook: Bool { machine.phase.isRunningRunbook }
 
-    /// Waits until no runbook is in flight (it finished, rolled back or got stuck), at most
-    /// `limit`; true when it ended in time.
+    /// What a shutdown waits for: a runbook under way, except a drill's hold, which is only a
+    /// timer that the next start resumes for what is left of it (a 5-minute hold would outlast
+    /// any grace).
+    public var mustFinishBeforeStopping: Bool {
+        if case .drilling(.hold) = machine.phase { return false }
+        return isRunningRunbook
+    }
+
+    /// Waits until no runbook is in flight (it finished, rolled back or got stuck) or a drill
+    /// holds, at most `limit`; true when that came in time.
     public func waitUntilRunbookEnds(within limit: Duration, checkEvery interval: Duration = .milliseconds(100)) async -> Bool {
         let rounds = Int(limit / interval) + 1
         for _ in 0..<rounds {
-            guard isRunningRunbook else { return true }
+            guard mustFinishBeforeStopping else { return true }
             try? await clock.sleep(for: interval)
         }
-        return !isRunningRunbook
+        return !mustFinishBeforeStopping
     }
 
     /// Starts watching: `.started` for a new service, or the effects a restore returned.
