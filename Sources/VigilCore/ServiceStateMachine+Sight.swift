@@ -52,13 +52,14 @@ extension ServiceStateMachine {
         state.upstreamRereads = 0
         state.timers.observe = nil
         let layouts = observations.compactMap(\.layout)
-        var effects = [
-            message(
-                .upstreamReadable,
-                reason: "the upstream files can be read again ("
-                    + zip(config.loadBalancers, layouts).map { "\($0) serves \($1)" }.joined(separator: ", ") + ")",
-                at: now)
-        ]
+        var effects =
+            [
+                message(
+                    .upstreamReadable,
+                    reason: "the upstream files can be read again ("
+                        + zip(config.loadBalancers, layouts).map { "\($0) serves \($1)" }.joined(separator: ", ") + ")",
+                    at: now)
+            ] + preflightAgainIfFailing()
         // At start Vigil could not know what is served; now it does. Files that differ from
         // what Vigil last wrote still wait for an operator.
         if case .stuck(.reconcileFailed) = state.phase, state.runbook == nil {
@@ -101,6 +102,7 @@ extension ServiceStateMachine {
         } else {
             if watch.saidUnreachable {
                 effects.append(message(.hostReachable, reason: "\(host) answers again", at: now))
+                effects += preflightAgainIfFailing()
             }
             watch = HostWatch()
         }
@@ -116,8 +118,11 @@ extension ServiceStateMachine {
         guard config.runbook.retryInterval != nil else {
             runbook.retryPlan = .fixed
             state.runbook = runbook
-            let verb = runbook.kind == .failover ? "failover" : "failback"
-            return [message(.hostReachable, reason: "\(host) answers again; `vigil retry` finishes the \(verb)", incident: state.incident, at: now)]
+            return [
+                message(
+                    .hostReachable, reason: "\(host) answers again; `vigil retry` finishes the \(runbook.kind.rawValue)", incident: state.incident,
+                    at: now)
+            ]
         }
         return automaticRetry(at: now)
     }

@@ -109,10 +109,13 @@ import VigilLab
                 config: lab.config.replacingOccurrences(
                     of: "    verify_url:", with: "    template: \(lab.folder.file("broken.mustache"))\n        verify_url:"))
             defer { agent.terminate() }
+            // The preflight at start already caught it, before any failover was needed.
+            let preflight = try await lab.waitForMessage("preflightFailed")
+            #expect((preflight["reason"] as? String ?? "").contains("no_such_parameter"), "\(preflight)")
             try await lab.primary.setHealth(.refuse)
-            let requests = try await lab.receiver.waitForRequests(2, timeout: .seconds(30))
-            #expect(AgentLab.kinds(requests) == ["incidentStarted", "runbookFailed"])
-            let failure = AgentLab.json(requests[1])?["reason"] as? String
+            let failed = try await lab.waitForMessage("runbookFailed")
+            #expect(AgentLab.kinds(lab.receiver.requests).filter { !$0.hasPrefix("preflight") } == ["incidentStarted", "runbookFailed"])
+            let failure = failed["reason"] as? String
             #expect(failure?.contains("no_such_parameter") == true, "nginx's own message: \(failure ?? "")")
             #expect(try String(contentsOfFile: lab.balancer.upstreamFile, encoding: .utf8) == original, "the old file is back")
             let (status, _) = try await lab.balancer.nginx.test()

@@ -146,8 +146,14 @@ import VigilLab
             try await StatusEndpointTests.validate(document, phase: "stuck", in: lab.folder)
             try await sshd.resume()
             _ = try await lab.waitForMessage("upstreamReadable", timeout: .seconds(30))
-            let clear = try await StatusEndpointTests.document(in: "primaryActive", from: lab)
-            #expect(clear.contains("\"protected\" : true"), "\(clear)")
+            _ = try await StatusEndpointTests.document(in: "primaryActive", from: lab)
+            // The preflight at start could not reach the host either; it runs again once the files
+            // can be read, and clears.
+            var clear = ""
+            try await LabWait.until("the service to be protected again", timeout: .seconds(30), interval: .milliseconds(100)) {
+                clear = try await StatusEndpointTests.fetch(lab.statusURL + "/status.json").body
+                return clear.contains("\"protected\" : true")
+            }
             try await StatusEndpointTests.validate(clear, phase: "primaryActive", in: lab.folder)
         }
     }
@@ -256,7 +262,12 @@ extension NeverBlindEndToEndTests {
             #expect(status.contains("NOT PROTECTED") && status.contains("unreachable: "), "\(status)")
             try await sshd.resume()
             _ = try await lab.waitForMessage("hostReachable", timeout: .seconds(20))
-            let (_, after) = try await lab.vigil(["status"])
+            // A preflight that ran while it was gone runs again now that it answers.
+            var after = ""
+            try await LabWait.until("the service to be protected again", timeout: .seconds(20), interval: .milliseconds(100)) {
+                after = try await lab.vigil(["status"]).output
+                return after.contains("; protected")
+            }
             #expect(after.contains("; protected"), "\(after)")
         }
     }

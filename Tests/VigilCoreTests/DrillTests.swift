@@ -247,3 +247,66 @@ extension DrillTests {
         #expect("\(summary)" == "1.06ms mean, 1.14ms worst of 2 checks")
     }
 }
+
+extension DrillTests {
+    /// The steps of a drill with hooks and fencing, in order, by leg.
+    private static let everyStep: [RunbookStep] = [
+        .preHook(to: .standby), .start(.standby), .gate(.standby), .switchUpstream(loadBalancer: 0, to: toStandby),
+        .postHook(to: .standby), .preHook(to: .primary), .gate(.primary), .switchUpstream(loadBalancer: 0, to: toPrimary), .fence(.standby),
+        .postHook(to: .primary),
+    ]
+
+    /// Every step of a drill fails once: the failure is a finding; traffic never rests on a side
+    /// that is down; before the switch nothing moved and the drill ends; after it, traffic goes back
+    /// to the primary (or, on the way back, waits and retries, said as a DRILL FINDING).
+    @Test(arguments: everyStep)
+    func aFailureAtAnyStepIsAFindingAndLeavesTrafficOnAHealthySide(_ failing: RunbookStep) {
+        var scenario = ready(
+            .fixture {
+                $0.runbook.preHook = true
+                $0.runbook.postHook = true
+                $0.runbook.fenceOldActive = true
+            })
+        scenario.handle(drill())
+        var failedAt: RunbookStep?
+        var effects: [Effect] = []
+        for _ in 0..<40 {
+            guard let step = scenario.step else { break }
+            if case .stuck = scenario.machine.phase { break }
+            switch step {
+            case .gate where step == failing && failedAt == nil:
+                failedAt = step  // a gate fails by its deadline
+                guard let generation = scenario.machine.state.timers.stepDeadline else { break }
+                effects = scenario.handle(.timerFired(.stepDeadline(generation: generation)), after: .seconds(60))
+            case .gate(let backend):
+                effects = scenario.passGate(backend)
+            case .hold, .drain:
+                guard let generation = scenario.machine.state.timers.stepDeadline else { break }
+                effects = scenario.handle(.timerFired(.stepDeadline(generation: generation)), after: .seconds(60))
+            case _ where step == failing && failedAt == nil:
+                failedAt = step
+                effects = scenario.finishStep(.failed("injected at \(step)"))
+            default:
+                effects = scenario.finishStep()
+            }
+        }
+        #expect(failedAt == failing, "the drill reached \(failing)")
+        let record = (scenario.machine.state.incident ?? scenario.machine.state.lastIncident)?.drill
+        #expect(record?.findings.isEmpty == false, "a finding is kept: \(String(describing: record))")
+        let standbyDown = scenario.machine.state.health[.standby]?.status == .down
+        #expect(!(standbyDown && scenario.machine.state.upstreams.contains { $0?.active == .standby }), "no traffic on a side that is down")
+        switch scenario.machine.phase {
+        case .primaryActive:
+            #expect(scenario.machine.state.upstreams == [Self.toPrimary])
+            #expect(effects.messageKinds.last == .drillReport)
+            #expect(effects.messages.last?.reason.hasPrefix("DRILL FAILED") == true)
+        case .stuck(.runbookFailed):
+            // Only on the way back, after the hold: the finding is said, and Vigil retries.
+            #expect(scenario.machine.state.runbook?.target == .primary)
+            #expect(scenario.machine.state.runbook?.kind == .drill)
+            #expect(effects.messages.contains { $0.kind == .runbookFailed && $0.reason.contains("DRILL FINDING") })
+        default:
+            Issue.record("the drill ended in \(scenario.machine.phase) after \(failing) failed")
+        }
+    }
+}

@@ -50,3 +50,28 @@ import VigilCore
         #expect(!off.handle(.started).contains(.preflight))
     }
 }
+
+extension PreflightTests {
+    @Test func whileItFindsSomethingItRunsAgainSoonAndWhenAHostAnswers() {
+        var scenario = Scenario(
+            .fixture {
+                $0.preflightInterval = .seconds(3_600)
+                $0.hosts = ["lb0"]
+            })
+        scenario.handle(.started)
+        let failed = scenario.handle(.preflightFinished(findings: ["lb0: connection refused"]))
+        #expect(failed.contains { if case .schedule(.preflight, let after) = $0 { after == .seconds(30) } else { false } })
+        scenario.handle(.hostChecked("lb0", problem: "connection refused"))
+        scenario.handle(.hostChecked("lb0", problem: "connection refused"))
+        let back = scenario.handle(.hostChecked("lb0", problem: nil))
+        #expect(back.messageKinds == [.hostReachable])
+        #expect(back.contains(.preflight), "the preflight runs again at once")
+        scenario.handle(.preflightFinished(findings: []))
+        guard let generation = scenario.machine.state.timers.preflight else {
+            Issue.record("no preflight timer")
+            return
+        }
+        let next = scenario.handle(.timerFired(.preflight(generation: generation)), after: .seconds(30))
+        #expect(next.contains { if case .schedule(.preflight, let after) = $0 { after == .seconds(3_600) } else { false } }, "passing: hourly again")
+    }
+}
