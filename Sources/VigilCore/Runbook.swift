@@ -45,6 +45,17 @@ public struct Runbook: Equatable, Hashable, Sendable, Codable {
 }
 
 extension Runbook {
+    /// Starts `steps` from the first, gated afresh, with what each load balancer serves now as
+    /// what a rollback returns to.
+    mutating func restart(with steps: [RunbookStep], servedNow upstreams: [UpstreamLayout?]) {
+        self.steps = steps
+        index = 0
+        gatePassed = false
+        gateSuccesses = 0
+        pendingFailure = nil
+        previousLayouts = upstreams
+    }
+
     /// The phase while `step` of this runbook is under way.
     public func phase(at step: RunbookStep) -> Phase {
         switch kind {

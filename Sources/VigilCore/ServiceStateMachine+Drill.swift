@@ -28,11 +28,7 @@ extension ServiceStateMachine {
             kind: .drill, target: .standby, automatic: false, skipGate: false, steps: drillPlan(), index: 0, attempt: 1,
             gateSuccesses: 0, gatePassed: false, previousLayouts: state.upstreams, pendingFailure: nil)
         state.failbackAvailableSaid = false
-        state.incidentCount += 1
-        state.incident = Incident(
-            id: "\(config.name)-\(state.incidentCount)", kind: .drill, from: .primary, to: .standby, openedAt: now, cause: cause,
-            evidence: [], timeline: [TimelineEntry(at: now, what: .opened(cause: cause))], resolvedAt: nil, requestedBy: request.by,
-            gateSkipped: false, recoveryTimeObjective: config.runbook.recoveryTimeObjective)
+        openIncident(.drill, from: .primary, to: .standby, openedAt: now, cause: cause, requestedBy: request.by, at: now)
         state.incident?.drill = DrillRecord(hold: hold)
         log(.operatorRequested(request.command, by: request.by, reason: request.reason), at: now)
         let announcement =
@@ -83,12 +79,7 @@ extension ServiceStateMachine {
     mutating func startReturnLeg(why: String, at now: Instant) -> [Effect] {
         guard var runbook = state.runbook else { return [] }
         runbook.target = .primary
-        runbook.steps = drillReturnPlan(includePreHook: true)
-        runbook.index = 0
-        runbook.gatePassed = false
-        runbook.gateSuccesses = 0
-        runbook.pendingFailure = nil
-        runbook.previousLayouts = state.upstreams
+        runbook.restart(with: drillReturnPlan(includePreHook: true), servedNow: state.upstreams)
         state.runbook = runbook
         log(.moving(to: .primary, why: why), at: now)
         return ensureProbing(.primary) + runCurrentStep(at: now)
@@ -155,25 +146,17 @@ extension ServiceStateMachine {
         drill.resolvedAt = now
         state.lastIncident = drill
         var effects = [message(.drillReport, reason: drill.drillReport.map { "\($0)" } ?? "", incident: drill, at: now)]
-        state.incidentCount += 1
         let cause = "THE DRILL BECAME A REAL FAILOVER: \(evidence)"
-        state.incident = Incident(
-            id: "\(config.name)-\(state.incidentCount)", kind: .failover, from: .primary, to: .standby,
-            openedAt: state.health[.primary]?.failingSince ?? now, cause: cause, evidence: state.health[.primary]?.recentFailures ?? [],
-            timeline: [TimelineEntry(at: now, what: .opened(cause: cause))], resolvedAt: nil, requestedBy: drill.requestedBy,
-            gateSkipped: false, recoveryTimeObjective: config.runbook.recoveryTimeObjective)
+        openIncident(
+            .failover, from: .primary, to: .standby, openedAt: state.health[.primary]?.failingSince ?? now, cause: cause,
+            evidence: state.health[.primary]?.recentFailures ?? [], requestedBy: drill.requestedBy, at: now)
         state.timers.stepDeadline = nil
         state.timers.retry = nil
         runbook.kind = .failover
         runbook.target = .standby
-        runbook.steps = plan(.failover, to: .standby, skipGate: false, includePreHook: false)
-        runbook.index = 0
-        runbook.gatePassed = false
-        runbook.gateSuccesses = 0
-        runbook.pendingFailure = nil
+        runbook.restart(with: plan(.failover, to: .standby, skipGate: false, includePreHook: false), servedNow: state.upstreams)
         runbook.retryPlan = nil
         runbook.saidFailure = nil
-        runbook.previousLayouts = state.upstreams
         state.runbook = runbook
         effects.append(
             message(.incidentStarted, reason: "\(cause). Traffic goes to the standby and stays there", incident: state.incident, at: now))

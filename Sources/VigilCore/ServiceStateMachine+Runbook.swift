@@ -40,13 +40,11 @@ extension ServiceStateMachine {
             state.incident?.to = target
             return [message(.incidentUpdate, reason: why, incident: state.incident, at: now)] + ensureProbing(target) + runCurrentStep(at: now)
         }
-        state.incidentCount += 1
         let openedAt = kind == .failover && automatic ? (state.health[source]?.failingSince ?? now) : now
-        state.incident = Incident(
-            id: "\(config.name)-\(state.incidentCount)", kind: IncidentKind(kind), from: source, to: target, openedAt: openedAt,
-            cause: cause, evidence: kind == .failover ? state.health[source]?.recentFailures ?? [] : [],
-            timeline: [TimelineEntry(at: now, what: .opened(cause: cause))], resolvedAt: nil, requestedBy: requestedBy,
-            gateSkipped: skipGate, recoveryTimeObjective: config.runbook.recoveryTimeObjective)
+        openIncident(
+            IncidentKind(kind), from: source, to: target, openedAt: openedAt, cause: cause,
+            evidence: kind == .failover ? state.health[source]?.recentFailures ?? [] : [], requestedBy: requestedBy, gateSkipped: skipGate,
+            at: now)
         var effects = [
             message(
                 kind == .failover ? .incidentStarted : .failbackStarted,
@@ -246,17 +244,14 @@ extension ServiceStateMachine {
         guard var runbook = state.runbook else { return [] }
         runbook.attempt += 1
         runbook.retryPlan = nil
+        let steps: [RunbookStep]
         switch (runbook.kind, runbook.target) {
-        case (.drill, .standby): runbook.steps = drillPlan(includePreHook: includePreHook)
-        case (.drill, .primary): runbook.steps = drillReturnPlan(includePreHook: includePreHook)
+        case (.drill, .standby): steps = drillPlan(includePreHook: includePreHook)
+        case (.drill, .primary): steps = drillReturnPlan(includePreHook: includePreHook)
         case (.failover, _), (.failback, _):
-            runbook.steps = plan(runbook.kind, to: runbook.target, skipGate: runbook.skipGate, includePreHook: includePreHook)
+            steps = plan(runbook.kind, to: runbook.target, skipGate: runbook.skipGate, includePreHook: includePreHook)
         }
-        runbook.index = 0
-        runbook.gatePassed = false
-        runbook.gateSuccesses = 0
-        runbook.pendingFailure = nil
-        runbook.previousLayouts = state.upstreams
+        runbook.restart(with: steps, servedNow: state.upstreams)
         state.runbook = runbook
         log(.retrying(attempt: runbook.attempt), at: now)
         return ensureProbing(runbook.target) + runCurrentStep(at: now)

@@ -169,12 +169,9 @@ extension ServiceStateMachine {
     private mutating func startOutage(serving: Backend, at now: Instant) -> [Effect] {
         let evidence = [serving, serving.other].compactMap { state.health[$0]?.recentFailures.last }
         let cause = "nothing healthy to serve: " + evidence.map(Self.summary).joined(separator: "; ")
-        state.incidentCount += 1
-        state.incident = Incident(
-            id: "\(config.name)-\(state.incidentCount)", kind: .outage, from: serving, to: serving.other,
-            openedAt: state.health[serving]?.failingSince ?? now, cause: cause, evidence: evidence,
-            timeline: [TimelineEntry(at: now, what: .opened(cause: cause))], resolvedAt: nil, requestedBy: nil,
-            gateSkipped: false, recoveryTimeObjective: config.runbook.recoveryTimeObjective)
+        openIncident(
+            .outage, from: serving, to: serving.other, openedAt: state.health[serving]?.failingSince ?? now, cause: cause, evidence: evidence,
+            at: now)
         var effects = [
             message(
                 .outageStarted,

@@ -114,6 +114,18 @@ public struct ServiceStateMachine: Equatable, Hashable, Sendable {
                 reason: reason, incident: incident, at: now))
     }
 
+    /// Opens the service's next incident (`SERVICE-N`), its timeline starting with `cause`.
+    mutating func openIncident(
+        _ kind: IncidentKind, from: Backend, to: Backend, openedAt: Instant, cause: String, evidence: [ProbeEvidence] = [],
+        requestedBy: String? = nil, gateSkipped: Bool = false, at now: Instant
+    ) {
+        state.incidentCount += 1
+        state.incident = Incident(
+            id: "\(config.name)-\(state.incidentCount)", kind: kind, from: from, to: to, openedAt: openedAt, cause: cause,
+            evidence: evidence, timeline: [TimelineEntry(at: now, what: .opened(cause: cause))], resolvedAt: nil,
+            requestedBy: requestedBy, gateSkipped: gateSkipped, recoveryTimeObjective: config.runbook.recoveryTimeObjective)
+    }
+
     mutating func log(_ what: TimelineEntry.What, at now: Instant) {
         state.incident?.timeline.append(TimelineEntry(at: now, what: what))
     }
