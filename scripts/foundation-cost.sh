@@ -24,26 +24,25 @@ let data = try JSONEncoder().encode(Sample(name: "idle", at: Date()))
 _ = try JSONDecoder().decode(Sample.self, from: data)
 _ = FileManager.default.fileExists(atPath: "/etc/hostname")
 $3
-print("ready", terminator: "\n")
-fflushStdout()
+// Straight to the descriptor: the reader waits for this line, and stdout is buffered in a pipe.
+_ = "ready\n".withCString { write(1, \$0, 6) }
 while true { sleep(60) }
 SWIFT
 }
-flush='#if canImport(Glibc)
+glibc='#if canImport(Glibc)
 import Glibc
-#endif
-func fflushStdout() { fflush(stdout) }'
+#endif'
 
 program essentials FoundationEssentials ""
 program foundation Foundation ""
 program icu Foundation 'let formatter = DateFormatter(); formatter.dateStyle = .full; formatter.locale = Locale(identifier: "de_DE"); _ = formatter.string(from: Date())'
 for name in essentials foundation icu; do
-  printf '%s\n' "$flush" >> "$work/$name/Sources/$name/main.swift"
+  printf '%s\n' "$glibc" >> "$work/$name/Sources/$name/main.swift"
 done
 
 printf '%-12s %-55s %10s %10s %12s\n' program "what it does" "stripped" "VmRSS" "RssAnon"
 for name in essentials foundation icu; do
-  (cd "$work/$name" && swift build -c release --static-swift-stdlib >/dev/null 2>"$work/$name.log") || { cat "$work/$name.log" >&2; exit 1; }
+  (cd "$work/$name" && swift build -c release --static-swift-stdlib >"$work/$name.log" 2>&1) || { cat "$work/$name.log" >&2; exit 1; }
   binary="$work/$name/.build/release/$name"
   strip -o "$binary.stripped" "$binary"
   fifo="$work/$name.out"
