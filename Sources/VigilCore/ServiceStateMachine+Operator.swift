@@ -76,7 +76,8 @@ extension ServiceStateMachine {
         guard let pause = state.pause else { return [] }
         state.pause = nil
         state.timers.pauseEnds = nil
-        state.phase = pause.previous
+        // A drill asked for while paused keeps its phase; it ends resting, not paused.
+        if state.phase == .paused { state.phase = pause.previous }
         var effects = [message(.resumed, reason: "resumed by \(by): \(reason.escapingControlCharacters)", at: now)]
         if case .stuck(.runbookFailed) = pause.previous, let interval = config.runbook.retryInterval {
             effects.append(newTimer({ .retry(generation: $0) }, after: interval, store: \.retry))

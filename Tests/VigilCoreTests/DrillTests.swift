@@ -310,3 +310,26 @@ extension DrillTests {
         }
     }
 }
+
+extension DrillTests {
+    @Test func aPauseThatEndsDuringADrillLeavesTheDrillRunningAndItEndsResting() {
+        var scenario = ready()
+        scenario.handle(.operatorRequested(OperatorRequest(.pause(until: scenario.now + .seconds(5)), by: "uid 1000", reason: "kernel")))
+        scenario.handle(drill(whilePaused: true))
+        scenario.finishStep()  // start standby
+        scenario.passGate()
+        scenario.finishStep()  // switch: the hold begins
+        guard let pauseEnds = scenario.machine.state.timers.pauseEnds else {
+            Issue.record("no end of the pause")
+            return
+        }
+        let resumed = scenario.handle(.timerFired(.pauseEnds(generation: pauseEnds)), after: .seconds(5))
+        #expect(resumed.messageKinds.contains(.resumed))
+        #expect(scenario.machine.phase == .drilling(.hold(.standby)), "the drill goes on")
+        _ = holdEnds(&scenario)
+        scenario.passGate(.primary)
+        let ended = scenario.finishStep()
+        #expect(ended.messageKinds.last == .drillReport)
+        #expect(scenario.machine.phase == .primaryActive, "the pause ended meanwhile")
+    }
+}
