@@ -116,9 +116,18 @@ extension ServiceStateMachine {
     }
 
     /// While a drill runs: the primary down means a real failover; it takes over at the next point
-    /// where no step is in flight (a gate, the hold, the drain, a wait after a failure).
+    /// where no step is in flight (a gate, the hold, the drain, a wait after a failure). The
+    /// standby failing during the hold ends the hold: traffic goes back to the primary at once.
     mutating func decideDuringDrill(at now: Instant) -> [Effect] {
-        guard let runbook = state.runbook, runbook.kind == .drill, health(.primary) == .down else { return [] }
+        guard let runbook = state.runbook, runbook.kind == .drill else { return [] }
+        if state.phase == .drilling(.hold(.standby)), health(.standby) == .down, health(.primary) == .up {
+            let evidence = state.health[.standby]?.recentFailures.last.map(Self.summary) ?? "the standby is down"
+            state.incident?.drill?.findings.append("the standby failed its checks during the hold (\(evidence))")
+            state.timers.stepDeadline = nil
+            log(.stepFailed(.hold(.standby), cause: evidence), at: now)
+            return startReturnLeg(why: "the standby failed during the hold; back to the primary", at: now)
+        }
+        guard health(.primary) == .down else { return [] }
         let quiet: Bool
         switch state.phase {
         case .drilling(let step):

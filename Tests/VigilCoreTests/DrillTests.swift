@@ -333,3 +333,22 @@ extension DrillTests {
         #expect(scenario.machine.phase == .primaryActive, "the pause ended meanwhile")
     }
 }
+
+extension DrillTests {
+    @Test func theStandbyFailingDuringTheHoldSendsTrafficBackAtOnce() {
+        var scenario = ready()
+        toTheHold(&scenario)
+        var effects: [Effect] = []
+        for _ in 0..<20 where scenario.step == .hold(.standby) {
+            effects = scenario.probe(.standby, refused, after: .milliseconds(500))
+        }
+        #expect(scenario.step == .gate(.primary), "back through the primary's gate, before the hold's end")
+        #expect(effects.runs.isEmpty)
+        scenario.passGate(.primary)
+        let ended = scenario.finishStep()
+        #expect(ended.messageKinds.last == .drillReport)
+        #expect(ended.messages.last?.reason.hasPrefix("DRILL FAILED") == true)
+        #expect(scenario.machine.state.upstreams == [Self.toPrimary])
+        #expect(scenario.machine.state.lastIncident?.drill?.findings.first?.contains("the standby failed its checks during the hold") == true)
+    }
+}
