@@ -183,3 +183,19 @@ extension DrillEndToEndTests {
         }
     }
 }
+
+extension DrillEndToEndTests {
+    /// With no daemon, `vigil drill` runs the drill in its own process under the run lock, as
+    /// `vigil failover` does: it waits for the primary's first judgement, then drills and reports.
+    @Test func aDrillWithNoDaemonRunsInTheCommandsOwnProcess() async throws {
+        try await AgentLab.with { lab in
+            try lab.folder.write("vigil.yaml", lab.config)
+            let (status, output) = try await lab.vigil(["drill", "--hold", "2s", "--reason", "no daemon"], timeout: .seconds(120))
+            #expect(status == 0, "\(output)")
+            #expect(output.contains("no daemon is running; running the drill here"), "\(output)")
+            #expect(output.contains("DRILL PASSED"), "\(output)")
+            #expect(await lab.served(by: "primary"), "traffic is back on the primary")
+            #expect(AgentLab.kinds(lab.receiver.requests).contains("drillReport"), "its messages were delivered before it exited")
+        }
+    }
+}

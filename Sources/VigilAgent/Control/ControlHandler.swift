@@ -11,6 +11,8 @@ struct ControlHandler: Sendable {
     /// A runbook is followed (its timeline sent as it grows) at this pace, for at most this long.
     static let followInterval = Duration.milliseconds(100)
     static let followLimit = Duration.seconds(3_600)
+    /// How long a drill waits for the primary's first judgement.
+    static let judgeLimit = Duration.seconds(30)
     /// A drill's hold when none is given.
     static let defaultHold = Duration.seconds(300)
 
@@ -99,6 +101,7 @@ struct ControlHandler: Sendable {
         var resolved = command
         if case .pause(let until?) = command { resolved = .pause(until: await driver.now + until.sinceEpoch) }
         if request.skipGate { reply(.line("\(service): WARNING: the health gate is skipped at the operator's request")) }
+        if case .drill = command { await waitUntilThePrimaryIsJudged(driver, service: service, reply: reply) }
         let answer = await driver.send(.operatorRequested(OperatorRequest(resolved, by: who, reason: request.reason)))
         switch answer {
         case .refused(_, let why)?:
@@ -152,6 +155,24 @@ struct ControlHandler: Sendable {
         }
         reply(.line("\(service): still running after \(DurationText.format(Self.followLimit)); `vigil status` shows how it goes on"))
         return false
+    }
+
+    /// A drill starts only from a primary judged healthy; right after a start (a one-off run with no
+    /// daemon, or a daemon just started) its checks have not judged it yet: they get up to
+    /// `judgeLimit` (the core then refuses a primary still unknown, saying so).
+    private func waitUntilThePrimaryIsJudged(
+        _ driver: ServiceDriver<ContinuousClock>, service: String, reply: @escaping @Sendable (ControlReply) -> Void
+    ) async {
+        guard await driver.machine.state.health[.primary]?.status ?? .unknown == .unknown else { return }
+        reply(.line("\(service): waiting for the primary's checks to judge it before the drill"))
+        for _ in 0..<Int(Self.judgeLimit / Self.followInterval) {
+            guard await driver.machine.state.health[.primary]?.status ?? .unknown == .unknown else { return }
+            do {
+                try await Task.sleep(for: Self.followInterval)
+            } catch {
+                return  // the request was cancelled: the core answers as it stands
+            }
+        }
     }
 
     /// `vigil drill --preflight`: the checks now, their findings said line by line and kept as the
