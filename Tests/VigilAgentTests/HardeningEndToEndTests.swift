@@ -173,12 +173,29 @@ import VigilLab
             try await LabWait.until("the agent to go back to its config", timeout: .seconds(20)) {
                 lab.folder.read("vigil.log").contains("running the previous one again")
             }
-            try await LabWait.until("the control socket again", timeout: .seconds(20)) { FileManager.default.fileExists(atPath: socket) }
-            #expect(agent.isRunning)
+            // The socket file may be the old one for a moment (the restart removes it and binds
+            // anew): the control socket is back when a status request is answered.
             var replies: [ControlReply] = []
-            try ControlClient.exchange(try JSONEncoder().encode(ControlRequest(command: .status)) + [10], with: socket) {
-                replies.append(try JSONDecoder().decode(ControlReply.self, from: $0))
+            var lastError = ""
+            do {
+                try await LabWait.until("the control socket to answer again", timeout: .seconds(20)) {
+                    do {
+                        var answered: [ControlReply] = []
+                        try ControlClient.exchange(try JSONEncoder().encode(ControlRequest(command: .status)) + [10], with: socket) {
+                            answered.append(try JSONDecoder().decode(ControlReply.self, from: $0))
+                        }
+                        replies = answered
+                        return true
+                    } catch {
+                        lastError = "\(error)"
+                        return false
+                    }
+                }
+            } catch {
+                Issue.record("the last attempt: \(lastError)")
+                throw error
             }
+            #expect(agent.isRunning)
             #expect(replies.last == .finished(.succeeded), "\(replies)")
         }
     }
