@@ -23,9 +23,7 @@ public enum HostConnectCheck {
     }
 
     private static func check(host: String, port: Int, ssh: AgentConfig.SSHDefaults, trust: Bool, line: (String) -> Void) async -> Bool {
-        var target = SSHTarget(
-            host: host, port: port, user: ssh.user, identityFile: ssh.identityFile, knownHostsFile: ssh.knownHosts,
-            connectTimeout: ssh.connectTimeout, operationTimeout: ssh.commandTimeout)
+        var target = ssh.target(host: host, port: port)
         let name = target.peer
         switch await login(target) {
         case .success(let files):
@@ -50,10 +48,7 @@ public enum HostConnectCheck {
 
     /// Why a fresh login to `host:port` fails now (host key, key, command), or nil when it works.
     static func loginProblem(host: String, port: Int, ssh: AgentConfig.SSHDefaults) async -> String? {
-        let target = SSHTarget(
-            host: host, port: port, user: ssh.user, identityFile: ssh.identityFile, knownHostsFile: ssh.knownHosts,
-            connectTimeout: ssh.connectTimeout, operationTimeout: ssh.commandTimeout)
-        if case .failure(let error) = await login(target) { return error.message }
+        if case .failure(let error) = await login(ssh.target(host: host, port: port)) { return error.message }
         return nil
     }
 

@@ -146,7 +146,7 @@ extension ServiceStateMachine {
 
     /// The primary failed during the drill: the drill ends with its report saying so, and a real
     /// failover incident takes the runbook on to the standby from wherever the drill got to.
-    mutating func drillBecomesFailover(at now: Instant) -> [Effect] {
+    private mutating func drillBecomesFailover(at now: Instant) -> [Effect] {
         guard var runbook = state.runbook, var drill = state.incident else { return [] }
         let evidence = state.health[.primary]?.recentFailures.last.map(Self.summary) ?? "the primary is down"
         drill.drill?.becameFailover = true

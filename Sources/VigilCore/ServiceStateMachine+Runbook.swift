@@ -139,7 +139,7 @@ extension ServiceStateMachine {
             return stuckOrFinding(failure.step, cause: failure.cause, retry: failure.retryPlan ?? .fixed, at: now)
         case .hold(let backend):
             state.runbook = runbook
-            if health(.primary) == .down { return drillBecomesFailover(at: now) }
+            // (A primary that went down during the hold already made it a failover: see decideDuringDrill.)
             return startReturnLeg(why: "the drill's hold on \(backend.rawValue) ended", at: now)
         case .preHook, .start, .fence, .postHook, .drain:
             break
@@ -310,16 +310,14 @@ extension ServiceStateMachine {
             switch step {
             case .hold, .drain:
                 return stepFinished(step, .succeeded, at: now)  // their time is up: done
-            case .preHook, .start, .gate, .switchUpstream, .rollback, .fence, .postHook:
-                break
-            }
-            if case .gate(let backend) = step {
+            case .gate(let backend):
                 return stepFailed(
                     step,
                     cause: "\(backend.rawValue) did not pass \(config.detection.rise) consecutive checks "
                         + "within \(DurationText.format(config.runbook.startTimeout))", retry: .fixed, at: now)
+            case .preHook, .start, .switchUpstream, .rollback, .fence, .postHook:
+                return stepFailed(step, cause: "no result within \(DurationText.format(config.runbook.stepTimeout))", retry: .backoff, at: now)
             }
-            return stepFailed(step, cause: "no result within \(DurationText.format(config.runbook.stepTimeout))", retry: .backoff, at: now)
         case .retry(let generation):
             guard state.timers.retry == generation else { return [] }
             return automaticRetry(at: now)

@@ -33,13 +33,18 @@ import VigilLab
         return driver
     }
 
+    /// Runs the scheduler for the weekly drill on `driver`, its wall clock just before that time.
+    private func runScheduler(_ driver: ServiceDriver<ManualClock>) throws -> Task<Void, Never> {
+        let schedule = try schedule()
+        let now = nearlyTime(for: schedule)
+        return Task { [actions, recorder] in
+            await DrillScheduler.run(service: "shop", schedules: [schedule], driver: driver, actions: actions, now: now, logger: recorder.logger())
+        }
+    }
+
     @Test func aScheduledDrillStartsAtItsTime() async throws {
         let driver = try await watchedDriver()
-        let schedule = try schedule()
-        let scheduler = Task { [actions, recorder] in
-            await DrillScheduler.run(
-                service: "shop", schedules: [schedule], driver: driver, actions: actions, now: nearlyTime(for: schedule), logger: recorder.logger())
-        }
+        let scheduler = try runScheduler(driver)
         defer { scheduler.cancel() }
         try await LabWait.until("the drill to start", timeout: .seconds(10)) { actions.state.withLock { $0.messages.contains(.drillStarted) } }
         #expect(await driver.machine.state.incident?.requestedBy == "schedule (weekly Tue 03:00)")
@@ -50,11 +55,7 @@ import VigilLab
     @Test func aScheduledDrillThatIsRefusedIsSaid() async throws {
         let driver = try await watchedDriver()
         _ = await driver.send(.operatorRequested(OperatorRequest(.pause(until: nil), by: "ana", reason: "kernel")))
-        let schedule = try schedule()
-        let scheduler = Task { [actions, recorder] in
-            await DrillScheduler.run(
-                service: "shop", schedules: [schedule], driver: driver, actions: actions, now: nearlyTime(for: schedule), logger: recorder.logger())
-        }
+        let scheduler = try runScheduler(driver)
         defer { scheduler.cancel() }
         try await LabWait.until("the refusal to be said", timeout: .seconds(10)) { actions.state.withLock { $0.messages.contains(.drillReport) } }
         #expect(recorder.all.contains { $0.contains("DRILL NOT RUN") && $0.contains("--while-paused") })

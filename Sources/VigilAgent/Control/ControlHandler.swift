@@ -72,14 +72,7 @@ struct ControlHandler: Sendable {
         case .pause:
             var until: Instant?
             if let seconds = request.pauseSeconds {
-                // Checked before any conversion: 1e300 once trapped the daemon.
-                guard let duration = DurationText.milliseconds(seconds * 1_000), duration > .zero else {
-                    reply(
-                        .line(
-                            "\(service): refused: a pause lasts more than 0 s and at most \(DurationText.format(DurationText.maximum)), not \(seconds) s"
-                        ))
-                    return false
-                }
+                guard let duration = Self.duration(seconds, of: "a pause", service: service, reply: reply) else { return false }
                 until = Instant.zero + duration
             }
             command = .pause(until: until)
@@ -88,13 +81,7 @@ struct ControlHandler: Sendable {
         case .retry: command = .retry
         case .drill:
             let seconds = request.holdSeconds ?? Self.defaultHold.secondsValue
-            guard let hold = DurationText.milliseconds(seconds * 1_000), hold > .zero else {
-                reply(
-                    .line(
-                        "\(service): refused: a drill's hold lasts more than 0 s and at most \(DurationText.format(DurationText.maximum)), not \(seconds) s"
-                    ))
-                return false
-            }
+            guard let hold = Self.duration(seconds, of: "a drill's hold", service: service, reply: reply) else { return false }
             command = .drill(hold: hold, whilePaused: request.whilePaused, dryRun: request.dryRun)
         }
         // A pause for a while ends at the driver's now plus that while.
@@ -155,6 +142,17 @@ struct ControlHandler: Sendable {
         }
         reply(.line("\(service): still running after \(DurationText.format(Self.followLimit)); `vigil status` shows how it goes on"))
         return false
+    }
+
+    /// A request's seconds as a duration, or nil with the refusal said. Checked before any
+    /// conversion: 1e300 once trapped the daemon.
+    private static func duration(_ seconds: Double, of what: String, service: String, reply: (ControlReply) -> Void) -> Duration? {
+        guard let duration = DurationText.milliseconds(seconds * 1_000), duration > .zero else {
+            reply(
+                .line("\(service): refused: \(what) lasts more than 0 s and at most \(DurationText.format(DurationText.maximum)), not \(seconds) s"))
+            return nil
+        }
+        return duration
     }
 
     /// A drill starts only from a primary judged healthy; right after a start (a one-off run with no

@@ -17,10 +17,7 @@ public final class HostPool: Sendable {
             return connections.withLock { connections in
                 let key = "\(host):\(port)"
                 if let existing = connections[key] { return existing }
-                let connection = SSHConnection(
-                    target: SSHTarget(
-                        host: host, port: port, user: ssh.user, identityFile: ssh.identityFile, knownHostsFile: ssh.knownHosts,
-                        connectTimeout: ssh.connectTimeout, operationTimeout: ssh.commandTimeout))
+                let connection = SSHConnection(target: ssh.target(host: host, port: port))
                 connections[key] = connection
                 return connection
             }
