@@ -15,6 +15,7 @@ packages=(
   procps
   curl                   # the tests' HTTP client and the benchmarks' shell-style baseline
   prometheus             # promtool checks /metrics in the tests (the server is never run)
+  python3-aiosmtpd       # the tests' SMTP server (email channels, STARTTLS and AUTH)
   python3-jsonschema     # checks /status.json against docs/status.schema.json in the tests
   chromium               # renders the status page headless in the tests
   fonts-dejavu-core      # so that page has a font

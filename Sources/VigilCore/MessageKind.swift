@@ -1,5 +1,5 @@
 /// What a message is about; the wording lives in the notification templates.
-public enum MessageKind: String, Equatable, Hashable, Sendable, Codable {
+public enum MessageKind: String, Equatable, Hashable, Sendable, Codable, CaseIterable {
     case incidentStarted
     case incidentUpdate
     case incidentResolved

@@ -12,6 +12,9 @@ final class CurlTransfer: @unchecked Sendable {
 
     private(set) var easy: UnsafeMutableRawPointer?
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var recipientList: UnsafeMutablePointer<curl_slist>?
+    /// How much of a mail's body libcurl has read.
+    private var uploaded = 0
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private var body: [UInt8] = []
     private var bodyCut = false
@@ -28,6 +31,7 @@ final class CurlTransfer: @unchecked Sendable {
     deinit {
         if let easy { curl_easy_cleanup(easy) }
         if let headerList { curl_slist_free_all(headerList) }
+        if let recipientList { curl_slist_free_all(recipientList) }
         errorBuffer.deallocate()
     }
 
@@ -64,8 +68,10 @@ final class CurlTransfer: @unchecked Sendable {
 
     private func applyOptions(to handle: UnsafeMutableRawPointer) throws {
         let context = Unmanaged.passUnretained(self).toOpaque()
+        // A mail server's URL may also be checked with a connection only (a channel's preflight).
+        let protocols = request.mail != nil || request.url.lowercased().hasPrefix("smtp") ? "smtp,smtps" : "http,https"
         try check(vigil_curl_setopt_string(handle, CURLOPT_URL, request.url), "URL")
-        try check(vigil_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"), "PROTOCOLS_STR")
+        try check(vigil_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, protocols), "PROTOCOLS_STR")
         try check(vigil_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1), "NOSIGNAL")
         try check(vigil_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0), "FOLLOWLOCATION")
         try check(
@@ -92,6 +98,27 @@ final class CurlTransfer: @unchecked Sendable {
         try check(vigil_curl_setopt_progress_callback(handle, CURLOPT_XFERINFOFUNCTION, curlProgress), "XFERINFOFUNCTION")
         try check(vigil_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context), "XFERINFODATA")
 
+        if let mail = request.mail {
+            try applyMailOptions(mail, to: handle)
+        } else {
+            try applyHTTPOptions(to: handle)
+        }
+
+        let tls = request.tls
+        try check(vigil_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, tls.verifyPeer ? 1 : 0), "SSL_VERIFYPEER")
+        try check(vigil_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, tls.verifyPeer ? 2 : 0), "SSL_VERIFYHOST")
+        if let caFile = tls.caFile {
+            try check(vigil_curl_setopt_string(handle, CURLOPT_CAINFO, caFile), "CAINFO")
+        }
+        if let certificate = tls.clientCertificateFile {
+            try check(vigil_curl_setopt_string(handle, CURLOPT_SSLCERT, certificate), "SSLCERT")
+        }
+        if let key = tls.clientKeyFile {
+            try check(vigil_curl_setopt_string(handle, CURLOPT_SSLKEY, key), "SSLKEY")
+        }
+    }
+
+    private func applyHTTPOptions(to handle: UnsafeMutableRawPointer) throws {
         switch request.method {
         case "HEAD":
             try check(vigil_curl_setopt_long(handle, CURLOPT_NOBODY, 1), "NOBODY")
@@ -116,18 +143,30 @@ final class CurlTransfer: @unchecked Sendable {
             headerList = appended
         }
         try check(vigil_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList), "HTTPHEADER")
+    }
 
-        let tls = request.tls
-        try check(vigil_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, tls.verifyPeer ? 1 : 0), "SSL_VERIFYPEER")
-        try check(vigil_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, tls.verifyPeer ? 2 : 0), "SSL_VERIFYHOST")
-        if let caFile = tls.caFile {
-            try check(vigil_curl_setopt_string(handle, CURLOPT_CAINFO, caFile), "CAINFO")
+    private func applyMailOptions(_ mail: MailEnvelope, to handle: UnsafeMutableRawPointer) throws {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        try check(vigil_curl_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(mail.sender)>"), "MAIL_FROM")
+        for recipient in mail.recipients {
+            guard let appended = curl_slist_append(recipientList, "<\(recipient)>") else {
+                throw OptionFailure(code: Int(CURLE_OUT_OF_MEMORY.rawValue), message: "building the recipient list")
+            }
+            recipientList = appended
         }
-        if let certificate = tls.clientCertificateFile {
-            try check(vigil_curl_setopt_string(handle, CURLOPT_SSLCERT, certificate), "SSLCERT")
+        try check(vigil_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, recipientList), "MAIL_RCPT")
+        try check(vigil_curl_setopt_long(handle, CURLOPT_UPLOAD, 1), "UPLOAD")
+        try check(vigil_curl_setopt_off_t(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(request.body?.count ?? 0)), "INFILESIZE_LARGE")
+        try check(vigil_curl_setopt_data_callback(handle, CURLOPT_READFUNCTION, curlReadBody), "READFUNCTION")
+        try check(vigil_curl_setopt_pointer(handle, CURLOPT_READDATA, context), "READDATA")
+        if mail.requireTLS {
+            try check(vigil_curl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue)), "USE_SSL")
         }
-        if let key = tls.clientKeyFile {
-            try check(vigil_curl_setopt_string(handle, CURLOPT_SSLKEY, key), "SSLKEY")
+        if let username = mail.username {
+            try check(vigil_curl_setopt_string(handle, CURLOPT_USERNAME, username), "USERNAME")
+        }
+        if let password = mail.password {
+            try check(vigil_curl_setopt_string(handle, CURLOPT_PASSWORD, password), "PASSWORD")
         }
     }
 
@@ -156,6 +195,17 @@ final class CurlTransfer: @unchecked Sendable {
             headers.append((name, value))
         }
         return bytes.count
+    }
+
+    /// Hands libcurl the next piece of a mail's body; 0 ends it.
+    fileprivate func sendBody(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard let payload = request.body, uploaded < payload.count else { return 0 }
+        let count = min(buffer.count, payload.count - uploaded)
+        payload.withUnsafeBytes { bytes in
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[uploaded..<(uploaded + count)]))
+        }
+        uploaded += count
+        return count
     }
 
     fileprivate var shouldAbort: Bool { cancelled.load(ordering: .relaxed) }
@@ -219,6 +269,10 @@ private let curlWriteBody: vigil_curl_data_callback = { data, size, count, conte
 
 private let curlWriteHeader: vigil_curl_data_callback = { data, size, count, context in
     transfer(context).receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
+}
+
+private let curlReadBody: vigil_curl_data_callback = { data, size, count, context in
+    transfer(context).sendBody(into: UnsafeMutableRawBufferPointer(start: data, count: size * count))
 }
 
 private let curlProgress: vigil_curl_progress_callback = { context, _, _, _, _ in

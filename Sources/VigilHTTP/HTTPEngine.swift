@@ -68,6 +68,23 @@ public final class HTTPEngine: Sendable {
             freshConnection: freshConnection)
     }
 
+    /// Submits a whole mail (CRLF lines, headers first) over smtp:// or smtps://. Never throws:
+    /// a refusal carries the server's reply code; the error never contains the password.
+    public func sendMail(
+        url: String, envelope: MailEnvelope, message: [UInt8], connectTimeout: Duration = .seconds(5),
+        timeout: Duration = .seconds(30), tls: TLSOptions = TLSOptions()
+    ) async -> MailResult {
+        let result = await loop.perform(
+            TransferRequest(
+                url: url, method: "POST", headers: [], body: message, connectTimeout: connectTimeout, timeout: timeout,
+                bodyLimit: 4_096, tls: tls, freshConnection: true, mail: envelope))
+        if result.code == 0 { return .accepted }
+        // libcurl keeps the last reply code: a refusal of MAIL, RCPT or the data, or of AUTH.
+        if (400..<600).contains(result.status) { return .refused(reply: result.status, message: result.message) }
+        let failure = result.transportFailure ?? .other(code: result.code, message: result.message)
+        return .failed(HTTPTransportError(failure: failure.redacting(url), peer: Self.peer(of: url)))
+    }
+
     private func send(
         _ method: String, url: String, body: [UInt8]?, headers: [(name: String, value: String)], connectTimeout: Duration,
         timeout: Duration, keepBodyBytes: Int, tls: TLSOptions, freshConnection: Bool = false
@@ -94,7 +111,8 @@ public final class HTTPEngine: Sendable {
     /// `host:port` of a URL, which is all an error may say about a secret URL.
     static func peer(of url: String) -> String {
         guard let components = URLComponents(string: url), let host = components.host else { return "(invalid URL)" }
-        let port = components.port ?? (components.scheme?.lowercased() == "https" ? 443 : 80)
+        let defaultPorts = ["https": 443, "smtp": 25, "smtps": 465]
+        let port = components.port ?? defaultPorts[components.scheme?.lowercased() ?? ""] ?? 80
         let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         return "\(bracketed):\(port)"
     }

@@ -12,4 +12,6 @@ struct TransferRequest: Sendable {
     var freshConnection = false
     /// Connect (and shake hands with TLS) only: no request is sent.
     var connectOnly = false
+    /// Submit `body` as a mail over smtp:// or smtps:// instead of an HTTP request.
+    var mail: MailEnvelope?
 }

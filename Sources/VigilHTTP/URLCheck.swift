@@ -3,13 +3,15 @@ import CCurl
 /// Checks a URL with libcurl's own parser, so that a URL it cannot use is a config error at load
 /// and never a "backend failure" at run time.
 public enum URLCheck {
-    /// What is wrong with `text` as an http:// or https:// URL, or nil when libcurl takes it:
-    /// no control characters or spaces, a scheme of http or https, a host, a port from 1 to 65535.
-    public static func problem(in text: String) -> String? {
+    /// What is wrong with `text` as a URL of one of `schemes`, or nil when libcurl takes it:
+    /// no control characters or spaces, one of the schemes, a host, a port from 1 to 65535.
+    public static func problem(in text: String, schemes: [String] = ["http", "https"]) -> String? {
         if text.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) {
             return "a URL must not contain spaces or control characters"
         }
-        guard text.hasPrefix("http://") || text.hasPrefix("https://") else { return "expected an http:// or https:// URL" }
+        guard schemes.contains(where: { text.hasPrefix("\($0)://") }) else {
+            return "expected an " + schemes.map { "\($0)://" }.joined(separator: " or ") + " URL"
+        }
         guard let handle = curl_url() else { return "libcurl could not make a URL handle (out of memory)" }
         defer { curl_url_cleanup(handle) }
         let code = curl_url_set(handle, CURLUPART_URL, text, 0)

@@ -10,6 +10,7 @@ extension LabTLSEndpoint: LabServer {}
 extension LabSSHServer: LabServer {}
 extension LabStandby: LabServer {}
 extension LabBlackhole: LabServer {}
+extension LabSMTPServer: LabServer {}
 
 /// Runs `body` with a started server and stops the server afterwards, whether `body` returned or threw.
 public func withLabServer<Server: LabServer, Result>(

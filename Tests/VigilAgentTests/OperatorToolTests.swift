@@ -202,3 +202,49 @@ import VigilLab
         }
     }
 }
+
+extension OperatorToolTests {
+    /// `vigil notify test --channel X` reaches a channel of every new type, as configured: the
+    /// PagerDuty and Telegram APIs and a Teams webhook at the lab's receiver, and mail at the
+    /// lab's SMTP server over STARTTLS with a login.
+    @Test func notifyTestReachesEveryChannelType() async throws {
+        try await AgentLab.with(overSSH: false) { lab in
+            let certificates = try await LabCertificates.make(in: lab.folder)
+            try await withLabServer({ try await LabSMTPServer.start(certificates: certificates, login: ("vigil", "mail-secret")) }) {
+                smtp in
+                try lab.folder.write("pd.key", "pd-routing-key\n", mode: 0o600)
+                let channels = """
+                    channels:
+                      pager:
+                        type: pagerduty
+                        routing_key_file: \(lab.folder.file("pd.key"))
+                        api_url: \(lab.receiver.url(path: ""))
+                      tg:
+                        type: telegram
+                        token: "123:abc"
+                        chat_id: "-100200"
+                        api_url: \(lab.receiver.url(path: "/tg"))
+                      teams:
+                        type: teams
+                        url: \(lab.receiver.url(path: "/teams"))
+                      mail:
+                        type: email
+                        url: \(smtp.url())
+                        from: vigil@example.com
+                        to: ops@example.com
+                        username: vigil
+                        password: mail-secret
+                        ca_file: \(certificates.caCertificate)
+                    """
+                try lab.folder.write("vigil.yaml", lab.config.replacingOccurrences(of: "channels:\n", with: channels + "\n"))
+                for (channel, path) in [("pager", "/v2/enqueue"), ("tg", "/tg/bot123:abc/sendMessage"), ("teams", "/teams"), ("mail", nil)] {
+                    let sent = try await lab.vigil(["notify", "test", "--channel", channel])
+                    #expect(sent.status == 0 && sent.output.contains("ok   \(channel): delivered"), "\(sent.output)")
+                    if let path { #expect(lab.receiver.requests.last?.path == path, "\(channel)") }
+                }
+                let mail = try #require(try await smtp.waitForMails(1).first)
+                #expect(mail.tls && mail.login == "vigil" && mail.header("Subject") == "Vigil test message")
+            }
+        }
+    }
+}

@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func aBackupRewriteInFlightAtTheRestartIsJudgedByWhatTheFileSays() {
-        var (scenario, _) = BackupListingTests.warmWithABareFile()
+        let (scenario, _) = BackupListingTests.warmWithABareFile()
         #expect(scenario.machine.state.backupListing != nil)
         let (landed, _) = ServiceStateMachine.restore(
             config: scenario.machine.config, snapshot: scenario.machine.state, observed: [BackupListingTests.listed], at: scenario.now)

@@ -31,6 +31,14 @@ enum NotificationFixtures {
             resolvedAt: open + .milliseconds(4_100), requestedBy: nil, gateSkipped: false, recoveryTimeObjective: .seconds(30))
     }()
 
+    /// A channel of each type with the settings its payload reads.
+    static func channel(_ kind: ChannelKind) -> NotificationChannel {
+        var channel = NotificationChannel(name: kind.rawValue, kind: kind, url: Secret("https://hooks.example/\(kind.rawValue)"))
+        channel.chatID = "-1001234567890"
+        channel.mail = MailSettings(from: "Vigil <vigil@example.com>", to: ["ops@example.com", "lead@example.com"], replyTo: "ops@example.com")
+        return channel
+    }
+
     static func message(_ kind: MessageKind) -> Message {
         let at = Instant.seconds(104.1)
         switch kind {
@@ -187,12 +195,5 @@ enum NotificationFixtures {
         }
     }
 
-    static let allKinds: [MessageKind] = [
-        .incidentStarted, .incidentUpdate, .incidentResolved, .runbookFailed, .failbackStarted,
-        .failbackDone, .standbyUnhealthy, .standbyHealthy, .failbackAvailable,
-        .flapBudgetExhausted, .paused, .resumed, .upstreamEdited, .agentFault, .agentFaultCleared, .outageStarted,
-        .outageResolved, .upstreamUnreadable, .upstreamReadable, .hostUnreachable, .hostReachable, .loadBalancerCheckFailed, .upstreamAdopted,
-        .backupListingFailed, .backupListed, .channelFailing, .channelRecovered, .drillStarted, .drillProgress, .drillReport, .preflightFailed,
-        .preflightPassed, .test,
-    ]
+    static let allKinds = MessageKind.allCases
 }

@@ -201,23 +201,64 @@ extension AgentConfig {
         return settings
     }
 
+    /// Keys every channel takes, and those of one type only.
+    private static let commonChannelKeys: Set<String> = [
+        "type", "templates", "status_page_url", "alarm_after", "kinds", "min_severity", "ca_file",
+    ]
+    private static let channelKeys: [ChannelKind: Set<String>] = [
+        .slack: ["url", "url_file", "url_env", "headers"],
+        .discord: ["url", "url_file", "url_env", "headers"],
+        .teams: ["url", "url_file", "url_env", "headers"],
+        .webhook: ["url", "url_file", "url_env", "headers", "signing_secret", "signing_secret_file", "signing_secret_env"],
+        .pagerduty: ["routing_key", "routing_key_file", "routing_key_env", "api_url"],
+        .telegram: ["token", "token_file", "token_env", "chat_id", "api_url"],
+        .email: [
+            "url", "url_file", "url_env", "from", "to", "reply_to", "username", "password", "password_file", "password_env",
+            "starttls",
+        ],
+    ]
+
     private static func channel(
         _ name: String, _ node: ConfigNode, environment: [String: String], resolveSecrets: Bool
     ) throws(ConfigError) -> NotificationChannel {
-        let keys = try node.mapping(allowed: [
-            "type", "url", "url_file", "url_env", "signing_secret", "signing_secret_file",
-            "signing_secret_env", "headers", "templates", "status_page_url", "alarm_after",
-        ])
+        let everyKey = channelKeys.values.reduce(commonChannelKeys) { $0.union($1) }
+        let keys = try node.mapping(allowed: everyKey)
         let typeNode = try keys.required("type")
         guard let kind = ChannelKind(rawValue: try typeNode.string()) else {
-            throw typeNode.error("unknown channel type (slack, discord or webhook)")
+            throw typeNode.error("unknown channel type (\(ChannelKind.names))")
         }
-        guard let url = try secret("url", in: keys, environment: environment, required: true, resolve: resolveSecrets) else {
-            throw node.error("missing url")
+        let allowed = commonChannelKeys.union(channelKeys[kind] ?? [])
+        if let (key, value) = keys.values.sorted(by: { $0.key < $1.key }).first(where: { !allowed.contains($0.key) }) {
+            let owners = ChannelKind.allCases.filter { channelKeys[$0]?.contains(key) == true }.map(\.rawValue)
+            throw value.error("\(key) is not a key of a \(kind.rawValue) channel (only of \(owners.joined(separator: ", ")))")
         }
-        // The problem is named, never the URL: a webhook URL is a secret.
-        if !url.exposed.isEmpty, let problem = URLCheck.problem(in: url.exposed) {
-            throw (keys["url"] ?? keys["url_file"] ?? keys["url_env"] ?? node).error(problem)
+        func secret(_ key: String, required: Bool) throws(ConfigError) -> Secret? {
+            try Self.secret(key, in: keys, environment: environment, required: required, resolve: resolveSecrets)
+        }
+        func keyNode(_ key: String) -> ConfigNode { keys[key] ?? keys["\(key)_file"] ?? keys["\(key)_env"] ?? node }
+
+        let url: Secret
+        switch kind {
+        case .slack, .discord, .teams, .webhook, .email:
+            guard let given = try secret("url", required: true) else { throw node.error("missing url") }
+            // The problem is named, never the URL: a webhook URL is a secret.
+            let schemes = kind == .email ? ["smtp", "smtps"] : ["http", "https"]
+            if !given.exposed.isEmpty, let problem = URLCheck.problem(in: given.exposed, schemes: schemes) {
+                throw keyNode("url").error(problem)
+            }
+            url = given
+        case .pagerduty:
+            let api = try keys["api_url"]?.url() ?? "https://events.pagerduty.com"
+            url = Secret((api.hasSuffix("/") ? String(api.dropLast()) : api) + "/v2/enqueue")
+        case .telegram:
+            let api = try keys["api_url"]?.url() ?? "https://api.telegram.org"
+            guard let token = try secret("token", required: true) else { throw node.error("missing token") }
+            // The token is a path segment: anything but its characters would change the URL.
+            guard token.exposed.unicodeScalars.allSatisfy({ ConfigNode.isASCIIAlphanumeric($0) || ":_-".unicodeScalars.contains($0) })
+            else {
+                throw keyNode("token").error("a Telegram bot token is letters, digits, ':', '_' and '-' only")
+            }
+            url = Secret((api.hasSuffix("/") ? String(api.dropLast()) : api) + "/bot\(token.exposed)/sendMessage")
         }
         var headers: [(name: String, value: Secret)] = []
         if let headersNode = keys["headers"] {
@@ -245,16 +286,81 @@ extension AgentConfig {
                 throw node.error("\(error)")
             }
         }
-        let signing = try secret("signing_secret", in: keys, environment: environment, required: false, resolve: resolveSecrets)
-        if signing != nil && kind != .webhook { throw node.error("only webhook channels are signed") }
         var channel = NotificationChannel(
-            name: name, kind: kind, url: url, headers: headers, signingSecret: signing, templates: templates,
-            statusPageURL: try keys["status_page_url"]?.url())
+            name: name, kind: kind, url: url, headers: headers, signingSecret: try secret("signing_secret", required: false),
+            templates: templates, statusPageURL: try keys["status_page_url"]?.url())
         if let value = keys["alarm_after"] {
             channel.alarmAfter = try value.duration()
             guard channel.alarmAfter >= .seconds(1) else { throw value.error("at least 1s") }
         }
+        channel.filter = try messageFilter(keys)
+        if let value = keys["ca_file"] { channel.tls.caFile = try value.absolutePath() }
+        switch kind {
+        case .pagerduty:
+            channel.routingKey = try secret("routing_key", required: true)
+        case .telegram:
+            let chat = try keys.required("chat_id")
+            let id = try chat.string()
+            guard !id.isEmpty, !id.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
+                throw chat.error("a chat id is a number (-100… for a group or channel) or @channelname")
+            }
+            channel.chatID = id
+        case .email:
+            channel.mail = try mailSettings(keys, secret: secret)
+        case .slack, .discord, .teams, .webhook:
+            break
+        }
         return channel
+    }
+
+    private static func mailSettings(
+        _ keys: ConfigMapping, secret: (String, Bool) throws(ConfigError) -> Secret?
+    ) throws(ConfigError) -> MailSettings {
+        func address(_ node: ConfigNode, named: Bool) throws(ConfigError) -> String {
+            let text = try node.string()
+            let bare = MailSettings(from: text, to: []).senderAddress
+            let problem =
+                text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+                || bare.split(separator: "@", omittingEmptySubsequences: false).count != 2
+                || bare.contains(where: { $0 == " " || $0 == "<" || $0 == ">" || $0 == "," })
+                || (!named && bare != text)
+            if problem {
+                throw node.error(named ? "expected an address, or Name <address>" : "expected an address (name@example.com)")
+            }
+            return text
+        }
+        let toNode = try keys.required("to")
+        let recipients = try toNode.scalarOrList().map { item throws(ConfigError) in try address(item, named: false) }
+        guard !recipients.isEmpty else { throw toNode.error("at least one recipient") }
+        var settings = MailSettings(from: try address(try keys.required("from"), named: true), to: recipients)
+        settings.replyTo = try keys["reply_to"].map { node throws(ConfigError) in try address(node, named: true) }
+        settings.username = try keys["username"]?.string()
+        settings.password = try secret("password", false)
+        if settings.password != nil && settings.username == nil { throw keys.owner.error("a password needs a username") }
+        if let value = keys["starttls"] { settings.requireStartTLS = try value.bool() }
+        return settings
+    }
+
+    /// `kinds:` and `min_severity:`, of a channel or of a service's use of one.
+    private static func messageFilter(_ keys: ConfigMapping) throws(ConfigError) -> MessageFilter {
+        var filter = MessageFilter()
+        if let value = keys["kinds"] {
+            var kinds: Set<MessageKind> = []
+            for item in try value.list() {
+                guard let kind = MessageKind(rawValue: try item.string()) else {
+                    throw item.error("unknown message kind (the kinds are listed in docs/notifications.md)")
+                }
+                kinds.insert(kind)
+            }
+            filter.kinds = kinds
+        }
+        if let value = keys["min_severity"] {
+            guard let severity = MessageSeverity(rawValue: try value.string()) else {
+                throw value.error("expected \(MessageSeverity.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            filter.minimumSeverity = severity
+        }
+        return filter
     }
 
     /// `off`, or HOST:PORT (an IPv6 host in brackets).
@@ -421,12 +527,23 @@ extension AgentConfig {
             if let value = antiFlap["budget"] { core.antiFlap.budget = try value.int(min: 1) }
             if let value = antiFlap["window"] { core.antiFlap.window = try value.duration() }
         }
-        var notify: [String] = []
+        var notify: [NotifyRoute] = []
         if let notifyNode = keys["notify"] {
             for item in try notifyNode.list() {
-                let channel = try item.string()
-                guard channels.contains(channel) else { throw item.error("no channel named \(channel) under channels") }
-                notify.append(channel)
+                // A channel's name, or {channel: NAME, kinds: [...], min_severity: S}.
+                let route: NotifyRoute
+                let nameNode: ConfigNode
+                if item.isMapping {
+                    let entry = try item.mapping(allowed: ["channel", "kinds", "min_severity"])
+                    nameNode = try entry.required("channel")
+                    route = NotifyRoute(channel: try nameNode.string(), filter: try messageFilter(entry))
+                } else {
+                    nameNode = item
+                    route = NotifyRoute(channel: try item.string())
+                }
+                guard channels.contains(route.channel) else { throw nameNode.error("no channel named \(route.channel) under channels") }
+                guard !notify.contains(where: { $0.channel == route.channel }) else { throw nameNode.error("\(route.channel) is listed twice") }
+                notify.append(route)
             }
         }
         var definition = ServiceDefinition(

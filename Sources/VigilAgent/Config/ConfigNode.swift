@@ -56,6 +56,13 @@ struct ConfigNode {
         }
     }
 
+    var isMapping: Bool { node.mapping != nil }
+
+    /// One value or a list of them (`to: a@x` or `to: [a@x, b@x]`).
+    func scalarOrList() throws(ConfigError) -> [ConfigNode] {
+        node.sequence == nil ? [self] : try list()
+    }
+
     func string() throws(ConfigError) -> String {
         guard let scalar = node.scalar else { throw error("expected a string") }
         return scalar.string

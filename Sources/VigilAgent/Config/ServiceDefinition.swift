@@ -1,4 +1,5 @@
 import VigilCore
+import VigilNotify
 
 public struct ServiceDefinition: Sendable {
     public var core: ServiceConfig
@@ -8,7 +9,8 @@ public struct ServiceDefinition: Sendable {
     public var preHook: String?
     public var postHook: String?
     public var hookHost: HostReference
-    public var notify: [String]
+    /// The channels its messages go to, each with what of them it gets.
+    public var notify: [NotifyRoute]
     /// When drills run by themselves.
     public var drills: [DrillSchedule] = []
 

@@ -261,7 +261,7 @@ public struct LiveServiceActions: ServiceActions {
     public func notify(_ message: Message) async {
         guard let notifier, !service.notify.isEmpty else { return }
         do {
-            try notifier.enqueue(message, to: service.notify)
+            try notifier.enqueue(message, routes: service.notify)
         } catch {
             logger.error("cannot queue the \(message.kind.rawValue) message: \(error)")
         }

@@ -1,4 +1,5 @@
 import VigilCore
+import VigilHTTP
 
 /// A configured destination for messages, referenced by services by name.
 public struct NotificationChannel: Sendable {
@@ -17,6 +18,16 @@ public struct NotificationChannel: Sendable {
     /// How long the channel may deliver nothing while messages wait before that is an alarm
     /// (logged, shown, and said on the other channels).
     public var alarmAfter: Duration = .seconds(300)
+    /// Which messages it gets (`kinds:`, `min_severity:`); everything by default.
+    public var filter: MessageFilter = .everything
+    /// PagerDuty's integration key: put into each event as it is sent, never kept in the outbox.
+    public var routingKey: Secret?
+    /// Telegram's chat (`-100…` or `@channel`).
+    public var chatID: String?
+    /// An email channel's addresses and login.
+    public var mail: MailSettings?
+    /// How the channel's server is verified (its `ca_file`).
+    public var tls = TLSOptions()
 
     public init(
         name: String, kind: ChannelKind, url: Secret, headers: [(name: String, value: Secret)] = [],

@@ -1,31 +1,44 @@
 import Foundation
 import VigilCore
 
-/// The exact bytes each channel kind is sent: JSON with sorted keys, so golden files can hold it.
+/// The exact bytes each channel kind is sent: JSON with sorted keys (or, for email, the whole
+/// mail), so golden files can hold it. Nothing secret is in it: a PagerDuty routing key is
+/// added as it is sent (`DeliveryWorker`), since these bytes wait in the outbox on disk.
 public enum NotificationPayload {
     public static let webhookVersion = 1
 
     public static func body(
-        for message: Message, rendered: RenderedMessage, channel: ChannelKind,
+        for message: Message, rendered: RenderedMessage, channel: NotificationChannel,
         eventID: String, agentHost: String, time: Date
     ) -> [UInt8] {
+        let timestamp = ISO8601DateFormatter().string(from: time)
+        switch channel.kind {
+        case .slack:
+            return json(SlackBody(rendered))
+        case .discord:
+            return json(DiscordBody(rendered, timestamp: timestamp))
+        case .webhook:
+            return json(WebhookBody(message, rendered: rendered, eventID: eventID, agentHost: agentHost, time: timestamp))
+        case .pagerduty:
+            return json(PagerDutyEvent(message, rendered: rendered, eventID: eventID, agentHost: agentHost, time: timestamp))
+        case .teams:
+            return json(TeamsCard(message, rendered: rendered))
+        case .telegram:
+            return json(TelegramMessage(rendered, chatID: channel.chatID ?? ""))
+        case .email:
+            return MailComposer(mail: channel.mail ?? MailSettings(from: "vigil@\(agentHost)", to: []), agentHost: agentHost)
+                .compose(message, rendered: rendered, eventID: eventID, time: time)
+        }
+    }
+
+    static func json(_ value: some Encodable) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let timestamp = ISO8601DateFormatter().string(from: time)
-        let data: Data?
-        switch channel {
-        case .slack:
-            data = try? encoder.encode(SlackBody(rendered))
-        case .discord:
-            data = try? encoder.encode(DiscordBody(rendered, timestamp: timestamp))
-        case .webhook:
-            data = try? encoder.encode(
-                WebhookBody(
-                    message, rendered: rendered, eventID: eventID, agentHost: agentHost,
-                    time: timestamp))
+        do {
+            return [UInt8](try encoder.encode(value))
+        } catch {
+            preconditionFailure("plain structs of strings always encode: \(error)")
         }
-        guard let data else { preconditionFailure("plain structs of strings always encode") }
-        return [UInt8](data)
     }
 
     // MARK: Slack (and Mattermost, which reads the attachment and ignores blocks)

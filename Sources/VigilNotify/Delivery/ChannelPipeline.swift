@@ -14,7 +14,7 @@ struct ChannelPipeline: Sendable {
     func entry(for message: Message, eventID: String, agentHost: String, time: Date) -> OutboxEntry {
         let rendered = renderer.render(message, statusPageURL: channel.statusPageURL)
         let body = NotificationPayload.body(
-            for: message, rendered: rendered, channel: channel.kind, eventID: eventID, agentHost: agentHost, time: time)
+            for: message, rendered: rendered, channel: channel, eventID: eventID, agentHost: agentHost, time: time)
         return OutboxEntry(eventID: eventID, channel: channel.name, createdAt: time.timeIntervalSince1970, body: Data(body))
     }
 }

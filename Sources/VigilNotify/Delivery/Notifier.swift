@@ -59,7 +59,10 @@ public final class Notifier: Sendable {
                 }
                 guard changed else { continue }
                 let failing = alarmed.withLock { $0 }
-                let others = pipelines.keys.filter { $0 != outbox.channel && !failing.contains($0) }.sorted()
+                let kind: MessageKind = outbox.failing ? .channelFailing : .channelRecovered
+                let others = pipelines.filter { name, pipeline in
+                    name != outbox.channel && !failing.contains(name) && pipeline.channel.filter.accepts(kind)
+                }.keys.sorted()
                 let message: Message
                 if outbox.failing {
                     let since = DurationText.format(.seconds(Int64(now.timeIntervalSince(outbox.oldest ?? now))))
@@ -67,11 +70,11 @@ public final class Notifier: Sendable {
                         "the channel \(outbox.channel) has delivered nothing for \(since) (\(outbox.pending) messages waiting); "
                         + "they are kept and sent when it works again"
                     logger.error("\(reason)")
-                    message = Message(kind: .channelFailing, service: "vigil", reason: reason, at: Self.instant(now))
+                    message = Message(kind: kind, service: "vigil", reason: reason, at: Self.instant(now))
                 } else {
                     let reason = "the channel \(outbox.channel) delivers again"
                     logger.notice("\(reason)")
-                    message = Message(kind: .channelRecovered, service: "vigil", reason: reason, at: Self.instant(now))
+                    message = Message(kind: kind, service: "vigil", reason: reason, at: Self.instant(now))
                 }
                 guard !others.isEmpty else { continue }
                 do {
@@ -98,6 +101,17 @@ public final class Notifier: Sendable {
         }
         for task in running { task.cancel() }
         for task in running { await task.value }
+    }
+
+    /// Queues a service's message on each of its routes whose filter, and whose channel's
+    /// filter, let its kind through. Returns the event id, or nil when no route takes it.
+    @discardableResult
+    public func enqueue(_ message: Message, routes: [NotifyRoute], at time: Date = Date()) throws -> String? {
+        let names = routes.filter { route in
+            route.filter.accepts(message.kind) && (pipelines[route.channel]?.channel.filter.accepts(message.kind) ?? true)
+        }.map(\.channel)
+        guard !names.isEmpty else { return nil }
+        return try enqueue(message, to: names, at: time)
     }
 
     /// Renders and queues a message for each named channel, durably, and returns at once.
@@ -159,7 +173,7 @@ public final class Notifier: Sendable {
         var problems: [String] = []
         for name in names {
             guard let pipeline = pipelines[name] else { continue }
-            if let error = await engine.connect(url: pipeline.channel.url.exposed) {
+            if let error = await engine.connect(url: pipeline.channel.url.exposed, tls: pipeline.channel.tls) {
                 problems.append("channel \(name) cannot be reached: \(error)")
             }
         }
