@@ -64,7 +64,7 @@ extension Incident {
             case .stepFailed(let step, let cause):
                 if case .switchUpstream = step { failedSwitches += 1 }
                 steps.append(.init(step: "\(step)", duration: started[step].map { entry.at - $0 }, outcome: "failed: \(cause)"))
-            case .opened, .stepReported, .operatorRequested, .retrying, .resolved, .moving:
+            case .opened, .stepReported, .operatorRequested, .retrying, .resolved, .moving, .acknowledged, .escalated:
                 break
             }
         }

@@ -33,4 +33,14 @@ public enum DurationText {
         if milliseconds % 1_000 == 0 { return "\(milliseconds / 1_000)s" }
         return "\(milliseconds)ms"
     }
+
+    /// How long, as people say it in a message: whole seconds under a minute, whole minutes
+    /// under an hour (`30m`, not `30m2s`), hours and minutes beyond (`2h5m`).
+    public static func roughly(_ duration: Duration) -> String {
+        let seconds = max(0, duration.wholeMilliseconds / 1_000)
+        if seconds < 60 { return "\(seconds)s" }
+        let minutes = seconds / 60
+        if minutes < 60 { return "\(minutes)m" }
+        return minutes % 60 == 0 ? "\(minutes / 60)h" : "\(minutes / 60)h\(minutes % 60)m"
+    }
 }

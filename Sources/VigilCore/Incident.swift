@@ -26,6 +26,8 @@ public struct Incident: Equatable, Hashable, Sendable, Codable {
     public var recoveryTimeObjective: Duration?
     /// A drill's measurements and findings (nil for any other kind).
     public var drill: DrillRecord?
+    /// Who acknowledged it (`vigil ack`), when someone did.
+    public var acknowledged: Acknowledgement?
 
     /// An incident as the core opens it; see each property.
     public init(
@@ -53,6 +55,11 @@ public struct Incident: Equatable, Hashable, Sendable, Codable {
         if let drill { return drill.standbyServingAt.map { $0 - openedAt } }
         return resolvedAt.map { $0 - openedAt }
     }
+    /// How many escalation steps it has been through (its timeline says, so a restart repeats none).
+    public var escalations: Int {
+        timeline.count { if case .escalated = $0.what { true } else { false } }
+    }
+
     /// Whether the time to recover met the objective; nil while open or without an objective.
     public var metObjective: Bool? {
         guard let timeToRecover, let recoveryTimeObjective else { return nil }

@@ -15,6 +15,8 @@ public struct Message: Equatable, Hashable, Sendable, Codable {
     public var incident: Incident?
     /// When it happened.
     public var at: Instant
+    /// Only these channels, by name, instead of the service's routes (an escalation names them).
+    public var channels: [String]?
 
     /// A message of `kind` about `service`; `from`, `to` and `incident` where they apply.
     public init(

@@ -56,6 +56,10 @@ public enum MessageKind: String, Equatable, Hashable, Sendable, Codable, CaseIte
     case drillProgress
     /// A drill ended: its report, passed or with its findings.
     case drillReport
+    /// An operator took the open incident on (`vigil ack`).
+    case incidentAcknowledged
+    /// The incident was not acknowledged in time: said on the escalation's channels.
+    case incidentEscalated
     /// `vigil notify test`: proves a channel works; no action needed.
     case test
 }

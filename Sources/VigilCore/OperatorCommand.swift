@@ -7,8 +7,12 @@ public enum OperatorCommand: Equatable, Hashable, Sendable, Codable {
     case failback(skipGate: Bool, dryRun: Bool)
     case pause(until: Instant?)
     case resume
-    /// Clear a flap-budget hold.
+    /// Clear a flap-budget hold (`vigil rearm`; the case keeps the command's old name so saved
+    /// timelines still read).
     case acknowledge
+    /// Take the open incident on (`vigil ack`): recorded in its timeline, escalation and
+    /// reminders stop, and a page is acknowledged.
+    case acknowledgeIncident
     /// Retry a stuck runbook now.
     case retry
     /// Rehearse the failover: to the standby, `hold` while it serves, back to the primary, then

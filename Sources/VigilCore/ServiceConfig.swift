@@ -25,6 +25,8 @@ public struct ServiceConfig: Equatable, Hashable, Sendable, Codable {
     public var hostCheckInterval: Duration? = .seconds(60)
     /// How often a preflight checks what a failover needs (at start, then at this interval); nil: never.
     public var preflightInterval: Duration? = .seconds(3_600)
+    /// Who else hears of an incident nobody acknowledged, and when (`escalate:`), in order of `after`.
+    public var escalation: [EscalationStep] = []
 
     /// The default standby is cold and not checked while the primary serves: a stopped service
     /// would only raise warnings. Name a cheap check to watch it.

@@ -73,6 +73,8 @@ public struct ServiceSnapshot: Equatable, Hashable, Sendable, Codable {
         public var backupListing: Int?
         /// The next scheduled preflight's generation.
         public var preflight: Int?
+        /// The next escalation step's generation.
+        public var escalation: Int?
     }
 
     /// A snapshot of a service in `phase`, with what its load balancers serve.

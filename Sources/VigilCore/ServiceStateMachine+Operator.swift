@@ -60,6 +60,8 @@ extension ServiceStateMachine {
             state.automaticStarts = []
             state.phase = restingPhase
             return [.answer(.accepted(command))] + decide(at: now)
+        case .acknowledgeIncident:
+            return acknowledgeIncident(request, at: now)
         case .retry:
             guard case .stuck(.runbookFailed) = state.phase else {
                 return refuse("\(config.name) has no stuck runbook to retry")

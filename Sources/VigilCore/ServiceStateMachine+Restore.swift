@@ -67,7 +67,7 @@ extension ServiceStateMachine {
             }
             effects += machine.reconcile(observed: observed, at: now)
         }
-        effects += machine.startWatching() + machine.hostCheckDue(at: now) + machine.preflightDue(at: now)
+        effects += machine.startWatching() + machine.hostCheckDue(at: now) + machine.preflightDue(at: now) + machine.armIncidentTimers(at: now)
         return (machine, [.persist(machine.state)] + effects)
     }
 

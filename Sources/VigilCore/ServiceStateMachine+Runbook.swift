@@ -51,9 +51,7 @@ extension ServiceStateMachine {
                 reason: skipGate ? "\(cause) (HEALTH GATE SKIPPED by \(requestedBy ?? "operator"))" : cause,
                 incident: state.incident, at: now)
         ]
-        if let interval = config.runbook.reminderInterval, kind == .failover {
-            effects.append(newTimer({ .reminder(generation: $0) }, after: interval, store: \.reminder))
-        }
+        effects += armIncidentTimers(at: now)
         effects += ensureProbing(target)
         return effects + runCurrentStep(at: now)
     }
@@ -268,6 +266,7 @@ extension ServiceStateMachine {
         state.timers.stepDeadline = nil
         state.timers.retry = nil
         state.timers.reminder = nil
+        state.timers.escalation = nil
         let kind: MessageKind
         var note = note
         switch state.incident?.kind {
@@ -322,15 +321,11 @@ extension ServiceStateMachine {
             guard state.timers.retry == generation else { return [] }
             return automaticRetry(at: now)
         case .reminder(let generation):
-            guard state.timers.reminder == generation, let incident = state.incident,
-                let interval = config.runbook.reminderInterval
-            else { return [] }
-            return [
-                message(
-                    .incidentUpdate, reason: "still open after \(DurationText.format(now - incident.openedAt))",
-                    incident: incident, at: now),
-                newTimer({ .reminder(generation: $0) }, after: interval, store: \.reminder),
-            ]
+            guard state.timers.reminder == generation else { return [] }
+            return reminderDue(at: now)
+        case .escalation(let generation):
+            guard state.timers.escalation == generation else { return [] }
+            return escalationDue(at: now)
         case .observeUpstreams(let generation):
             guard state.timers.observe == generation else { return [] }
             state.timers.observe = nil

@@ -178,10 +178,7 @@ extension ServiceStateMachine {
                 reason: "\(cause). The upstream stays on \(serving.rawValue); Vigil serves from whichever side passes its checks first",
                 incident: state.incident, at: now)
         ]
-        if let interval = config.runbook.reminderInterval {
-            effects.append(newTimer({ .reminder(generation: $0) }, after: interval, store: \.reminder))
-        }
-        return effects + startWatching()
+        return effects + armIncidentTimers(at: now) + startWatching()
     }
 
     /// The side that served is back: the outage ends without a switch.
@@ -194,6 +191,7 @@ extension ServiceStateMachine {
         state.lastIncident = state.incident
         state.incident = nil
         state.timers.reminder = nil
+        state.timers.escalation = nil
         let effects = [message(.outageResolved, reason: note, incident: state.lastIncident, at: now)]
         // A cold standby that no longer serves is no longer watched.
         for backend in Backend.allCases where !wantsProbes(backend) {

@@ -106,12 +106,13 @@ public struct ServiceStateMachine: Equatable, Hashable, Sendable {
 
     func message(
         _ kind: MessageKind, reason: String, from: Backend? = nil, to: Backend? = nil,
-        incident: Incident? = nil, at now: Instant
+        incident: Incident? = nil, channels: [String]? = nil, at now: Instant
     ) -> Effect {
-        .notify(
-            Message(
-                kind: kind, service: config.name, from: from ?? incident?.from, to: to ?? incident?.to,
-                reason: reason, incident: incident, at: now))
+        var message = Message(
+            kind: kind, service: config.name, from: from ?? incident?.from, to: to ?? incident?.to, reason: reason, incident: incident,
+            at: now)
+        message.channels = channels
+        return .notify(message)
     }
 
     /// Opens the service's next incident (`SERVICE-N`), its timeline starting with `cause`.

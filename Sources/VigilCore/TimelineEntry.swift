@@ -14,6 +14,10 @@ public struct TimelineEntry: Equatable, Hashable, Sendable, Codable {
         case resolved(note: String)
         /// Within an open incident (an outage), traffic starts moving to `to`.
         case moving(to: Backend, why: String)
+        /// An operator took it on (`vigil ack`): escalation and reminders stop.
+        case acknowledged(by: String, reason: String)
+        /// Not acknowledged in time: said on these channels too.
+        case escalated(to: [String])
     }
 
     /// When.
@@ -42,6 +46,8 @@ extension TimelineEntry.What: CustomStringConvertible {
         case .retrying(let attempt): "retrying, attempt \(attempt)"
         case .resolved(let note): "resolved: \(note)"
         case .moving(let to, let why): "moving traffic to \(to.rawValue): \(why)"
+        case .acknowledged(let by, let reason): "acknowledged by \(by): \(reason.escapingControlCharacters)"
+        case .escalated(let channels): "not acknowledged: escalated to \(channels.joined(separator: ", "))"
         }
     }
 }

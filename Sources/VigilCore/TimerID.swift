@@ -14,4 +14,6 @@ public enum TimerID: Equatable, Hashable, Sendable, Codable {
     case backupListing(generation: Int)
     /// The next scheduled preflight.
     case preflight(generation: Int)
+    /// The next escalation step of an unacknowledged incident.
+    case escalation(generation: Int)
 }

@@ -78,14 +78,17 @@ struct Rearm: AsyncParsableCommand {
     func run() async throws { try await target.send(target.request(.rearm)) }
 }
 
-/// The old name of `rearm`: `ack` will acknowledge incidents (the communication plan).
 struct Acknowledge: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ack", abstract: "For now the same as `vigil rearm` (its old name).")
+    static let configuration = CommandConfiguration(
+        commandName: "ack", abstract: "Acknowledge the open incident: you have it.",
+        discussion: """
+            Recorded in the incident's timeline with who and why (--reason), said on the service's \
+            channels, and the PagerDuty page is acknowledged. Escalation (`escalate:`) and the \
+            scheduled updates (`runbook.reminder_interval`) stop for this incident. It does not re-arm \
+            automatic runbooks after the flap budget held them: that is `vigil rearm`.
+            """)
     @OptionGroup var target: TargetOptions
-    func run() async throws {
-        say("vigil: `ack` is now `vigil rearm`; `ack` will acknowledge incidents")
-        try await target.send(target.request(.ack))
-    }
+    func run() async throws { try await target.send(target.request(.ack)) }
 }
 
 struct Retry: AsyncParsableCommand {

@@ -42,7 +42,7 @@ struct TargetOptions: ParsableArguments {
     /// Without a daemon, this process watches every service and sends their messages: it
     /// resolves the secrets of the channels the services notify, and checks the files it uses.
     private func runHere(_ request: ControlRequest, _ daemonConfig: AgentConfig) async throws {
-        let agentConfig = try config.load(secrets: .channels(Set(daemonConfig.services.flatMap { $0.notify.map(\.channel) })))
+        let agentConfig = try config.load(secrets: .channels(Set(daemonConfig.services.flatMap(\.channelNames))))
         say("vigil: no daemon is running; running the \(request.command.rawValue) here, under the run lock")
         bootstrapLogging(.warning)
         let ok: Bool

@@ -75,6 +75,20 @@ import VigilNotify
         #expect(failure(unknown).contains("min_severity: expected info, warning, error, critical"), "\(failure(unknown))")
     }
 
+    @Test func escalationStepsAreReadInOrderAndNameKnownChannels() throws {
+        let steps = "\n    escalate:\n      - {after: 10m, to: [pager]}\n      - {after: 30m, to: [mail, tg]}\n"
+        let escalation = try parse(Self.channels + ConfigTests.minimal + steps).services[0]
+        #expect(
+            escalation.core.escalation == [
+                EscalationStep(after: .seconds(600), channels: ["pager"]), EscalationStep(after: .seconds(1_800), channels: ["mail", "tg"]),
+            ])
+        #expect(escalation.channelNames == ["pager", "mail", "tg"], "their secrets are loaded and their reach checked")
+        let backwards = "\n    escalate:\n      - {after: 30m, to: [pager]}\n      - {after: 10m, to: [mail]}\n"
+        #expect(failure(Self.channels + ConfigTests.minimal + backwards).contains("escalate[1].after: each step comes after the one before it"))
+        let unknown = "\n    escalate:\n      - {after: 10m, to: [nobody]}\n"
+        #expect(failure(Self.channels + ConfigTests.minimal + unknown).contains("escalate[0].to[0]: no channel named nobody"))
+    }
+
     @Test func mistakesAreNamedAtTheirPlaceWithoutTheSecret() {
         let cases: [(String, String)] = [
             (

@@ -12,6 +12,14 @@ import VigilCore
         #expect(DurationText.parse("0s") == .zero)
     }
 
+    @Test func roughlyIsHowPeopleSayIt() {
+        #expect(DurationText.roughly(.milliseconds(59_900)) == "59s")
+        #expect(DurationText.roughly(.milliseconds(1_802_100)) == "30m")
+        #expect(DurationText.roughly(.seconds(3_600)) == "1h")
+        #expect(DurationText.roughly(.seconds(7_500)) == "2h5m")
+        #expect(DurationText.roughly(.seconds(-5)) == "0s")
+    }
+
     @Test func malformedDurationsAreRejected() {
         for text in ["", "s", "2", "ms", "-1s", "1..5s", "2 s", "2sec", "1e3ms", "nan s"] {
             #expect(DurationText.parse(text) == nil, "\(text)")

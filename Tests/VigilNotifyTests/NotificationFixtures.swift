@@ -42,10 +42,39 @@ enum NotificationFixtures {
     static func message(_ kind: MessageKind) -> Message {
         let at = Instant.seconds(104.1)
         switch kind {
-        case .incidentStarted, .incidentUpdate, .incidentResolved:
+        case .incidentStarted, .incidentResolved:
             var open = incident
             if kind != .incidentResolved { open.resolvedAt = nil }
             return Message(kind: kind, service: "shop", reason: incident.cause, incident: open, at: at)
+        case .incidentUpdate:
+            var open = incident
+            open.resolvedAt = nil
+            return Message(
+                kind: kind, service: "shop",
+                reason:
+                    "Status: open for 30m; the runbook is stuck (switch load balancer 1 to standby failed): an operator is needed. "
+                    + "Impact: shop is served partly by each side while traffic moves. Next update in 30m, unless it ends first",
+                incident: open, at: at)
+        case .incidentAcknowledged:
+            var open = incident
+            open.resolvedAt = nil
+            open.acknowledged = Acknowledgement(by: "alice (uid 1000)", at: at)
+            open.timeline.append(TimelineEntry(at: at, what: .acknowledged(by: "alice (uid 1000)", reason: "on it")))
+            return Message(
+                kind: kind, service: "shop",
+                reason: "shop-7 acknowledged by alice (uid 1000): on it; escalation and reminders stop", incident: open, at: at)
+        case .incidentEscalated:
+            var open = incident
+            open.resolvedAt = nil
+            open.timeline.append(TimelineEntry(at: at, what: .escalated(to: ["pager"])))
+            var message = Message(
+                kind: kind, service: "shop",
+                reason:
+                    "not acknowledged after 10m: open for 10m; the runbook is stuck (switch load balancer 1 to standby failed): "
+                    + "an operator is needed. `vigil ack --service shop` takes it on",
+                incident: open, at: at)
+            message.channels = ["pager"]
+            return message
         case .runbookFailed:
             var failed = incident
             failed.resolvedAt = nil

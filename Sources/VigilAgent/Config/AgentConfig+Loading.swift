@@ -341,6 +341,27 @@ extension AgentConfig {
         return settings
     }
 
+    /// `escalate: [{after: 10m, to: [pager]}]`, in order of `after`.
+    private static func escalation(_ node: ConfigNode, channels: Set<String>) throws(ConfigError) -> [EscalationStep] {
+        var steps: [EscalationStep] = []
+        for item in try node.list() {
+            let keys = try item.mapping(allowed: ["after", "to"])
+            let afterNode = try keys.required("after")
+            let after = try afterNode.duration()
+            guard after >= .seconds(1) else { throw afterNode.error("at least 1s") }
+            if let last = steps.last, after <= last.after { throw afterNode.error("each step comes after the one before it") }
+            let toNode = try keys.required("to")
+            let names = try toNode.scalarOrList().map { name throws(ConfigError) in
+                let channel = try name.string()
+                guard channels.contains(channel) else { throw name.error("no channel named \(channel) under channels") }
+                return channel
+            }
+            guard !names.isEmpty else { throw toNode.error("at least one channel") }
+            steps.append(EscalationStep(after: after, channels: names))
+        }
+        return steps
+    }
+
     /// `kinds:` and `min_severity:`, of a channel or of a service's use of one.
     private static func messageFilter(_ keys: ConfigMapping) throws(ConfigError) -> MessageFilter {
         var filter = MessageFilter()
@@ -442,7 +463,7 @@ extension AgentConfig {
     private static func service(_ name: String, _ node: ConfigNode, channels: Set<String>) throws(ConfigError) -> ServiceDefinition {
         let keys = try node.mapping(allowed: [
             "primary", "standby", "load_balancers", "detection", "runbook", "failback",
-            "anti_flap", "notify", "hooks_host", "drills", "preflight_interval",
+            "anti_flap", "notify", "hooks_host", "drills", "preflight_interval", "escalate",
         ])
         let (primary, primarySettings, _) = try backend(try keys.required("primary"), standby: false)
         let standbyNode = try keys.required("standby")
@@ -551,6 +572,7 @@ extension AgentConfig {
             postHook: postHook, hookHost: try keys["hooks_host"].map { node throws(ConfigError) in try host(node) } ?? .local,
             notify: notify)
         definition.drills = try keys["drills"].map { node throws(ConfigError) in try drills(node) } ?? []
+        if let value = keys["escalate"] { definition.core.escalation = try escalation(value, channels: channels) }
         if let value = keys["preflight_interval"] {
             definition.core.preflightInterval = try optionalDuration(value)
             if let interval = definition.core.preflightInterval, interval < .seconds(10) { throw value.error("at least 10s, or off") }

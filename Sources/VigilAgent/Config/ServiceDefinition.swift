@@ -11,6 +11,13 @@ public struct ServiceDefinition: Sendable {
     public var hookHost: HostReference
     /// The channels its messages go to, each with what of them it gets.
     public var notify: [NotifyRoute]
+    /// Every channel the service's messages can go to: its routes and its escalation steps.
+    public var channelNames: [String] {
+        var names = notify.map(\.channel)
+        for step in core.escalation { names += step.channels.filter { !names.contains($0) } }
+        return names
+    }
+
     /// When drills run by themselves.
     public var drills: [DrillSchedule] = []
 

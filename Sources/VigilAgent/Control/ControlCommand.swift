@@ -7,7 +7,7 @@ public enum ControlCommand: String, Codable, Sendable, CaseIterable {
     case resume
     /// Re-arms automatic runbooks after the flap budget held them.
     case rearm
-    /// The old name of `rearm`, kept until acknowledging an incident takes it over.
+    /// Take the open incident on: escalation and reminders stop, a page is acknowledged.
     case ack
     case retry
     /// A drill: to the standby, a hold, back to the primary, a report.

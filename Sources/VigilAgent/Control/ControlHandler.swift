@@ -77,7 +77,8 @@ struct ControlHandler: Sendable {
             }
             command = .pause(until: until)
         case .resume: command = .resume
-        case .rearm, .ack: command = .acknowledge
+        case .rearm: command = .acknowledge
+        case .ack: command = .acknowledgeIncident
         case .retry: command = .retry
         case .drill:
             let seconds = request.holdSeconds ?? Self.defaultHold.secondsValue
@@ -110,7 +111,7 @@ struct ControlHandler: Sendable {
         switch command {
         case .failover, .failback, .retry, .drill:
             break
-        case .pause, .resume, .acknowledge:
+        case .pause, .resume, .acknowledge, .acknowledgeIncident:
             reply(.line("\(service): \(request.command.rawValue) accepted; now \(await driver.phase)"))
             return true
         }

@@ -31,7 +31,7 @@ extension LiveServiceActions {
                 findings.append("the standby's check \(HealthCheckReport.shown(probe.url)): \(problem)")
             }
         }
-        if let notifier { findings += await notifier.unreachableChannels(service.notify.map(\.channel)) }
+        if let notifier { findings += await notifier.unreachableChannels(service.channelNames) }
         return findings
     }
 

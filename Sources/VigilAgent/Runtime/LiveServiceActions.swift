@@ -259,9 +259,14 @@ public struct LiveServiceActions: ServiceActions {
     }
 
     public func notify(_ message: Message) async {
-        guard let notifier, !service.notify.isEmpty else { return }
+        guard let notifier else { return }
         do {
-            try notifier.enqueue(message, routes: service.notify)
+            // An escalation names its channels; everything else follows the service's routes.
+            if let channels = message.channels {
+                try notifier.enqueue(message, to: channels)
+            } else {
+                try notifier.enqueue(message, routes: service.notify)
+            }
         } catch {
             logger.error("cannot queue the \(message.kind.rawValue) message: \(error)")
         }

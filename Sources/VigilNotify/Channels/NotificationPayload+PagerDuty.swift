@@ -42,11 +42,12 @@ extension NotificationPayload {
 
         init(_ message: Message, rendered: RenderedMessage, eventID: String, agentHost: String, time: String) {
             let resolves = message.kind.clears != nil || message.kind == .drillReport
-            eventAction = resolves ? "resolve" : "trigger"
+            let acknowledges = message.kind == .incidentAcknowledged
+            eventAction = resolves ? "resolve" : acknowledges ? "acknowledge" : "trigger"
             dedupKey = Self.dedupKey(message, eventID: eventID)
             client = "Vigil on \(agentHost)"
             clientURL = rendered.link
-            guard !resolves else { return }
+            guard !resolves && !acknowledges else { return }
             var details = ["text": rendered.text]
             for field in rendered.fields { details[field.name] = field.value }
             payload = Payload(

@@ -150,6 +150,9 @@ public enum NotificationPayload {
             var gateSkipped: Bool
             var timeToRecoverSeconds: Double?
             var recoveryTimeObjectiveSeconds: Double?
+            /// Who acknowledged it (`vigil ack`), and when (seconds after it opened).
+            var acknowledgedBy: String?
+            var acknowledgedAt: Double?
             var timeline: [Step]
         }
         var version: Int
@@ -183,6 +186,7 @@ public enum NotificationPayload {
                     cause: incident.cause, requestedBy: incident.requestedBy, gateSkipped: incident.gateSkipped,
                     timeToRecoverSeconds: incident.timeToRecover?.secondsValue,
                     recoveryTimeObjectiveSeconds: incident.recoveryTimeObjective?.secondsValue,
+                    acknowledgedBy: incident.acknowledged?.by, acknowledgedAt: incident.acknowledged.map { ($0.at - incident.openedAt).secondsValue },
                     timeline: incident.timeline.map { .init(at: ($0.at - incident.openedAt).secondsValue, event: $0.what.description) })
             }
         }

@@ -2,7 +2,7 @@ import VigilCore
 
 /// Which messages a channel (or one service's use of a channel) gets: the listed kinds and/or
 /// those of at least a severity. Empty lets everything through. An all-clear passes wherever
-/// the problem it clears passes.
+/// the problem it clears passes, and an acknowledgement wherever the incident's start did.
 public struct MessageFilter: Sendable, Equatable {
     /// Only these kinds, when set.
     public var kinds: Set<MessageKind>?
@@ -18,7 +18,7 @@ public struct MessageFilter: Sendable, Equatable {
 
     public func accepts(_ kind: MessageKind) -> Bool {
         if admits(kind) { return true }
-        return kind.clears.map(admits) ?? false
+        return kind.followsRoutesOf.map(admits) ?? false
     }
 
     private func admits(_ kind: MessageKind) -> Bool {

@@ -4,14 +4,14 @@ extension MessageKind {
     /// Every kind's severity: the table in docs/notifications.md.
     public var severity: MessageSeverity {
         switch self {
-        case .incidentStarted, .runbookFailed, .outageStarted: .critical
+        case .incidentStarted, .runbookFailed, .outageStarted, .incidentEscalated: .critical
         case .incidentUpdate, .flapBudgetExhausted, .agentFault, .upstreamUnreadable, .hostUnreachable, .loadBalancerCheckFailed,
             .channelFailing, .preflightFailed:
             .error
         case .standbyUnhealthy, .upstreamEdited, .upstreamAdopted, .backupListingFailed, .paused: .warning
         case .incidentResolved, .failbackStarted, .failbackDone, .standbyHealthy, .failbackAvailable, .resumed, .agentFaultCleared,
             .outageResolved, .upstreamReadable, .hostReachable, .backupListed, .channelRecovered, .preflightPassed, .drillStarted,
-            .drillProgress, .drillReport, .test:
+            .drillProgress, .drillReport, .incidentAcknowledged, .test:
             .info
         }
     }
@@ -34,8 +34,16 @@ extension MessageKind {
         case .incidentStarted, .incidentUpdate, .runbookFailed, .failbackStarted, .standbyUnhealthy, .failbackAvailable, .flapBudgetExhausted,
             .paused,
             .upstreamEdited, .agentFault, .outageStarted, .upstreamUnreadable, .hostUnreachable, .loadBalancerCheckFailed,
-            .upstreamAdopted, .backupListingFailed, .channelFailing, .preflightFailed, .drillStarted, .drillProgress, .drillReport, .test:
+            .upstreamAdopted, .backupListingFailed, .channelFailing, .preflightFailed, .drillStarted, .drillProgress, .drillReport, .test,
+            .incidentAcknowledged, .incidentEscalated:
             nil
         }
+    }
+
+    /// The kind whose routes this one follows, whatever its own severity: an all-clear goes
+    /// where its problem went, and an acknowledgement where the incident was said (so a page is
+    /// acknowledged where it was raised).
+    public var followsRoutesOf: MessageKind? {
+        self == .incidentAcknowledged ? .incidentStarted : clears
     }
 }

@@ -99,7 +99,7 @@ public struct MessageRenderer: Sendable {
                 lines.append("– \(step) skipped: \(why)")
             case .moving(let to, let why):
                 lines.append("→ moving to \(to.rawValue): \(why)")
-            case .opened, .operatorRequested, .retrying, .resolved:
+            case .opened, .operatorRequested, .retrying, .resolved, .acknowledged, .escalated:
                 break
             }
         }
@@ -110,10 +110,10 @@ public struct MessageRenderer: Sendable {
         switch kind {
         case .incidentStarted, .failbackStarted, .incidentUpdate: "#f2a900"
         case .incidentResolved, .failbackDone, .standbyHealthy, .resumed, .agentFaultCleared, .outageResolved, .upstreamReadable,
-            .hostReachable, .backupListed, .channelRecovered, .preflightPassed:
+            .hostReachable, .backupListed, .channelRecovered, .preflightPassed, .incidentAcknowledged:
             "#2eb67d"
         case .runbookFailed, .flapBudgetExhausted, .standbyUnhealthy, .agentFault, .outageStarted, .upstreamUnreadable, .hostUnreachable,
-            .loadBalancerCheckFailed, .backupListingFailed, .channelFailing, .preflightFailed:
+            .loadBalancerCheckFailed, .backupListingFailed, .channelFailing, .preflightFailed, .incidentEscalated:
             "#e01e5a"
         case .failbackAvailable, .paused, .test, .drillStarted, .drillProgress, .drillReport: "#439fe0"
         case .upstreamEdited, .upstreamAdopted: "#f2a900"

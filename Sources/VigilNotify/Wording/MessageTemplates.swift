@@ -7,7 +7,9 @@ import VigilCore
 public enum MessageTemplates {
     public static let titles: [MessageKind: String] = [
         .incidentStarted: "{{{service}}}: failing over from {{{from}}} to {{{to}}}",
-        .incidentUpdate: "{{{service}}}: incident {{{incidentID}}} is still open",
+        .incidentUpdate: "{{{service}}}: update on incident {{{incidentID}}}",
+        .incidentAcknowledged: "{{{service}}}: incident {{{incidentID}}} acknowledged",
+        .incidentEscalated: "{{{service}}}: ESCALATED, incident {{{incidentID}}} is not acknowledged",
         .incidentResolved: "{{{service}}}: recovered, now served by {{{to}}}",
         .runbookFailed: "{{{service}}}: FAILOVER FAILED, operator needed",
         .failbackStarted: "{{{service}}}: failing back from {{{from}}} to {{{to}}}",
@@ -43,7 +45,9 @@ public enum MessageTemplates {
 
     public static let texts: [MessageKind: String] = [
         .incidentStarted: "Vigil is moving traffic from {{{from}}} to {{{to}}}. Cause: {{{reason}}}",
-        .incidentUpdate: "Incident {{{incidentID}}}: {{{reason}}}",
+        .incidentUpdate: "Update on incident {{{incidentID}}}. {{{reason}}}.",
+        .incidentAcknowledged: "{{{reason}}}.",
+        .incidentEscalated: "{{{reason}}}.",
         .incidentResolved: "Traffic is served by {{{to}}}.{{#timeToRecover}} Recovered in {{{timeToRecover}}}.{{/timeToRecover}}",
         .runbookFailed: "{{{reason}}}",
         .failbackStarted: "Vigil is moving traffic back from {{{from}}} to {{{to}}}. {{{reason}}}",

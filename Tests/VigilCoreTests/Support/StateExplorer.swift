@@ -145,6 +145,7 @@ struct StateExplorer: Sendable {
         state.timers.observe = renumber(state.timers.observe)
         state.timers.hostCheck = renumber(state.timers.hostCheck)
         state.timers.backupListing = renumber(state.timers.backupListing)
+        state.timers.escalation = renumber(state.timers.escalation)
         state.backupListedAt = state.backupListedAt.filter { node.now - $0.value < ServiceStateMachine.backupListingInterval }.mapValues(relative)
         if case .stuck(.runbookFailed) = state.phase {} else { state.runbook?.saidFailure = nil }
         state.probes = state.probes.mapValues { loop in
@@ -163,6 +164,7 @@ struct StateExplorer: Sendable {
                 case .hostCheck(let generation): (TimerID.hostCheck(generation: renumbered[generation] ?? 0), due)
                 case .backupListing(let generation): (TimerID.backupListing(generation: renumbered[generation] ?? 0), due)
                 case .preflight(let generation): (TimerID.preflight(generation: renumbered[generation] ?? 0), due)
+                case .escalation(let generation): (TimerID.escalation(generation: renumbered[generation] ?? 0), due)
                 }
             })
         key.machine = ServiceStateMachine(config: config, state: state)
@@ -241,6 +243,7 @@ struct StateExplorer: Sendable {
         case .hostCheck(let generation): state.timers.hostCheck == generation
         case .backupListing(let generation): state.timers.backupListing == generation
         case .preflight(let generation): state.timers.preflight == generation
+        case .escalation(let generation): state.timers.escalation == generation
         }
     }
 
