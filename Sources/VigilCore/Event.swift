@@ -14,4 +14,6 @@ public enum Event: Equatable, Hashable, Sendable, Codable {
     case backupListed(BackupListing, StepOutcome)
     /// A preflight ended: what would make a failover fail now, in words (empty: nothing).
     case preflightFinished(findings: [String])
+    /// The planned-maintenance window in force now (nil: none), as the agent's schedule says.
+    case maintenanceChanged(MaintenanceHold?)
 }

@@ -60,6 +60,12 @@ public enum MessageKind: String, Equatable, Hashable, Sendable, Codable, CaseIte
     case incidentAcknowledged
     /// The incident was not acknowledged in time: said on the escalation's channels.
     case incidentEscalated
+    /// A planned-maintenance window began: automatic runbooks are held until it ends.
+    case maintenanceStarted
+    /// It ended: automatic runbooks are armed again.
+    case maintenanceEnded
+    /// A failure during the window that would have started an automatic runbook (said once).
+    case maintenanceHeld
     /// `vigil notify test`: proves a channel works; no action needed.
     case test
 }

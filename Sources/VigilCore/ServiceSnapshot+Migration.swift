@@ -6,7 +6,7 @@ extension ServiceSnapshot {
         case version, phase, upstreams, health, probes, runbook, incident, lastIncident, automaticStarts
         case cooldownUntil, standbyWarningRaised, failbackAvailableSaid, agentFault, upstreamProblem
         case upstreamRereads, hosts, backupListing, backupListedAt, backupListingFailed, pause, incidentCount, timers
-        case preflightFindings
+        case preflightFindings, maintenance
     }
 
     /// Decodes any version this build reads; what an older version lacks starts empty.
@@ -37,6 +37,8 @@ extension ServiceSnapshot {
         backupListingFailed = try container.decodeIfPresent(Bool.self, forKey: .backupListingFailed) ?? false
         // Added within version 2 (drills): absent means no preflight has run yet.
         preflightFindings = try container.decodeIfPresent([String].self, forKey: .preflightFindings) ?? []
+        // Added within version 2 (the communication plan): absent means no window in force.
+        maintenance = try container.decodeIfPresent(MaintenanceHold.self, forKey: .maintenance)
     }
 
     /// The snapshot in the current version, when this build can read `version`; nil otherwise.

@@ -48,6 +48,8 @@ public struct ServiceSnapshot: Equatable, Hashable, Sendable, Codable {
     public var preflightFindings: [String] = []
     /// Who paused the service, why and until when, while it is paused.
     public var pause: PauseState?
+    /// The planned-maintenance window in force, if any.
+    public var maintenance: MaintenanceHold?
     /// How many incidents this service has had; incident ids count with it.
     public var incidentCount = 0
     /// The generations of the timers that are current.

@@ -241,6 +241,7 @@ extension ServiceStateMachine {
     /// holds a move away from a healthy side (a failback): a move away from a side that is down
     /// is never held by it, since waiting would leave the service down for its length.
     private mutating func automaticRunbook(_ kind: RunbookKind, to target: Backend, at now: Instant) -> [Effect] {
+        if let held = heldByMaintenance(kind, to: target, at: now) { return held }
         let leavingADownSide = health(target.other) == .down
         if !leavingADownSide, let until = state.cooldownUntil, now < until { return [] }
         let recent = state.automaticStarts.filter { now - $0 < config.antiFlap.window }

@@ -61,6 +61,8 @@ public struct ServiceStateMachine: Equatable, Hashable, Sendable {
             effects = backupListed(listing, outcome, at: now)
         case .preflightFinished(let findings):
             effects = preflightFinished(findings, at: now)
+        case .maintenanceChanged(let hold):
+            effects = maintenanceChanged(hold, at: now)
         }
         if state.durable != before { effects.insert(.persist(state), at: 0) }
         return effects

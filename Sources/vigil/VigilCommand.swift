@@ -22,7 +22,7 @@ struct VigilCommand: AsyncParsableCommand {
         version: "\(VigilVersion.current) (commit \(buildCommit))",
         subcommands: [
             Run.self, Status.self, Failover.self, Failback.self, Drill.self, Pause.self, Resume.self, Rearm.self, Acknowledge.self, Retry.self,
-            Check.self, Render.self, ConfigCommand.self, NotifyCommand.self,
+            Check.self, Render.self, ConfigCommand.self, NotifyCommand.self, MaintenanceCommand.self,
         ]
     )
 }

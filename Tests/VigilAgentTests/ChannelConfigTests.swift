@@ -121,3 +121,18 @@ import VigilNotify
         #expect(token.contains("a Telegram bot token is letters, digits") && !token.contains("12/../x"), "\(token)")
     }
 }
+
+extension ChannelConfigTests {
+    @Test func maintenanceWindowsAreReadFromTheConfig() throws {
+        let text =
+            ConfigTests.minimal
+            + "\nmaintenance:\n  - {start: \"2026-12-08 02:00\", duration: 2h, services: [shop], reason: db upgrade, public_text: Faster checkout}\n"
+        let window = try #require(try parse(text).maintenance.first)
+        #expect(window.id == "config-1" && window.span == "Tue 2026-12-08 02:00–04:00 UTC" && window.services == ["shop"])
+        #expect(window.publicText == "Faster checkout")
+        let bad = ConfigTests.minimal + "\nmaintenance:\n  - {start: tuesday, duration: 2h, reason: x}\n"
+        #expect(failure(bad).contains("maintenance[0].start: expected a time in UTC"), "\(failure(bad))")
+        let unknown = ConfigTests.minimal + "\nmaintenance:\n  - {start: now, duration: 2h, services: [blog], reason: x}\n"
+        #expect(failure(unknown).contains("maintenance[0].services[0]: no service named blog"), "\(failure(unknown))")
+    }
+}

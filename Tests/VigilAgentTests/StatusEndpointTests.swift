@@ -246,6 +246,11 @@ extension StatusEndpointTests {
             channels: [
                 StatusDocument.ChannelStatus(name: "ops", pending: 0, oldestSeconds: nil),
                 StatusDocument.ChannelStatus(name: "pager", pending: 3, oldestSeconds: 412, failing: true),
+            ],
+            maintenance: [
+                MaintenanceStatus(
+                    id: "m-1", start: "2026-12-08T02:00:00.000Z", end: "2026-12-08T04:00:00.000Z", span: "Tue 2026-12-08 02:00–04:00 UTC",
+                    services: ["shop"], reason: "database upgrade", publicText: "Faster checkout", inForce: false)
             ], agentHost: "lb-1")
         let json = document.json()
         #expect(json.contains("\"kind\" : \"outage\"") && json.contains("\"reachable\" : false") && json.contains("\"failing\" : true"))

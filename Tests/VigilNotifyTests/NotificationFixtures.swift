@@ -125,6 +125,23 @@ enum NotificationFixtures {
             return Message(kind: kind, service: "shop", reason: "paused by uid 1000: kernel upgrade until t+2h", at: at)
         case .resumed:
             return Message(kind: kind, service: "shop", reason: "resumed by uid 1000: done", at: at)
+        case .maintenanceStarted:
+            return Message(
+                kind: kind, service: "shop",
+                reason:
+                    "planned maintenance m-1 until 2026-12-08 04:00 UTC: database upgrade. No automatic failover or failback starts "
+                    + "until it ends; `vigil failover --force`, `vigil failback` and drills still run", at: at)
+        case .maintenanceEnded:
+            return Message(
+                kind: kind, service: "shop",
+                reason: "planned maintenance m-1 ended (database upgrade); automatic runbooks are armed again", at: at)
+        case .maintenanceHeld:
+            return Message(
+                kind: kind, service: "shop", from: .primary, to: .standby,
+                reason:
+                    "primary is down, but planned maintenance m-1 holds the automatic failover until 2026-12-08 04:00 UTC; "
+                    + "`vigil failover --force` moves now, and it starts by itself when the window ends if it is still needed",
+                at: at)
         case .test:
             return Message(kind: kind, service: "vigil", reason: "A test from `vigil notify test` on lb-1. No action needed.", at: at)
         case .upstreamEdited:

@@ -45,3 +45,22 @@ import VigilCore
         #expect(StatusDocument.status(state) == .maintenance)
     }
 }
+
+extension StatusDocumentTests {
+    /// A window is shown ahead of time; one in force makes the service's status maintenance.
+    @Test func plannedMaintenanceIsShownAheadAndInForce() {
+        let config = ServiceConfig(name: "shop", loadBalancers: ["lb1"])
+        var machine = ServiceStateMachine(config: config, upstreams: [UpstreamLayout(active: .primary)])
+        let now = Instant(.milliseconds(1_795_000_000_000))
+        _ = machine.handle(.started, at: now)
+        _ = machine.handle(.maintenanceChanged(MaintenanceHold(id: "m-1", until: now + .seconds(3_600), reason: "db <upgrade>")), at: now)
+        let window = MaintenanceStatus(
+            id: "m-1", start: "2026-12-08T02:00:00.000Z", end: "2026-12-08T04:00:00.000Z", span: "Tue 2026-12-08 02:00–04:00 UTC",
+            services: ["shop"], reason: "db <upgrade>", publicText: nil, inForce: true)
+        let document = StatusDocument(
+            services: [.init(name: "shop", config: config, state: machine.state)], maintenance: [window], agentHost: "lb-1")
+        #expect(document.services.first?.status == .maintenance && document.overall == .maintenance)
+        let page = StatusPage.render(document)
+        #expect(page.contains("<b>In force:</b> Tue 2026-12-08 02:00–04:00 UTC, shop: db &lt;upgrade&gt;"))
+    }
+}

@@ -52,7 +52,7 @@ extension AgentConfig {
         let top = try ConfigNode(node: root, path: "", file: file)
             .mapping(allowed: [
                 "state_dir", "ssh", "channels", "services", "control_socket", "shutdown_grace",
-                "drift_check_interval", "status", "heartbeat",
+                "drift_check_interval", "status", "heartbeat", "maintenance",
             ])
 
         var ssh = SSHDefaults()
@@ -127,6 +127,9 @@ extension AgentConfig {
         }
         if let node = top["heartbeat"] {
             config.heartbeat = try heartbeat(node, environment: environment, resolve: secrets == .all)
+        }
+        if let node = top["maintenance"] {
+            config.maintenance = try maintenanceWindows(node, services: Set(services.map(\.core.name)))
         }
         if checkFiles { try config.checkFiles(top: top) }
         return config
@@ -339,6 +342,34 @@ extension AgentConfig {
         if settings.password != nil && settings.username == nil { throw keys.owner.error("a password needs a username") }
         if let value = keys["starttls"] { settings.requireStartTLS = try value.bool() }
         return settings
+    }
+
+    /// `maintenance: [{start: "2026-12-08 02:00", duration: 2h, services: [shop], reason: ..., public_text: ...}]`.
+    private static func maintenanceWindows(_ node: ConfigNode, services: Set<String>) throws(ConfigError) -> [MaintenanceWindow] {
+        var windows: [MaintenanceWindow] = []
+        for (index, item) in try node.list().enumerated() {
+            let keys = try item.mapping(allowed: ["start", "duration", "services", "reason", "public_text"])
+            let startNode = try keys.required("start")
+            guard let start = MaintenanceWindow.parseStart(try startNode.string()) else {
+                throw startNode.error("expected a time in UTC: 2026-12-08 02:00 or 2026-12-08T02:00Z (or with an offset)")
+            }
+            let durationNode = try keys.required("duration")
+            let duration = try durationNode.duration()
+            guard duration >= .seconds(60) else { throw durationNode.error("at least 1m") }
+            let names = try keys["services"].map { value throws(ConfigError) in
+                try value.scalarOrList().map { name throws(ConfigError) in
+                    let service = try name.string()
+                    guard services.contains(service) else { throw name.error("no service named \(service) under services") }
+                    return service
+                }
+            }
+            let reason = try keys.required("reason").string()
+            windows.append(
+                MaintenanceWindow(
+                    id: "config-\(index + 1)", start: start, end: start.addingTimeInterval(duration.secondsValue), services: names ?? [],
+                    reason: reason, publicText: try keys["public_text"]?.string()))
+        }
+        return windows
     }
 
     /// `escalate: [{after: 10m, to: [pager]}]`, in order of `after`.

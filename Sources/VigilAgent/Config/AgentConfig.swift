@@ -22,6 +22,13 @@ public struct AgentConfig: Sendable {
     public var driftCheckInterval: Duration = .seconds(300)
     /// The dead man's switch, when configured.
     public var heartbeat: HeartbeatSettings?
+    /// Planned-maintenance windows from the config (`maintenance:`); more are added at run time.
+    public var maintenance: [MaintenanceWindow] = []
+
+    /// The config's windows and those added at run time in the state folder.
+    public var maintenanceBook: MaintenanceBook {
+        MaintenanceBook(configured: maintenance, stateDirectory: stateDirectory, serviceNames: services.map(\.core.name))
+    }
 
     public struct SSHDefaults: Sendable, Equatable {
         public var user: String = "root"

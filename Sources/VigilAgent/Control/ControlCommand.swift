@@ -14,4 +14,6 @@ public enum ControlCommand: String, Codable, Sendable, CaseIterable {
     case drill
     /// Checks what a failover needs without moving traffic.
     case preflight
+    /// Planned maintenance: add, list or cancel a window (`maintenance` says which).
+    case maintenance
 }

@@ -5,6 +5,7 @@ import VigilStatus
 /// Carries out control-socket requests on the running services.
 struct ControlHandler: Sendable {
     let status: StatusSource
+    let maintenance: MaintenanceBook
 
     var services: [RunningService] { status.services }
 
@@ -28,6 +29,12 @@ struct ControlHandler: Sendable {
     private func carryOut(_ request: ControlRequest, uid: UInt32, reply: @escaping @Sendable (ControlReply) -> Void) async -> Bool {
         let who = getpwuid(uid).map { String(cString: $0.pointee.pw_name) + " (uid \(uid))" } ?? "uid \(uid)"
         let names = services.map(\.name)
+        if request.command == .maintenance {
+            // Windows belong to the agent, not to one service: they name their services.
+            return maintenance.carryOut(request.maintenance ?? MaintenanceRequest(action: .list), reason: request.reason, by: who) {
+                reply(.line($0))
+            }
+        }
         let chosen: [RunningService]
         if request.all || (request.command == .status && request.service == nil) {
             chosen = services
@@ -63,6 +70,8 @@ struct ControlHandler: Sendable {
         switch request.command {
         case .preflight:
             return await preflight(running, notify: request.notify, who: who, reply: reply)
+        case .maintenance:
+            return false  // answered before a service is chosen
         case .status:
             let machine = await driver.machine
             reply(.line(Self.status(service, machine.state, unprotected: machine.unprotectedReasons)))

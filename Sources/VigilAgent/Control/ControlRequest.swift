@@ -16,6 +16,8 @@ public struct ControlRequest: Codable, Sendable, Equatable {
     public var notify: Bool = false
     /// `status` as the JSON document (`StatusDocument`) instead of lines.
     public var json: Bool = false
+    /// What a `maintenance` request asks.
+    public var maintenance: MaintenanceRequest?
 
     public init(
         command: ControlCommand, service: String? = nil, all: Bool = false, dryRun: Bool = false, skipGate: Bool = false,

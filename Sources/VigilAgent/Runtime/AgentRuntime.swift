@@ -17,18 +17,20 @@ final class AgentRuntime: Sendable {
     private let driftTask: Task<Void, Never>?
     private let heartbeatTask: Task<Void, Never>?
     private let drillTasks: [Task<Void, Never>]
+    private let maintenanceTask: Task<Void, Never>
     private let logger: Logger
 
     private init(
         services: [RunningService], status: StatusSource, notifier: Notifier, hosts: HostPool, driftCheckInterval: Duration?,
-        heartbeat: HeartbeatSettings?, drills: [String: [DrillSchedule]], logger: Logger
+        heartbeat: HeartbeatSettings?, drills: [String: [DrillSchedule]], maintenance: MaintenanceBook, logger: Logger
     ) {
         self.services = services
         self.status = status
         self.notifier = notifier
         self.hosts = hosts
         self.logger = logger
-        handler = ControlHandler(status: status)
+        handler = ControlHandler(status: status, maintenance: maintenance)
+        maintenanceTask = Task { await MaintenanceScheduler.run(services: services, book: maintenance, logger: logger) }
         driftTask = driftCheckInterval.map { interval in
             Task { await Self.checkDrift(of: services, every: interval, logger: logger) }
         }
@@ -93,12 +95,13 @@ final class AgentRuntime: Sendable {
         }
         let status = StatusSource(
             services: services, telemetry: telemetry, history: history,
-            agentHost: ProcessInfo.processInfo.hostName, publicURL: config.statusPublicURL, notifier: notifier, hosts: hosts)
+            agentHost: ProcessInfo.processInfo.hostName, publicURL: config.statusPublicURL, notifier: notifier, hosts: hosts,
+            maintenance: config.maintenanceBook)
         return AgentRuntime(
             services: services, status: status, notifier: notifier, hosts: hosts,
             driftCheckInterval: driftCheckInterval, heartbeat: heartbeat,
             drills: scheduledDrills ? Dictionary(uniqueKeysWithValues: config.services.map { ($0.core.name, $0.drills) }) : [:],
-            logger: logger)
+            maintenance: config.maintenanceBook, logger: logger)
     }
 
     /// Stops in order: a runbook in flight gets up to `grace` to finish (or roll back); past it,
@@ -110,6 +113,7 @@ final class AgentRuntime: Sendable {
         driftTask?.cancel()
         heartbeatTask?.cancel()
         for task in drillTasks { task.cancel() }
+        maintenanceTask.cancel()
         await withTaskGroup(of: Void.self) { group in
             for service in services {
                 group.addTask { [logger] in

@@ -27,6 +27,13 @@ public enum DrillScheduler {
                     return  // cancelled at shutdown
                 }
             }
+            if let hold = await driver.machine.state.maintenance {
+                // An operator may drill during maintenance; a schedule does not.
+                let reason = "DRILL NOT RUN: the scheduled drill (\(schedule.text)) falls in planned maintenance \(hold.id)"
+                logger.warning("\(service): \(reason)")
+                await actions.notify(Message(kind: .drillReport, service: service, reason: reason, at: Agent.wallClockNow()))
+                continue
+            }
             let command = OperatorCommand.drill(hold: schedule.hold, whilePaused: false, dryRun: false)
             let request = OperatorRequest(command, by: "schedule (\(schedule.text))", reason: schedule.reason)
             guard case .refused(_, let why)? = await driver.send(.operatorRequested(request)) else { continue }

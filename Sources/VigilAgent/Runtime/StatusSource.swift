@@ -16,6 +16,19 @@ struct StatusSource: StatusProvider {
     let notifier: Notifier?
     /// The SSH connections, for how files reach each host.
     let hosts: HostPool?
+    /// The maintenance windows, shown ahead of time.
+    let maintenance: MaintenanceBook?
+
+    /// The windows that have not ended (the config's alone when the state folder's cannot be
+    /// read: the schedule logs why).
+    func maintenanceWindows(at now: Date = Date()) -> [MaintenanceStatus] {
+        let windows = (try? maintenance?.windows()) ?? maintenance?.configured ?? []
+        return windows.filter { $0.end > now }.map { window in
+            MaintenanceStatus(
+                id: window.id, start: StatusDocument.time(window.start), end: StatusDocument.time(window.end), span: window.span,
+                services: window.services, reason: window.reason, publicText: window.publicText, inForce: window.isActive(at: now))
+        }
+    }
 
     func document() async -> StatusDocument { await document(for: services) }
 
@@ -42,7 +55,8 @@ struct StatusSource: StatusProvider {
             }
             inputs.append(input)
         }
-        return StatusDocument(services: inputs, channels: channels(), agentHost: agentHost, statusPageURL: publicURL)
+        return StatusDocument(
+            services: inputs, channels: channels(), maintenance: maintenanceWindows(), agentHost: agentHost, statusPageURL: publicURL)
     }
 
     func metrics() async -> String {

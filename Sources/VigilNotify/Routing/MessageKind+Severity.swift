@@ -6,12 +6,12 @@ extension MessageKind {
         switch self {
         case .incidentStarted, .runbookFailed, .outageStarted, .incidentEscalated: .critical
         case .incidentUpdate, .flapBudgetExhausted, .agentFault, .upstreamUnreadable, .hostUnreachable, .loadBalancerCheckFailed,
-            .channelFailing, .preflightFailed:
+            .channelFailing, .preflightFailed, .maintenanceHeld:
             .error
-        case .standbyUnhealthy, .upstreamEdited, .upstreamAdopted, .backupListingFailed, .paused: .warning
+        case .standbyUnhealthy, .upstreamEdited, .upstreamAdopted, .backupListingFailed, .paused, .maintenanceStarted: .warning
         case .incidentResolved, .failbackStarted, .failbackDone, .standbyHealthy, .failbackAvailable, .resumed, .agentFaultCleared,
             .outageResolved, .upstreamReadable, .hostReachable, .backupListed, .channelRecovered, .preflightPassed, .drillStarted,
-            .drillProgress, .drillReport, .incidentAcknowledged, .test:
+            .drillProgress, .drillReport, .incidentAcknowledged, .maintenanceEnded, .test:
             .info
         }
     }
@@ -31,11 +31,12 @@ extension MessageKind {
         case .backupListed: .backupListingFailed
         case .channelRecovered: .channelFailing
         case .preflightPassed: .preflightFailed
+        case .maintenanceEnded: .maintenanceStarted
         case .incidentStarted, .incidentUpdate, .runbookFailed, .failbackStarted, .standbyUnhealthy, .failbackAvailable, .flapBudgetExhausted,
             .paused,
             .upstreamEdited, .agentFault, .outageStarted, .upstreamUnreadable, .hostUnreachable, .loadBalancerCheckFailed,
             .upstreamAdopted, .backupListingFailed, .channelFailing, .preflightFailed, .drillStarted, .drillProgress, .drillReport, .test,
-            .incidentAcknowledged, .incidentEscalated:
+            .incidentAcknowledged, .incidentEscalated, .maintenanceStarted, .maintenanceHeld:
             nil
         }
     }

@@ -110,12 +110,12 @@ public struct MessageRenderer: Sendable {
         switch kind {
         case .incidentStarted, .failbackStarted, .incidentUpdate: "#f2a900"
         case .incidentResolved, .failbackDone, .standbyHealthy, .resumed, .agentFaultCleared, .outageResolved, .upstreamReadable,
-            .hostReachable, .backupListed, .channelRecovered, .preflightPassed, .incidentAcknowledged:
+            .hostReachable, .backupListed, .channelRecovered, .preflightPassed, .incidentAcknowledged, .maintenanceEnded:
             "#2eb67d"
         case .runbookFailed, .flapBudgetExhausted, .standbyUnhealthy, .agentFault, .outageStarted, .upstreamUnreadable, .hostUnreachable,
-            .loadBalancerCheckFailed, .backupListingFailed, .channelFailing, .preflightFailed, .incidentEscalated:
+            .loadBalancerCheckFailed, .backupListingFailed, .channelFailing, .preflightFailed, .incidentEscalated, .maintenanceHeld:
             "#e01e5a"
-        case .failbackAvailable, .paused, .test, .drillStarted, .drillProgress, .drillReport: "#439fe0"
+        case .failbackAvailable, .paused, .test, .drillStarted, .drillProgress, .drillReport, .maintenanceStarted: "#439fe0"
         case .upstreamEdited, .upstreamAdopted: "#f2a900"
         }
     }

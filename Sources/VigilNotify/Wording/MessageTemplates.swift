@@ -40,6 +40,9 @@ public enum MessageTemplates {
         .drillStarted: "{{{service}}}: DRILL started, a rehearsed failover to {{{to}}} and back",
         .drillProgress: "{{{service}}}: DRILL, now served by {{{to}}}",
         .drillReport: "{{{service}}}: DRILL report",
+        .maintenanceStarted: "{{{service}}}: planned maintenance began",
+        .maintenanceEnded: "{{{service}}}: planned maintenance ended",
+        .maintenanceHeld: "{{{service}}}: FAILING, but planned maintenance holds the automatic failover",
         .test: "Vigil test message",
     ]
 
@@ -79,5 +82,8 @@ public enum MessageTemplates {
         .drillStarted: "{{{reason}}}.",
         .drillProgress: "{{{reason}}}.",
         .drillReport: "{{{reason}}}.",
+        .maintenanceStarted: "{{{reason}}}.",
+        .maintenanceEnded: "{{{reason}}}.",
+        .maintenanceHeld: "{{{reason}}}.",
     ]
 }

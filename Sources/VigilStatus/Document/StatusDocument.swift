@@ -18,6 +18,8 @@ public struct StatusDocument: Codable, Sendable, Equatable {
     public var services: [ServiceStatus]
     /// Each notification channel's queue: what waits, and since when.
     public var channels: [ChannelStatus]
+    /// Planned maintenance that has not ended, by start.
+    public var maintenance: [MaintenanceStatus] = []
 
     public struct ServiceStatus: Codable, Sendable, Equatable {
         public var name: String
@@ -158,9 +160,11 @@ public struct StatusDocument: Codable, Sendable, Equatable {
     }
 
     public init(
-        services inputs: [Input], channels: [ChannelStatus] = [], agentHost: String, statusPageURL: String? = nil, now: Date = Date()
+        services inputs: [Input], channels: [ChannelStatus] = [], maintenance: [MaintenanceStatus] = [], agentHost: String,
+        statusPageURL: String? = nil, now: Date = Date()
     ) {
         self.channels = channels
+        self.maintenance = maintenance
         generatedAt = Self.time(now)
         self.agentHost = agentHost
         agentVersion = VigilVersion.current
@@ -228,6 +232,12 @@ public struct StatusDocument: Codable, Sendable, Equatable {
     /// outage when the side that serves (or is being replaced) is down; degraded while something
     /// is down or being fixed but traffic is served; maintenance while paused.
     static func status(_ state: ServiceSnapshot) -> OperationalStatus {
+        let status = runningStatus(state)
+        // A window in force is maintenance unless nothing serves.
+        return state.maintenance != nil && status != .outage ? .maintenance : status
+    }
+
+    private static func runningStatus(_ state: ServiceSnapshot) -> OperationalStatus {
         func down(_ backend: Backend?) -> Bool { backend.map { state.health[$0]?.status == .down } ?? false }
         switch state.phase {
         case .paused:

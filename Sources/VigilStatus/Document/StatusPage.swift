@@ -30,6 +30,16 @@ enum StatusPage {
             }
             body += "</ul></section>\n"
         }
+        if !document.maintenance.isEmpty {
+            body += "<section id=\"maintenance\"><h2>Planned maintenance</h2><ul>"
+            for window in document.maintenance {
+                let services = window.services.isEmpty ? "every service" : window.services.joined(separator: ", ")
+                body +=
+                    "<li>\(window.inForce ? "<b>In force:</b> " : "")\(escape(window.span)), \(escape(services)): "
+                    + "\(escape(window.reason)) <small>(\(escape(window.id)))</small></li>"
+            }
+            body += "</ul><p>No automatic runbook starts in a window; what an operator asks still runs.</p></section>\n"
+        }
         let waiting = document.channels.filter { $0.pending > 0 }
         if !waiting.isEmpty {
             body += "<section><h2>Notifications waiting</h2><ul>"
