@@ -34,6 +34,13 @@ public enum DurationText {
         return "\(milliseconds)ms"
     }
 
+    /// How long, in words for the public: `30 minutes`, `1 hour`, `90 minutes`, `2 hours`.
+    public static func spoken(_ duration: Duration) -> String {
+        let minutes = max(1, Int(duration.wholeMilliseconds / 60_000))
+        func plural(_ count: Int, _ unit: String) -> String { "\(count) \(unit)\(count == 1 ? "" : "s")" }
+        return minutes % 60 == 0 ? plural(minutes / 60, "hour") : plural(minutes, "minute")
+    }
+
     /// How long, as people say it in a message: whole seconds under a minute, whole minutes
     /// under an hour (`30m`, not `30m2s`), hours and minutes beyond (`2h5m`).
     public static func roughly(_ duration: Duration) -> String {

@@ -136,3 +136,20 @@ extension ChannelConfigTests {
         #expect(failure(unknown).contains("maintenance[0].services[0]: no service named blog"), "\(failure(unknown))")
     }
 }
+
+extension ChannelConfigTests {
+    @Test func audiencesDisplayNamesAndTheOrganizationAreRead() throws {
+        let text =
+            "organization: REChain DAO\nstatus:\n  public_listen: 127.0.0.1:9481\n"
+            + Self.channels.replacingOccurrences(
+                of: "    type: teams\n", with: "    type: teams\n    audience: public\n")
+            + ConfigTests.minimal + "\n    display_name: Checkout\n"
+        let config = try parse(text)
+        #expect(config.channels.first { $0.name == "teams" }?.audience == .public)
+        #expect(config.organization == "REChain DAO" && config.services[0].displayName == "Checkout")
+        #expect(config.statusPublicListen?.port == 9481)
+        #expect(config.publicNaming.displayNames == ["shop": "Checkout"])
+        let webhook = "channels:\n  x:\n    type: webhook\n    url: https://a.example/\n    audience: public\n" + ConfigTests.minimal
+        #expect(failure(webhook).contains("channels.x.audience: a webhook channel carries internal detail"), "\(failure(webhook))")
+    }
+}

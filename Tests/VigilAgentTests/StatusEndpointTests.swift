@@ -149,7 +149,8 @@ import VigilStatus
 
     /// The lab agent's page as headless Chromium shows it once its script ran; with
     /// VIGIL_SCREENSHOTS set, a phone-sized screenshot goes there too.
-    static func render(_ lab: AgentLab, _ name: String) async throws -> String {
+    static func render(_ lab: AgentLab, _ name: String, url given: String? = nil) async throws -> String {
+        let url = given ?? lab.statusURL + "/"
         try LabProcess.require(chromium, package: "chromium")
         var arguments = [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
@@ -157,10 +158,10 @@ import VigilStatus
         ]
         if let shots = ProcessInfo.processInfo.environment["VIGIL_SCREENSHOTS"] {
             _ = try await LabProcess.run(
-                chromium, arguments + ["--window-size=412,1000", "--screenshot=\(shots)/\(name).png", lab.statusURL + "/"],
+                chromium, arguments + ["--window-size=412,1000", "--screenshot=\(shots)/\(name).png", url],
                 timeout: .seconds(60), check: false)
         }
-        arguments.append(contentsOf: ["--dump-dom", lab.statusURL + "/"])
+        arguments.append(contentsOf: ["--dump-dom", url])
         let (status, dom) = try await LabProcess.run(chromium, arguments, timeout: .seconds(60), check: false)
         #expect(status == 0, "chromium: \(dom.suffix(2_000))")
         return dom

@@ -52,7 +52,7 @@ extension AgentConfig {
         let top = try ConfigNode(node: root, path: "", file: file)
             .mapping(allowed: [
                 "state_dir", "ssh", "channels", "services", "control_socket", "shutdown_grace",
-                "drift_check_interval", "status", "heartbeat", "maintenance",
+                "drift_check_interval", "status", "heartbeat", "maintenance", "organization",
             ])
 
         var ssh = SSHDefaults()
@@ -111,8 +111,9 @@ extension AgentConfig {
             }
         }
         if let node = top["status"] {
-            let keys = try node.mapping(allowed: ["listen", "public_url"])
+            let keys = try node.mapping(allowed: ["listen", "public_url", "public_listen"])
             if let value = keys["listen"] { config.statusListen = try listenAddress(value) }
+            if let value = keys["public_listen"] { config.statusPublicListen = try listenAddress(value) }
             if let value = keys["public_url"] {
                 config.statusPublicURL = try value.url()
                 for index in config.channels.indices where config.channels[index].statusPageURL == nil {
@@ -128,6 +129,7 @@ extension AgentConfig {
         if let node = top["heartbeat"] {
             config.heartbeat = try heartbeat(node, environment: environment, resolve: secrets == .all)
         }
+        if let value = top["organization"] { config.organization = try value.string() }
         if let node = top["maintenance"] {
             config.maintenance = try maintenanceWindows(node, services: Set(services.map(\.core.name)))
         }
@@ -206,7 +208,7 @@ extension AgentConfig {
 
     /// Keys every channel takes, and those of one type only.
     private static let commonChannelKeys: Set<String> = [
-        "type", "templates", "status_page_url", "alarm_after", "kinds", "min_severity", "ca_file",
+        "type", "templates", "status_page_url", "alarm_after", "kinds", "min_severity", "ca_file", "audience",
     ]
     private static let channelKeys: [ChannelKind: Set<String>] = [
         .slack: ["url", "url_file", "url_env", "headers"],
@@ -297,6 +299,14 @@ extension AgentConfig {
             guard channel.alarmAfter >= .seconds(1) else { throw value.error("at least 1s") }
         }
         channel.filter = try messageFilter(keys)
+        if let value = keys["audience"] {
+            guard let audience = Audience(rawValue: try value.string()) else { throw value.error("internal or public") }
+            // Their bodies carry causes, evidence and the timeline by design: never for the public.
+            if audience == .public && (kind == .webhook || kind == .pagerduty) {
+                throw value.error("a \(kind.rawValue) channel carries internal detail; public is for slack, discord, teams, telegram and email")
+            }
+            channel.audience = audience
+        }
         if let value = keys["ca_file"] { channel.tls.caFile = try value.absolutePath() }
         switch kind {
         case .pagerduty:
@@ -494,7 +504,7 @@ extension AgentConfig {
     private static func service(_ name: String, _ node: ConfigNode, channels: Set<String>) throws(ConfigError) -> ServiceDefinition {
         let keys = try node.mapping(allowed: [
             "primary", "standby", "load_balancers", "detection", "runbook", "failback",
-            "anti_flap", "notify", "hooks_host", "drills", "preflight_interval", "escalate",
+            "anti_flap", "notify", "hooks_host", "drills", "preflight_interval", "escalate", "display_name",
         ])
         let (primary, primarySettings, _) = try backend(try keys.required("primary"), standby: false)
         let standbyNode = try keys.required("standby")
@@ -604,6 +614,13 @@ extension AgentConfig {
             notify: notify)
         definition.drills = try keys["drills"].map { node throws(ConfigError) in try drills(node) } ?? []
         if let value = keys["escalate"] { definition.core.escalation = try escalation(value, channels: channels) }
+        if let value = keys["display_name"] {
+            let name = try value.string()
+            guard !name.isEmpty, !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                throw value.error("a display name is one line of text")
+            }
+            definition.displayName = name
+        }
         if let value = keys["preflight_interval"] {
             definition.core.preflightInterval = try optionalDuration(value)
             if let interval = definition.core.preflightInterval, interval < .seconds(10) { throw value.error("at least 10s, or off") }

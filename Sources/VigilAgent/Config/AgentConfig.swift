@@ -1,6 +1,7 @@
 import VigilCore
 import VigilHTTP
 import VigilNotify
+import VigilStatus
 
 /// Everything `vigil.yaml` says, checked. See `deploy/vigil.example.yaml` for every key.
 public struct AgentConfig: Sendable {
@@ -22,6 +23,35 @@ public struct AgentConfig: Sendable {
     public var driftCheckInterval: Duration = .seconds(300)
     /// The dead man's switch, when configured.
     public var heartbeat: HeartbeatSettings?
+    /// The organisation's name, as public messages and the public page say it.
+    public var organization = ""
+
+    /// What public channels say of the organisation and each service.
+    public var publicWording: PublicWording {
+        PublicWording(
+            organization: organization,
+            services: Dictionary(
+                uniqueKeysWithValues: services.map { service in
+                    (
+                        service.core.name,
+                        PublicWording.Service(
+                            displayName: service.displayName ?? service.core.name, updateInterval: service.core.runbook.reminderInterval)
+                    )
+                }))
+    }
+
+    /// What the public status page calls the organisation and the services.
+    public var publicNaming: PublicStatusDocument.Naming {
+        PublicStatusDocument.Naming(
+            organization: organization,
+            displayNames: Dictionary(uniqueKeysWithValues: services.compactMap { service in service.displayName.map { (service.core.name, $0) } }),
+            updateIntervals: Dictionary(
+                uniqueKeysWithValues: services.compactMap { service in service.core.runbook.reminderInterval.map { (service.core.name, $0) } }))
+    }
+
+    /// The public status page's listener (`status.public_listen`), off unless given.
+    public var statusPublicListen: (host: String, port: Int)?
+
     /// Planned-maintenance windows from the config (`maintenance:`); more are added at run time.
     public var maintenance: [MaintenanceWindow] = []
 

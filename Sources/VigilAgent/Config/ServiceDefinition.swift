@@ -18,6 +18,9 @@ public struct ServiceDefinition: Sendable {
         return names
     }
 
+    /// The name the public status page and public messages use (default: the service's name).
+    public var displayName: String?
+
     /// When drills run by themselves.
     public var drills: [DrillSchedule] = []
 

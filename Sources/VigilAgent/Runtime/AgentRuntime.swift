@@ -56,7 +56,7 @@ final class AgentRuntime: Sendable {
         let history = IncidentHistory(folder: config.stateDirectory, logger: logger)
         let notifier = try Notifier(
             stateDirectory: config.stateDirectory, channels: config.channels,
-            agentHost: ProcessInfo.processInfo.hostName,
+            agentHost: ProcessInfo.processInfo.hostName, publicWording: config.publicWording,
             observe: { telemetry.recordDelivery(channel: $0, result: $1.rawValue) }, logger: logger)
         notifier.start()
         let hosts = HostPool(ssh: config.ssh)
@@ -96,7 +96,7 @@ final class AgentRuntime: Sendable {
         let status = StatusSource(
             services: services, telemetry: telemetry, history: history,
             agentHost: ProcessInfo.processInfo.hostName, publicURL: config.statusPublicURL, notifier: notifier, hosts: hosts,
-            maintenance: config.maintenanceBook)
+            maintenance: config.maintenanceBook, naming: config.publicNaming)
         return AgentRuntime(
             services: services, status: status, notifier: notifier, hosts: hosts,
             driftCheckInterval: driftCheckInterval, heartbeat: heartbeat,

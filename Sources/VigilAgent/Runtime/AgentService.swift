@@ -33,17 +33,21 @@ public struct AgentService: Service {
         }
         defer { hangups.cancel() }
         let board = StatusBoard()
-        let listener = initialConfig.statusListen.map { address in
-            Task { [logger] in
-                do {
-                    try await StatusServer(host: address.host, port: address.port, board: board, logger: logger).run()
-                } catch {
-                    // Failing over matters more than the page: the agent runs on without it.
-                    logger.error("the status listener on \(address.host):\(address.port) failed: \(error)")
+        let listeners = [(initialConfig.statusListen, StatusServer.Audience.operators), (initialConfig.statusPublicListen, .public)]
+            .compactMap { address, audience in
+                address.map { address in
+                    Task { [logger] in
+                        do {
+                            try await StatusServer(host: address.host, port: address.port, board: board, audience: audience, logger: logger)
+                                .run()
+                        } catch {
+                            // Failing over matters more than the page: the agent runs on without it.
+                            logger.error("the \(audience.rawValue) status listener on \(address.host):\(address.port) failed: \(error)")
+                        }
+                    }
                 }
             }
-        }
-        defer { listener?.cancel() }
+        defer { for listener in listeners { listener.cancel() } }
         try await withGracefulShutdownHandler {
             var config = initialConfig
             // After a SIGHUP, the config that ran before: the new one may still fail as it starts

@@ -18,6 +18,10 @@ struct StatusSource: StatusProvider {
     let hosts: HostPool?
     /// The maintenance windows, shown ahead of time.
     let maintenance: MaintenanceBook?
+    /// What the public page calls the organisation and the services.
+    let naming: PublicStatusDocument.Naming
+
+    func publicDocument() async -> PublicStatusDocument { PublicStatusDocument(from: await document(), naming: naming) }
 
     /// The windows that have not ended (the config's alone when the state folder's cannot be
     /// read: the schedule logs why).

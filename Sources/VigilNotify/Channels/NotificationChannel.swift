@@ -18,6 +18,9 @@ public struct NotificationChannel: Sendable {
     /// How long the channel may deliver nothing while messages wait before that is an alarm
     /// (logged, shown, and said on the other channels).
     public var alarmAfter: Duration = .seconds(300)
+    /// Who reads it: internal (the default) or the public, who get the communication plan's
+    /// wording and only its kinds.
+    public var audience: Audience = .internal
     /// Which messages it gets (`kinds:`, `min_severity:`); everything by default.
     public var filter: MessageFilter = .everything
     /// PagerDuty's integration key: put into each event as it is sent, never kept in the outbox.

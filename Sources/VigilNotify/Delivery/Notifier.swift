@@ -19,7 +19,8 @@ public final class Notifier: Sendable {
 
     public init(
         stateDirectory: String, channels: [NotificationChannel], engine: HTTPEngine = .shared,
-        policy: DeliveryPolicy = DeliveryPolicy(), agentHost: String, observe: DeliveryObserver? = nil,
+        policy: DeliveryPolicy = DeliveryPolicy(), agentHost: String, publicWording: PublicWording = PublicWording(),
+        observe: DeliveryObserver? = nil,
         alarmCheckInterval: Duration = .seconds(5), logger: Logger
     ) throws {
         self.alarmCheckInterval = alarmCheckInterval
@@ -29,7 +30,7 @@ public final class Notifier: Sendable {
         for channel in channels {
             let outbox = try Outbox(stateDirectory: stateDirectory, channel: channel.name)
             pipelines[channel.name] = ChannelPipeline(
-                channel: channel, renderer: try MessageRenderer(overrides: channel.templates), outbox: outbox,
+                channel: channel, renderer: try MessageRenderer(overrides: channel.templates), publicWording: publicWording, outbox: outbox,
                 worker: DeliveryWorker(channel: channel, outbox: outbox, engine: engine, policy: policy, observe: observe, logger: logger))
         }
         self.pipelines = pipelines
@@ -126,7 +127,8 @@ public final class Notifier: Sendable {
         }
         try enqueueing.withLock { _ in
             for pipeline in chosen {
-                try pipeline.outbox.append(pipeline.entry(for: message, eventID: eventID, agentHost: agentHost, time: time))
+                guard let entry = pipeline.entry(for: message, eventID: eventID, agentHost: agentHost, time: time) else { continue }
+                try pipeline.outbox.append(entry)
             }
         }
         for pipeline in chosen { pipeline.worker.nudge() }
@@ -157,7 +159,11 @@ public final class Notifier: Sendable {
                 results.append((name, false, "no channel named \(name); configured: \(pipelines.keys.sorted().joined(separator: ", "))"))
                 continue
             }
-            let entry = pipeline.entry(for: message, eventID: UUID().uuidString.lowercased(), agentHost: agentHost, time: time)
+            // The public wording has no test kind: a public channel is tested with the internal one.
+            guard
+                let entry = pipeline.entry(
+                    for: message, eventID: UUID().uuidString.lowercased(), agentHost: agentHost, time: time, audience: .internal)
+            else { continue }
             switch await pipeline.worker.send(entry) {
             case .delivered: results.append((name, true, "delivered"))
             case .dropped(let why): results.append((name, false, why))

@@ -24,8 +24,18 @@ public struct MessageRenderer: Sendable {
         public var description: String { "the template for \(kind.rawValue) does not parse: \(message)" }
     }
 
-    private static let shippedTitles = MessageTemplates.titles.mapValues { try! MustacheTemplate(string: $0) }
-    private static let shippedTexts = MessageTemplates.texts.mapValues { try! MustacheTemplate(string: $0) }
+    private static let shippedTitles = MessageTemplates.titles.mapValues(compile)
+    private static let shippedTexts = MessageTemplates.texts.mapValues(compile)
+
+    /// A template Vigil ships: one that does not parse is a bug of this build (the golden tests
+    /// render every one), not an operator's mistake.
+    static func compile(_ text: String) -> MustacheTemplate {
+        do {
+            return try MustacheTemplate(string: text)
+        } catch {
+            preconditionFailure("a shipped template does not parse: \(error): \(text)")
+        }
+    }
 
     public func render(_ message: Message, statusPageURL: String? = nil) -> RenderedMessage {
         let context = Self.context(of: message, statusPageURL: statusPageURL)

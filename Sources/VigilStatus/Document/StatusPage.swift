@@ -52,24 +52,29 @@ enum StatusPage {
         body +=
             "<footer>Vigil \(escape(document.agentVersion)) on \(escape(document.agentHost)) · generated \(escape(shortTime(document.generatedAt)))"
             + " · <a href=\"/status.json\">status.json</a> · <a href=\"/metrics\">metrics</a></footer>\n"
-        return """
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Vigil: \(escape(banner))</title>
-            <noscript><meta http-equiv="refresh" content="\(refreshSeconds)"></noscript>
-            <style>\(css)</style>
-            </head>
-            <body>
-            <main id="status">
-            \(body)</main>
-            <script>\(script)</script>
-            </body>
-            </html>
+        return page(
+            title: "Vigil: \(banner)", head: "<noscript><meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\"></noscript>",
+            style: css, main: "<main id=\"status\">\n\(body)</main>\n<script>\(script)</script>")
+    }
 
-            """
+    /// The HTML around a page's content, shared by the operators' page and the public one.
+    static func page(title: String, head: String, style: String, main: String) -> String {
+        """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title))</title>
+        \(head)
+        <style>\(style)</style>
+        </head>
+        <body>
+        \(main)
+        </body>
+        </html>
+
+        """
     }
 
     private static func serviceSection(_ service: StatusDocument.ServiceStatus) -> String {

@@ -26,10 +26,19 @@ struct AgentLab {
     }
 
     /// The status listener's address, from the agent's log ("" until it listens).
-    var statusURL: String {
-        let log = folder.read("vigil.log")
-        guard let start = log.range(of: "status page on ")?.upperBound, let end = log[start...].range(of: "/\n")?.lowerBound else { return "" }
-        return String(log[start..<end])
+    var statusURL: String { listenerURL(after: " status page on ") }
+
+    /// The public status listener's address, from the agent's log ("" until it listens).
+    var publicStatusURL: String { listenerURL(after: "public status page on ") }
+
+    private func listenerURL(after announcement: String) -> String {
+        for line in folder.read("vigil.log").split(separator: "\n") {
+            // " status page on" is the operators' listener: the public one's line says "public status page on".
+            guard let start = line.range(of: announcement)?.upperBound, announcement.hasPrefix("public") || !line.contains("public status")
+            else { continue }
+            return String(line[start...]).trimmingCharacters(in: CharacterSet(charactersIn: "/ "))
+        }
+        return ""
     }
 
     var configPath: String { folder.file("vigil.yaml") }
