@@ -18,12 +18,15 @@ final class AgentRuntime: Sendable {
     private let heartbeatTask: Task<Void, Never>?
     private let drillTasks: [Task<Void, Never>]
     private let maintenanceTask: Task<Void, Never>
+    private let availabilityTask: Task<Void, Never>
     private let logger: Logger
 
     private init(
         services: [RunningService], status: StatusSource, notifier: Notifier, hosts: HostPool, driftCheckInterval: Duration?,
-        heartbeat: HeartbeatSettings?, drills: [String: [DrillSchedule]], maintenance: MaintenanceBook, logger: Logger
+        heartbeat: HeartbeatSettings?, drills: [String: [DrillSchedule]], maintenance: MaintenanceBook,
+        availability: (AvailabilityHistory, AvailabilityStore), logger: Logger
     ) {
+        availabilityTask = Task { await availability.1.keep(availability.0) }
         self.services = services
         self.status = status
         self.notifier = notifier
@@ -60,12 +63,14 @@ final class AgentRuntime: Sendable {
             observe: { telemetry.recordDelivery(channel: $0, result: $1.rawValue) }, logger: logger)
         notifier.start()
         let hosts = HostPool(ssh: config.ssh)
+        let availabilityStore = AvailabilityStore(folder: config.stateDirectory, logger: logger)
+        let availability = AvailabilityHistory(services: availabilityStore.load(services: config.services.map(\.core.name)))
         var services: [RunningService] = []
         for service in config.services {
             let name = service.core.name
             let actions = try LiveServiceActions(
                 service: service, hosts: hosts, notifier: notifier, store: store, telemetry: telemetry,
-                history: history, logger: logger)
+                history: history, availability: availability, logger: logger)
             let startProblems = await actions.reconcileLoadBalancers()
             let observed = await actions.observeUpstreams()
             let driver: ServiceDriver<ContinuousClock>
@@ -96,12 +101,12 @@ final class AgentRuntime: Sendable {
         let status = StatusSource(
             services: services, telemetry: telemetry, history: history,
             agentHost: ProcessInfo.processInfo.hostName, publicURL: config.statusPublicURL, notifier: notifier, hosts: hosts,
-            maintenance: config.maintenanceBook, naming: config.publicNaming)
+            maintenance: config.maintenanceBook, naming: config.publicNaming, availability: availability)
         return AgentRuntime(
             services: services, status: status, notifier: notifier, hosts: hosts,
             driftCheckInterval: driftCheckInterval, heartbeat: heartbeat,
             drills: scheduledDrills ? Dictionary(uniqueKeysWithValues: config.services.map { ($0.core.name, $0.drills) }) : [:],
-            maintenance: config.maintenanceBook, logger: logger)
+            maintenance: config.maintenanceBook, availability: (availability, availabilityStore), logger: logger)
     }
 
     /// Stops in order: a runbook in flight gets up to `grace` to finish (or roll back); past it,
@@ -114,6 +119,8 @@ final class AgentRuntime: Sendable {
         heartbeatTask?.cancel()
         for task in drillTasks { task.cancel() }
         maintenanceTask.cancel()
+        availabilityTask.cancel()
+        await availabilityTask.value  // saved once more as it ends
         await withTaskGroup(of: Void.self) { group in
             for service in services {
                 group.addTask { [logger] in

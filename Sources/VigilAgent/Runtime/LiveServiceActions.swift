@@ -18,14 +18,18 @@ public struct LiveServiceActions: ServiceActions {
     let store: StateStore
     let renderer: UpstreamRenderer
     let telemetry: Telemetry?
+    /// The check history the pictures are drawn from.
+    let availability: AvailabilityHistory?
     let history: IncidentHistory?
     private let checkLabels: [Backend: [String]]
     let logger: Logger
 
     public init(
         service: ServiceDefinition, hosts: HostPool, engine: HTTPEngine = .shared, notifier: Notifier?,
-        store: StateStore, telemetry: Telemetry? = nil, history: IncidentHistory? = nil, logger: Logger
+        store: StateStore, telemetry: Telemetry? = nil, history: IncidentHistory? = nil, availability: AvailabilityHistory? = nil,
+        logger: Logger
     ) throws {
+        self.availability = availability
         self.service = service
         self.telemetry = telemetry
         self.history = history
@@ -59,9 +63,11 @@ public struct LiveServiceActions: ServiceActions {
             return results.compactMap { $0 }
         }
         let outcomes = results.map(\.0)
+        let now = Date()
         telemetry?.recordChecks(
             service: service.core.name, backend: backend, probes: checkLabels[backend] ?? [],
-            outcomes: outcomes, seconds: results.map(\.1), at: Date())
+            outcomes: outcomes, seconds: results.map(\.1), at: now)
+        availability?.record(service: service.core.name, backend: backend, outcomes: outcomes, seconds: results.map(\.1), at: now)
         return outcomes
     }
 
@@ -275,6 +281,7 @@ public struct LiveServiceActions: ServiceActions {
     public func persist(_ snapshot: ServiceSnapshot) async throws {
         try store.save(snapshot, service: service.core.name)
         telemetry?.observe(service: service.core.name, snapshot: snapshot)
+        availability?.serving(snapshot.activeSide, service: service.core.name)
         if let closed = snapshot.lastIncident {
             do {
                 try history?.record(closed, service: service.core.name)

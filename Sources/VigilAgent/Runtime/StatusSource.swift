@@ -20,6 +20,8 @@ struct StatusSource: StatusProvider {
     let maintenance: MaintenanceBook?
     /// What the public page calls the organisation and the services.
     let naming: PublicStatusDocument.Naming
+    /// The check history the pictures are drawn from.
+    let availability: AvailabilityHistory?
 
     func publicDocument() async -> PublicStatusDocument { PublicStatusDocument(from: await document(), naming: naming) }
 
@@ -54,6 +56,7 @@ struct StatusSource: StatusProvider {
                     checks: telemetry.checks(service: service.name),
                     recentIncidents: history.recent(service: service.name, including: machine.state.lastIncident),
                     unprotectedReasons: machine.unprotectedReasons)
+            input.history = availability?.series(service: service.name) ?? [:]
             for (name, reference) in service.actions.service.sshHosts {
                 if let transfer = hosts?.knownFileTransfer(reference) { input.fileTransfers[name] = transfer.rawValue }
             }

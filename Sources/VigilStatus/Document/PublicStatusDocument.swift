@@ -21,6 +21,8 @@ public struct PublicStatusDocument: Codable, Sendable, Equatable {
     public struct Service: Codable, Sendable, Equatable {
         public var name: String
         public var status: OperationalStatus
+        /// What users got: the checks of the side the load balancers named, by day and minute.
+        public var history: HistorySeries?
     }
 
     public struct Incident: Codable, Sendable, Equatable {
@@ -69,7 +71,9 @@ public struct PublicStatusDocument: Codable, Sendable, Equatable {
         generatedAt = document.generatedAt
         organization = naming.organization.isEmpty ? nil : naming.organization
         services = document.services.map { service in
-            Service(name: naming.name(service.name), status: Self.publicStatus(service, maintenance: document.maintenance))
+            Service(
+                name: naming.name(service.name), status: Self.publicStatus(service, maintenance: document.maintenance),
+                history: service.history.first { $0.name == "served" })
         }
         overall = services.map(\.status).max() ?? .operational
         var open: [Incident] = []

@@ -19,7 +19,15 @@ enum PublicStatusPage {
         var body = "<h1>\(escape(title))</h1>\n<section class=\"banner \(document.overall.rawValue)\">\(escape(banner))</section>\n"
         body += "<section class=\"card\"><h2>Services</h2><ul class=\"services\">"
         for service in document.services {
-            body += "<li><span>\(escape(service.name))</span> <span class=\"badge \(service.status.rawValue)\">\(words(service.status))</span></li>"
+            body +=
+                "<li><div class=\"row\"><span>\(escape(service.name))</span> <span class=\"badge \(service.status.rawValue)\">\(words(service.status))</span></div>"
+            if let history = service.history {
+                body +=
+                    "<div class=\"pictures\">\(HistoryPicture.uptimeBar(history, label: service.name))"
+                    + "<small>90 days ago · today</small>\(HistoryPicture.sparkline(history, label: service.name))"
+                    + "<small>response time, last 24 hours</small></div>"
+            }
+            body += "</li>"
         }
         body += "</ul></section>\n"
         if !document.maintenance.isEmpty {
@@ -60,7 +68,8 @@ enum PublicStatusPage {
 
     static let css = """
         h1{font-size:1.5rem;margin:.5rem 0 1rem}.card{background:#fff;border-radius:.6rem;padding:.8rem 1rem;margin-bottom:1rem;box-shadow:0 1px 2px rgba(0,0,0,.08)}
-        .services{list-style:none;padding:0;margin:0}.services li{display:flex;justify-content:space-between;padding:.4rem 0;border-bottom:1px solid #e5e5ea}
+        .services{list-style:none;padding:0;margin:0}.services li{padding:.4rem 0;border-bottom:1px solid #e5e5ea}.row{display:flex;justify-content:space-between}
+        .pictures small{display:flex;justify-content:space-between;color:#86868b;font-size:.7rem}svg{display:block;margin-top:.3rem}
         article{border-left:4px solid #c62828;padding-left:.8rem;margin:.8rem 0}article.resolved{border-color:#2e7d32}
         """
 }

@@ -47,6 +47,8 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         /// Closed incidents, newest first.
         public var recentIncidents: [IncidentStatus]
         public var pause: PauseStatus?
+        /// The check history the pictures show: `served`, then each backend.
+        public var history: [HistorySeries] = []
     }
 
     public struct HostStatus: Codable, Sendable, Equatable {
@@ -145,6 +147,8 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         public var unprotectedReasons: [String]
         /// How files reach each SSH host, by the host's name, where known.
         public var fileTransfers: [String: String] = [:]
+        /// The check history, by series name (`primary`, `standby`, `served`).
+        public var history: AvailabilityHistory.Series = [:]
 
         public init(
             name: String, config: ServiceConfig, state: ServiceSnapshot, checks: [Backend: [CheckRecord]] = [:],
@@ -169,7 +173,7 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         self.agentHost = agentHost
         agentVersion = VigilVersion.current
         self.statusPageURL = statusPageURL
-        services = inputs.map(Self.service)
+        services = inputs.map { Self.service($0, now: now) }
         overall = services.map(\.status).max() ?? .operational
     }
 
@@ -189,7 +193,7 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
-    private static func service(_ input: Input) -> ServiceStatus {
+    private static func service(_ input: Input, now: Date) -> ServiceStatus {
         let state = input.state
         var status = ServiceStatus(
             name: input.name, status: Self.status(state), phase: state.phase.name, step: nil, stuckReason: nil,
@@ -224,6 +228,9 @@ public struct StatusDocument: Codable, Sendable, Equatable {
                 role: backend.rawValue, health: health.status.rawValue, consecutiveFailures: health.consecutiveFailures,
                 consecutiveSuccesses: health.consecutiveSuccesses, failingSince: health.failingSince.map(time),
                 upSince: health.upSince.map(time), checks: checks)
+        }
+        status.history = ["served", "primary", "standby"].compactMap { name in
+            input.history[name].map { HistorySeries(name: name, history: $0, now: now) }
         }
         status.pause = state.pause.map { PauseStatus(until: $0.until.map(time), by: $0.by, reason: $0.reason.escapingControlCharacters) }
         return status

@@ -103,6 +103,12 @@ enum StatusPage {
             }.joined(separator: " · ")
             html += "</p>\n"
         }
+        for series in service.history {
+            let label = "\(service.name) \(series.name)"
+            html +=
+                "<div class=\"history\"><b>\(escape(series.name == "served" ? "served (what users got)" : series.name))</b>"
+                + HistoryPicture.uptimeBar(series, label: label) + HistoryPicture.sparkline(series, label: label) + "</div>\n"
+        }
         html += "<table><thead><tr><th>backend</th><th>health</th><th>check</th><th>result</th><th>time</th></tr></thead><tbody>\n"
         for backend in service.backends {
             let checks = backend.checks.isEmpty ? [nil] : backend.checks.map { Optional($0) }
@@ -196,6 +202,7 @@ enum StatusPage {
         .fault{color:#c62828;font-weight:600}.url{word-break:break-all}.ok,.health.up{color:#2e7d32}.failed,.health.down{color:#c62828}.quiet{color:#86868b}
         .timeline{padding-left:1.2rem;font-size:.9rem}time{color:#86868b;font-variant-numeric:tabular-nums}
         footer{color:#86868b;font-size:.8rem;text-align:center;padding:1rem}
+        .history{margin:.5rem 0;font-size:.8rem}.history svg{display:block;margin:.2rem 0}
         @media (max-width:40rem){main{padding:.5rem}table{font-size:.78rem}th,td{padding:.2rem .3rem}.url{min-width:8rem}}
         """
 
