@@ -73,9 +73,11 @@ extension ServiceStateMachine {
 
     /// Which service, which side serves, since when.
     func impact(of incident: Incident, at now: Instant) -> String {
-        if state.isInOutage { return "\(config.name) has been down for \(DurationText.roughly(now - incident.openedAt))" }
-        guard let side = state.activeSide else { return "\(config.name) is served partly by each side while traffic moves" }
-        return "\(config.name) is served by the \(side.rawValue)"
+        let since = "since \(incident.openedAt.utcMinute)"
+        if state.isInOutage { return "\(config.name) is down \(since) (\(DurationText.roughly(now - incident.openedAt)))" }
+        guard let side = state.activeSide else { return "\(config.name) is served partly by each side while traffic moves, \(since)" }
+        let failing = health(side) == .down ? ", which fails its checks" : ""
+        return "\(config.name) is served by the \(side.rawValue)\(failing), \(since)"
     }
 
     /// `vigil ack`: the open incident is taken on; escalation and reminders stop.

@@ -112,7 +112,7 @@ import Testing
         #expect(update.messageKinds == [.incidentUpdate])
         #expect(reason.hasPrefix("Status: open for 30m"), "\(reason)")
         #expect(reason.contains("the runbook is stuck") && reason.contains("an operator is needed"), "\(reason)")
-        #expect(reason.contains("Impact: shop is served by the primary"), "\(reason)")
+        #expect(reason.contains("Impact: shop is served by the primary, which fails its checks, since 1970-01-01 00:00 UTC"), "\(reason)")
         #expect(reason.hasSuffix("Next update in 30m, unless it ends first"), "\(reason)")
     }
 

@@ -53,7 +53,8 @@ enum NotificationFixtures {
                 kind: kind, service: "shop",
                 reason:
                     "Status: open for 30m; the runbook is stuck (switch load balancer 1 to standby failed): an operator is needed. "
-                    + "Impact: shop is served partly by each side while traffic moves. Next update in 30m, unless it ends first",
+                    + "Impact: shop is served partly by each side while traffic moves, since 2026-11-18 11:06 UTC. "
+                    + "Next update in 30m, unless it ends first",
                 incident: open, at: at)
         case .incidentAcknowledged:
             var open = incident
