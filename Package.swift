@@ -51,6 +51,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        .target(name: "VigilEtcd", dependencies: ["VigilHTTP"]),
         .target(
             name: "VigilStatus",
             dependencies: [
@@ -125,6 +126,7 @@ let package = Package(
             dependencies: ["VigilNotify", "VigilLab", "VigilCore", .product(name: "Logging", package: "swift-log")],
             exclude: ["Golden"]
         ),
+        .testTarget(name: "VigilEtcdTests", dependencies: ["VigilEtcd", "VigilLab"]),
         .testTarget(name: "VigilStatusTests", dependencies: ["VigilStatus", "VigilCore"]),
         .testTarget(
             name: "VigilAgentTests",

@@ -16,6 +16,8 @@ packages=(
   curl                   # the tests' HTTP client and the benchmarks' shell-style baseline
   prometheus             # promtool checks /metrics in the tests (the server is never run)
   python3-aiosmtpd       # the tests' SMTP server (email channels, STARTTLS and AUTH)
+  etcd-server            # the etcd client's tests run a three-member cluster on loopback
+  etcd-client            # etcdctl: the tests' health checks and auth setup
   python3-jsonschema     # checks /status.json against docs/status.schema.json in the tests
   chromium               # renders the status page headless in the tests
   fonts-dejavu-core      # so that page has a font

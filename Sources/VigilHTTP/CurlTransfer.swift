@@ -76,7 +76,9 @@ final class CurlTransfer: @unchecked Sendable {
         try check(vigil_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0), "FOLLOWLOCATION")
         try check(
             vigil_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(max(1, request.connectTimeout.wholeMilliseconds))), "CONNECTTIMEOUT_MS")
-        try check(vigil_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(max(1, request.timeout.wholeMilliseconds))), "TIMEOUT_MS")
+        // A stream has no total timeout (0): it lasts until the server or the caller ends it.
+        let total = request.onData == nil ? Int(max(1, request.timeout.wholeMilliseconds)) : 0
+        try check(vigil_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, total), "TIMEOUT_MS")
         try check(vigil_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
         try check(vigil_curl_setopt_pointer(handle, CURLOPT_PRIVATE, context), "PRIVATE")
         try check(vigil_curl_setopt_string(handle, CURLOPT_USERAGENT, "vigil"), "USERAGENT")
@@ -174,6 +176,10 @@ final class CurlTransfer: @unchecked Sendable {
 
     fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
         sawResponseBytes = true
+        if let onData = request.onData {
+            onData(Array(bytes))
+            return bytes.count
+        }
         let room = request.bodyLimit - body.count
         guard bytes.count <= room else {
             body.append(contentsOf: bytes.prefix(max(0, room)))

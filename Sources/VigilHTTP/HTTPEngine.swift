@@ -68,6 +68,24 @@ public final class HTTPEngine: Sendable {
             freshConnection: freshConnection)
     }
 
+    /// POSTs a body and hands each piece of the answer's body to `onData` as it arrives (a watch
+    /// stream), until the server ends it or the calling task is cancelled.
+    /// - Returns: the HTTP status when the stream ended after an answer; the failure otherwise
+    ///   (naming the peer, never the URL).
+    public func stream(
+        url: String, body: [UInt8], headers: [(name: String, value: String)] = [("Content-Type", "application/json")],
+        connectTimeout: Duration = .seconds(5), tls: TLSOptions = TLSOptions(), onData: @escaping @Sendable ([UInt8]) -> Void
+    ) async -> Result<Int, HTTPTransportError> {
+        var request = TransferRequest(
+            url: url, method: "POST", headers: headers.map { "\($0.name): \($0.value)" }, body: body, connectTimeout: connectTimeout,
+            timeout: .zero, bodyLimit: 0, tls: tls, freshConnection: true)
+        request.onData = onData
+        let result = await loop.perform(request)
+        if result.status > 0 && result.code == 0 { return .success(result.status) }
+        let failure = result.transportFailure ?? .other(code: result.code, message: result.message)
+        return .failure(HTTPTransportError(failure: failure.redacting(url), peer: Self.peer(of: url)))
+    }
+
     /// Submits a whole mail (CRLF lines, headers first) over smtp:// or smtps://. Never throws:
     /// a refusal carries the server's reply code; the error never contains the password.
     public func sendMail(

@@ -14,4 +14,7 @@ struct TransferRequest: Sendable {
     var connectOnly = false
     /// Submit `body` as a mail over smtp:// or smtps:// instead of an HTTP request.
     var mail: MailEnvelope?
+    /// A stream: each piece of the body as it arrives, none kept, no total timeout (it ends when
+    /// the server closes it or the caller's task is cancelled).
+    var onData: (@Sendable ([UInt8]) -> Void)?
 }

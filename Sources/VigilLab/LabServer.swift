@@ -11,6 +11,7 @@ extension LabSSHServer: LabServer {}
 extension LabStandby: LabServer {}
 extension LabBlackhole: LabServer {}
 extension LabSMTPServer: LabServer {}
+extension LabEtcdCluster: LabServer {}
 
 /// Runs `body` with a started server and stops the server afterwards, whether `body` returned or threw.
 public func withLabServer<Server: LabServer, Result>(
