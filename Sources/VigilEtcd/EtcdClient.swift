@@ -129,8 +129,8 @@ public final class EtcdClient: Sendable {
                                 return complete
                             }
                             for line in lines {
-                                guard let json = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }
-                                guard let result = json["result"] as? [String: Any] else {
+                                // A line that is not a result (an error object, or not JSON) is kept as the stream's problem.
+                                guard let result = Self.object(line)?["result"] as? [String: Any] else {
                                     ended.withLock {
                                         $0 = EtcdError(endpoint: endpoint, .invalidAnswer(String(decoding: line.prefix(300), as: UTF8.self)))
                                     }
@@ -200,16 +200,12 @@ public final class EtcdClient: Sendable {
                 case .failure(let error):
                     failures.append("\(endpoint): \(error.failure)")
                 case .success(let response):
-                    let json = (try? JSONSerialization.jsonObject(with: Data(response.bodyPrefix))) as? [String: Any]
-                    if response.status == 200, let json {
+                    if response.status == 200, let json = Self.object(response.bodyPrefix) {
                         preferred.withLock { $0 = index }
                         return Answer(json: json)
                     }
-                    let message =
-                        (json?["message"] as? String) ?? (json?["error"] as? String)
-                        ?? String(decoding: response.bodyPrefix.prefix(300), as: UTF8.self)
-                    let code = (json?["code"] as? NSNumber)?.intValue
-                    let error = EtcdError(endpoint: endpoint, .refused(status: response.status, code: code, message: message))
+                    let error = Self.refusal(response, from: endpoint)
+                    let message = error.message ?? ""
                     if attempt == 0 && credentials != nil && message.contains("token") {
                         token.withLock { $0 = nil }  // expired or from before a restart: log in again
                         continue
@@ -238,10 +234,8 @@ public final class EtcdClient: Sendable {
         case .failure(let error):
             throw EtcdError(endpoint: endpoint, .unreachable(["\(endpoint): \(error.failure)"]))
         case .success(let response):
-            let json = (try? JSONSerialization.jsonObject(with: Data(response.bodyPrefix))) as? [String: Any]
-            guard response.status == 200, let issued = json?["token"] as? String else {
-                let message = (json?["message"] as? String) ?? "HTTP \(response.status)"
-                throw EtcdError(endpoint: endpoint, .refused(status: response.status, code: (json?["code"] as? NSNumber)?.intValue, message: message))
+            guard response.status == 200, let issued = Self.object(response.bodyPrefix)?["token"] as? String else {
+                throw Self.refusal(response, from: endpoint)
             }
             token.withLock { $0 = issued }
         }
@@ -259,6 +253,25 @@ public final class EtcdClient: Sendable {
         } catch {
             preconditionFailure("the requests are built of strings, numbers and lists: \(error)")
         }
+    }
+
+    /// A JSON object, or nil for anything else: the callers keep the raw text for their errors.
+    static func object(_ bytes: [UInt8]) -> [String: Any]? {
+        do {
+            return try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+        } catch {
+            return nil
+        }
+    }
+
+    /// etcd's refusal in its own words: the gateway's `message` (or `error`) and gRPC code, or
+    /// the start of the body when it is not the gateway's JSON.
+    static func refusal(_ response: HTTPResponse, from endpoint: String) -> EtcdError {
+        let json = object(response.bodyPrefix)
+        let message =
+            (json?["message"] as? String) ?? (json?["error"] as? String)
+            ?? "HTTP \(response.status): \(String(decoding: response.bodyPrefix.prefix(300), as: UTF8.self))"
+        return EtcdError(endpoint: endpoint, .refused(status: response.status, code: (json?["code"] as? NSNumber)?.intValue, message: message))
     }
 
     static func revision(_ json: [String: Any]) -> Int64 { EtcdJSON.int((json["header"] as? [String: Any])?["revision"]) }

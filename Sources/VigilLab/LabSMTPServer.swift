@@ -87,12 +87,11 @@ public final class LabSMTPServer: Sendable {
         try folder.write("replies", earlier + replies.map { $0 + "\n" }.joined())
     }
 
-    /// Every mail so far, in the order received.
-    public var mails: [ReceivedMail] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.file("mail"))) ?? []).filter { $0.hasSuffix(".json") }
-        return names.sorted().compactMap { name in
-            guard let data = FileManager.default.contents(atPath: folder.file("mail/\(name)")) else { return nil }
-            return try? JSONDecoder().decode(ReceivedMail.self, from: data)
+    /// Every mail so far, in the order received (a record that cannot be read fails the test with why).
+    public func mails() throws -> [ReceivedMail] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.file("mail")).filter { $0.hasSuffix(".json") }
+        return try names.sorted().map { name in
+            try JSONDecoder().decode(ReceivedMail.self, from: Data(contentsOf: URL(fileURLWithPath: folder.file("mail/\(name)"))))
         }
     }
 
@@ -101,8 +100,8 @@ public final class LabSMTPServer: Sendable {
     /// Waits until `count` mails arrived (accepted or refused).
     @discardableResult
     public func waitForMails(_ count: Int, timeout: Duration = .seconds(15)) async throws -> [ReceivedMail] {
-        try await LabWait.until("\(count) mail(s) at the SMTP server", timeout: timeout) { mails.count >= count }
-        return mails
+        try await LabWait.until("\(count) mail(s) at the SMTP server", timeout: timeout) { try mails().count >= count }
+        return try mails()
     }
 
     public func stop() async {

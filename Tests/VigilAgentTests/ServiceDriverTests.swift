@@ -149,3 +149,36 @@ final class FakeActions: ServiceActions {
         #expect(throws: StateStore.CorruptState.self) { try store.load(service: "shop") }
     }
 }
+
+extension ServiceDriverTests {
+    /// Escalation on the driver's clock: a stuck failover nobody acknowledged reaches the first
+    /// step's channels when it is due; once acknowledged, the next step never comes.
+    @Test func anUnacknowledgedIncidentEscalatesOnTheClockAndAnAcknowledgedOneStops() async throws {
+        var config = ServiceConfig(name: "shop", loadBalancers: ["lb0"])
+        config.escalation = [EscalationStep(after: .seconds(600), channels: ["pager"]), EscalationStep(after: .seconds(1_800), channels: ["boss"])]
+        actions.state.withLock { $0.failing = ["start standby"] }
+        let driver = driver(config)
+        await driver.start()
+        try await drive("the primary to be up") { await driver.machine.state.health[.primary]?.status == .up }
+        actions.state.withLock { $0.healthy[.primary] = false }
+        try await drive("the failover to get stuck") { if case .stuck = await driver.phase { true } else { false } }
+        let opened = try #require(await driver.machine.state.incident?.openedAt)
+        try await LabWait.until("the first escalation", timeout: .seconds(60), interval: .milliseconds(1)) {
+            clock.advance(by: .seconds(5))
+            return actions.state.withLock { $0.messages.contains(.incidentEscalated) }
+        }
+        let escalatedAt = await driver.now
+        #expect(escalatedAt - opened >= .seconds(600) && escalatedAt - opened < .seconds(620), "on time: \(escalatedAt - opened)")
+        let answer = await driver.send(.operatorRequested(OperatorRequest(.acknowledgeIncident, by: "ana", reason: "mine")))
+        #expect(answer == .accepted(.acknowledgeIncident))
+        // Past the second step's time, a little at a time so the driver handles each wake-up.
+        try await LabWait.until("40 minutes on the clock", timeout: .seconds(60), interval: .milliseconds(1)) {
+            clock.advance(by: .seconds(5))
+            return await driver.now - opened > .seconds(2_400)
+        }
+        try await drive("the acknowledgement to be said") { actions.state.withLock { $0.messages.contains(.incidentAcknowledged) } }
+        #expect(actions.state.withLock { $0.messages }.filter { $0 == .incidentEscalated }.count == 1, "the second step never came")
+        #expect(await driver.machine.state.incident?.acknowledged?.by == "ana")
+        await driver.stop()
+    }
+}

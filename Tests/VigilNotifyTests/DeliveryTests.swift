@@ -9,10 +9,11 @@ import VigilNotify
 /// canary appears in none of them.
 @Suite struct DeliveryTests {
     static let canary = "canary-9c1e5ab7"
-    let recorder = LogRecorder()
-    let state: LabFolder
+    let harness: NotifierHarness
+    var recorder: LogRecorder { harness.recorder }
+    var state: LabFolder { harness.state }
 
-    init() throws { state = try LabFolder(prefix: "notifier") }
+    init() throws { harness = try NotifierHarness(canary: Self.canary) }
 
     private func channel(_ receiver: LabWebhookReceiver) -> NotificationChannel {
         NotificationChannel(
@@ -22,22 +23,14 @@ import VigilNotify
     }
 
     private func notifier(_ receiver: LabWebhookReceiver, policy: DeliveryPolicy = .fast) throws -> Notifier {
-        try Notifier(
-            stateDirectory: state.path, channels: [channel(receiver)], policy: policy, agentHost: "lb-1",
-            logger: recorder.logger())
+        try harness.notifier([channel(receiver)], policy: policy)
     }
 
     private func message(_ number: Int = 1) -> Message {
         Message(kind: .standbyUnhealthy, service: "shop", from: .standby, reason: "check \(number) failed", at: .seconds(Double(number)))
     }
 
-    /// Stops the notifier, removes the state folder, and checks the logs for the canary.
-    private func finish(_ notifier: Notifier) async {
-        await notifier.stop()
-        state.remove()
-        let leaks = recorder.all.filter { $0.contains(Self.canary) }
-        #expect(leaks.isEmpty, "the canary leaked into the logs: \(leaks.prefix(3))")
-    }
+    private func finish(_ notifier: Notifier) async { await harness.finish(notifier) }
 
     private func okCount(_ requests: [RecordedRequest], event: String) -> Int {
         requests.filter { $0.headers["x-vigil-event-id"] == event && $0.reply == .ok }.count

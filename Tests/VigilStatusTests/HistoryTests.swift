@@ -19,7 +19,7 @@ import VigilCore
         let minute = history.minutes[0]
         #expect(minute.checks == 60 && minute.failures == 1)
         #expect(minute.p50 == 30 && minute.p95 == 57 && minute.max == 60)
-        #expect(history.currentDays().first?.checks == 61, "the open minute counts in today's total")
+        #expect(history.closed().days.first?.checks == 61, "the open minute counts in today's total")
         #expect(history.days.first?.checks == 60)
     }
 
@@ -34,7 +34,7 @@ import VigilCore
         #expect(full.count < 120_000, "a full series is \(full.count) bytes")
         print("history: a full series (1,440 minutes, 90 days) is \(full.count) bytes of JSON")
         for day in 3..<120 { history.record(ok: false, seconds: 0.001, at: Self.start.addingTimeInterval(Double(day) * 86_400)) }
-        #expect(history.currentDays().count == BackendHistory.daysKept)
+        #expect(history.closed().days.count == BackendHistory.daysKept)
         let saved = try JSONEncoder().encode(history)
         let restored = try JSONDecoder().decode(BackendHistory.self, from: saved)
         #expect(restored.minutes == history.minutes && restored.days == history.days)
@@ -68,7 +68,7 @@ extension HistoryTests {
         for second in 0..<20 { before.record(ok: second != 3, seconds: 0.001, at: Self.start.addingTimeInterval(Double(second))) }
         var after = try JSONDecoder().decode(BackendHistory.self, from: try JSONEncoder().encode(before.closed()))
         for second in 30..<40 { after.record(ok: true, seconds: 0.001, at: Self.start.addingTimeInterval(Double(second))) }
-        #expect(after.currentMinutes().map(\.checks) == [30] && after.currentMinutes().map(\.failures) == [1])
-        #expect(after.currentDays().map(\.checks) == [30])
+        #expect(after.closed().minutes.map(\.checks) == [30] && after.closed().minutes.map(\.failures) == [1])
+        #expect(after.closed().days.map(\.checks) == [30])
     }
 }

@@ -5,7 +5,7 @@ import VigilStatus
 /// Carries out control-socket requests on the running services.
 struct ControlHandler: Sendable {
     let status: StatusSource
-    let maintenance: MaintenanceBook
+    let maintenance: MaintenanceWatch
 
     var services: [RunningService] { status.services }
 
@@ -31,9 +31,16 @@ struct ControlHandler: Sendable {
         let names = services.map(\.name)
         if request.command == .maintenance {
             // Windows belong to the agent, not to one service: they name their services.
-            return maintenance.carryOut(request.maintenance ?? MaintenanceRequest(action: .list), reason: request.reason, by: who) {
+            let done = maintenance.book.carryOut(request.maintenance ?? MaintenanceRequest(action: .list), reason: request.reason, by: who) {
                 reply(.line($0))
             }
+            // The daemon sees a window added or cancelled at once (the schedule acts on it within a second).
+            do {
+                try maintenance.refresh()
+            } catch {
+                reply(.line("the daemon cannot read the windows again: \(error)"))
+            }
+            return done
         }
         let chosen: [RunningService]
         if request.all || (request.command == .status && request.service == nil) {

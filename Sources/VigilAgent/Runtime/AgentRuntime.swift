@@ -23,7 +23,7 @@ final class AgentRuntime: Sendable {
 
     private init(
         services: [RunningService], status: StatusSource, notifier: Notifier, hosts: HostPool, driftCheckInterval: Duration?,
-        heartbeat: HeartbeatSettings?, drills: [String: [DrillSchedule]], maintenance: MaintenanceBook,
+        heartbeat: HeartbeatSettings?, drills: [String: [DrillSchedule]], maintenance: MaintenanceWatch,
         availability: (AvailabilityHistory, AvailabilityStore), logger: Logger
     ) {
         availabilityTask = Task { await availability.1.keep(availability.0) }
@@ -33,7 +33,7 @@ final class AgentRuntime: Sendable {
         self.hosts = hosts
         self.logger = logger
         handler = ControlHandler(status: status, maintenance: maintenance)
-        maintenanceTask = Task { await MaintenanceScheduler.run(services: services, book: maintenance, logger: logger) }
+        maintenanceTask = Task { await MaintenanceScheduler.run(services: services, watch: maintenance, logger: logger) }
         driftTask = driftCheckInterval.map { interval in
             Task { await Self.checkDrift(of: services, every: interval, logger: logger) }
         }
@@ -63,6 +63,7 @@ final class AgentRuntime: Sendable {
             observe: { telemetry.recordDelivery(channel: $0, result: $1.rawValue) }, logger: logger)
         notifier.start()
         let hosts = HostPool(ssh: config.ssh)
+        let maintenance = MaintenanceWatch(book: config.maintenanceBook)
         let availabilityStore = AvailabilityStore(folder: config.stateDirectory, logger: logger)
         let availability = AvailabilityHistory(services: availabilityStore.load(services: config.services.map(\.core.name)))
         var services: [RunningService] = []
@@ -101,12 +102,12 @@ final class AgentRuntime: Sendable {
         let status = StatusSource(
             services: services, telemetry: telemetry, history: history,
             agentHost: ProcessInfo.processInfo.hostName, publicURL: config.statusPublicURL, notifier: notifier, hosts: hosts,
-            maintenance: config.maintenanceBook, naming: config.publicNaming, availability: availability)
+            maintenance: maintenance, naming: config.publicNaming, availability: availability)
         return AgentRuntime(
             services: services, status: status, notifier: notifier, hosts: hosts,
             driftCheckInterval: driftCheckInterval, heartbeat: heartbeat,
             drills: scheduledDrills ? Dictionary(uniqueKeysWithValues: config.services.map { ($0.core.name, $0.drills) }) : [:],
-            maintenance: config.maintenanceBook, availability: (availability, availabilityStore), logger: logger)
+            maintenance: maintenance, availability: (availability, availabilityStore), logger: logger)
     }
 
     /// Stops in order: a runbook in flight gets up to `grace` to finish (or roll back); past it,

@@ -3,17 +3,17 @@ import Logging
 import VigilCore
 
 /// Tells each service's core which maintenance window is in force, at the second it begins and
-/// ends (the windows are read again each second, so one added or cancelled at run time counts at
-/// once). When the list cannot be read, the windows last read stay in force and that is logged.
+/// ends (the file is looked at each second and read when it changed, so one added or cancelled at
+/// run time counts at once). When the list cannot be read, the windows last read stay in force
+/// and that is logged.
 enum MaintenanceScheduler {
     static let interval = Duration.seconds(1)
 
-    static func run(services: [RunningService], book: MaintenanceBook, now: @Sendable () -> Date = Date.init, logger: Logger) async {
-        var windows = book.configured
+    static func run(services: [RunningService], watch: MaintenanceWatch, now: @Sendable () -> Date = Date.init, logger: Logger) async {
         var failing: String?
         while !Task.isCancelled {
             do {
-                windows = try book.windows()
+                try watch.refresh()
                 if failing != nil { logger.notice("the maintenance windows can be read again") }
                 failing = nil
             } catch {
@@ -21,6 +21,7 @@ enum MaintenanceScheduler {
                 failing = error.description
             }
             let date = now()
+            let windows = watch.windows
             for service in services {
                 // Overlapping windows: the one that ends last holds, so the hold does not end early.
                 let active = windows.filter { $0.covers(service.name) && $0.isActive(at: date) }.max { $0.end < $1.end }

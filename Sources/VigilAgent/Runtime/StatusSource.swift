@@ -17,7 +17,7 @@ struct StatusSource: StatusProvider {
     /// The SSH connections, for how files reach each host.
     let hosts: HostPool?
     /// The maintenance windows, shown ahead of time.
-    let maintenance: MaintenanceBook?
+    let maintenance: MaintenanceWatch?
     /// What the public page calls the organisation and the services.
     let naming: PublicStatusDocument.Naming
     /// The check history the pictures are drawn from.
@@ -25,11 +25,9 @@ struct StatusSource: StatusProvider {
 
     func publicDocument() async -> PublicStatusDocument { PublicStatusDocument(from: await document(), naming: naming) }
 
-    /// The windows that have not ended (the config's alone when the state folder's cannot be
-    /// read: the schedule logs why).
+    /// The windows that have not ended, as the schedule last read them.
     func maintenanceWindows(at now: Date = Date()) -> [MaintenanceStatus] {
-        let windows = (try? maintenance?.windows()) ?? maintenance?.configured ?? []
-        return windows.filter { $0.end > now }.map { window in
+        (maintenance?.windows ?? []).filter { $0.end > now }.map { window in
             MaintenanceStatus(
                 id: window.id, start: StatusDocument.time(window.start), end: StatusDocument.time(window.end), span: window.span,
                 services: window.services, reason: window.reason, publicText: window.publicText, inForce: window.isActive(at: now))

@@ -27,13 +27,13 @@ public final class AvailabilityHistory: Sendable {
     /// One round of checks of a backend.
     public func record(service: String, backend: Backend, outcomes: [ProbeOutcome], seconds: [Double], at date: Date) {
         state.withLock { state in
-            var series = state.services[service] ?? [:]
-            let served = (state.serving[service] ?? .primary) == backend
+            // In place: the rings are not copied on every round of checks.
+            let names = (state.serving[service] ?? .primary) == backend ? [backend.rawValue, "served"] : [backend.rawValue]
             for (outcome, duration) in zip(outcomes, seconds) {
-                series[backend.rawValue, default: BackendHistory()].record(ok: outcome.isHealthy, seconds: duration, at: date)
-                if served { series["served", default: BackendHistory()].record(ok: outcome.isHealthy, seconds: duration, at: date) }
+                for name in names {
+                    state.services[service, default: [:]][name, default: BackendHistory()].record(ok: outcome.isHealthy, seconds: duration, at: date)
+                }
             }
-            state.services[service] = series
         }
     }
 

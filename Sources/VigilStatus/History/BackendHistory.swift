@@ -109,10 +109,4 @@ public struct BackendHistory: Codable, Sendable, Equatable {
         copy.open = nil
         return copy
     }
-
-    /// The closed minutes and the open one.
-    public func currentMinutes() -> [Minute] { closed().minutes }
-
-    /// The days, the open minute counted in today's.
-    public func currentDays() -> [Day] { closed().days }
 }

@@ -12,7 +12,7 @@ enum HistoryPicture {
     static func uptimeBar(_ series: HistorySeries, label: String) -> String {
         let count = series.dayChecks.count
         let cell = Double(barWidth) / Double(count)
-        let firstDay = Int(seconds(series.daysStart + "T00:00:00.000Z") / 86_400)
+        let firstDay = series.firstDay
         var svg =
             "<svg class=\"uptime\" viewBox=\"0 0 \(barWidth) 24\" width=\"100%\" role=\"img\" aria-label=\"\(escape(label)): availability of the last \(count) days\">"
         for index in 0..<count {
@@ -59,7 +59,7 @@ enum HistoryPicture {
             run.append(String(format: "%.1f,%.1f", Double(index) * step, plot - latency / ceiling * (plot - 2) + 1))
         }
         flush()
-        let firstMinute = Int(seconds(series.spansStart) / 60)
+        let firstMinute = series.firstMinute
         for (index, count) in series.spanFailures.enumerated() where count > 0 {
             let at = StatusDocument.time(Date(timeIntervalSince1970: Double(firstMinute + index * series.spanMinutes) * 60))
             let title = "\(StatusPage.shortTime(at)): \(count) failed check\(count == 1 ? "" : "s") in \(series.spanMinutes) minutes"
@@ -68,12 +68,6 @@ enum HistoryPicture {
                 max(0, Double(index) * step - step / 2), sparkHeight - 6, max(step, 2), escape(title))
         }
         return svg + "</svg>"
-    }
-
-    /// Unix seconds of a time this file's series wrote (ISO 8601, UTC); the series are built
-    /// by `HistorySeries` a moment before, so their times always parse.
-    static func seconds(_ iso: String) -> Double {
-        (try? Date(iso, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))?.timeIntervalSince1970 ?? 0
     }
 
     static func day(_ number: Int) -> String { String(StatusDocument.time(Date(timeIntervalSince1970: Double(number) * 86_400)).prefix(10)) }
