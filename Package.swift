@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "VigilAgent",
             dependencies: [
-                "VigilCore", "VigilHTTP", "VigilHosts", "VigilUpstream", "VigilNotify", "VigilStatus",
+                "VigilCore", "VigilHTTP", "VigilHosts", "VigilUpstream", "VigilNotify", "VigilStatus", "VigilEtcd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),

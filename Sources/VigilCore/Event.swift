@@ -16,4 +16,8 @@ public enum Event: Equatable, Hashable, Sendable, Codable {
     case preflightFinished(findings: [String])
     /// The planned-maintenance window in force now (nil: none), as the agent's schedule says.
     case maintenanceChanged(MaintenanceHold?)
+    /// This agent's standing in its cluster changed (the agent's cluster member says when).
+    case clusterChanged(ClusterStanding)
+    /// The other agents' views of both sides, as they are published now.
+    case peerViewsChanged([VantageView])
 }

@@ -66,6 +66,15 @@ public enum MessageKind: String, Equatable, Hashable, Sendable, Codable, CaseIte
     case maintenanceEnded
     /// A failure during the window that would have started an automatic runbook (said once).
     case maintenanceHeld
+    /// This agent cannot prove it leads its cluster (etcd unreachable, the lease not renewed in
+    /// time): it stopped acting, and no automatic runbook runs from it.
+    case clusterLost
+    /// It reaches etcd again: leading or following.
+    case clusterRegained
+    /// Another agent took the lead (this one had it, or a leader died).
+    case leaderChanged
+    /// The leader sees the serving side down, but not enough of the other agents do: no failover.
+    case vantagesDisagree
     /// `vigil notify test`: proves a channel works; no action needed.
     case test
 }

@@ -27,6 +27,8 @@ public struct ServiceConfig: Equatable, Hashable, Sendable, Codable {
     public var preflightInterval: Duration? = .seconds(3_600)
     /// Who else hears of an incident nobody acknowledged, and when (`escalate:`), in order of `after`.
     public var escalation: [EscalationStep] = []
+    /// This agent's part in a cluster (`cluster:`); nil when it runs alone.
+    public var cluster: ClusterSettings?
 
     /// The default standby is cold and not checked while the primary serves: a stopped service
     /// would only raise warnings. Name a cheap check to watch it.

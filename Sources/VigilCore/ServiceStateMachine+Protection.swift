@@ -12,6 +12,7 @@ extension ServiceStateMachine {
         case .primaryActive, .secondaryActive, .failingOver, .failingBack, .drilling:
             break
         }
+        if case .lost(let reason)? = cluster.standing { reasons.append("cluster: \(reason): no automatic failover") }
         if let hold = state.maintenance { reasons.append("planned maintenance until \(hold.until.utcMinute): no automatic failover") }
         if state.isInOutage { reasons.append("outage: nothing healthy to serve") }
         if let agentFault = state.agentFault { reasons.append("the checks cannot run on this host: \(agentFault)") }

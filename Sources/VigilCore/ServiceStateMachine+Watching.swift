@@ -117,6 +117,8 @@ extension ServiceStateMachine {
 
     /// What the health of both sides calls for, given the phase.
     mutating func decide(at now: Instant) -> [Effect] {
+        // In a cluster only the leader acts; the others watch and publish their views.
+        guard cluster.mayAct else { return [] }
         switch state.phase {
         case .paused, .failingOver, .failingBack:
             return []
@@ -243,6 +245,7 @@ extension ServiceStateMachine {
     private mutating func automaticRunbook(_ kind: RunbookKind, to target: Backend, at now: Instant) -> [Effect] {
         if let held = heldByMaintenance(kind, to: target, at: now) { return held }
         let leavingADownSide = health(target.other) == .down
+        if leavingADownSide, let held = heldForConfirmation(leaving: target.other, at: now) { return held }
         if !leavingADownSide, let until = state.cooldownUntil, now < until { return [] }
         let recent = state.automaticStarts.filter { now - $0 < config.antiFlap.window }
         state.automaticStarts = recent

@@ -5,11 +5,14 @@ public struct ServiceStateMachine: Equatable, Hashable, Sendable {
     public let config: ServiceConfig
     /// Everything the machine knows, as it is saved.
     public internal(set) var state: ServiceSnapshot
+    /// Its cluster: standing and the others' views (nothing when the service runs alone).
+    public internal(set) var cluster: ClusterState
 
     /// A service seen for the first time, serving what its load balancers name now. Consistent
     /// upstreams give `primaryActive` or `secondaryActive`; anything else waits for an operator.
     public init(config: ServiceConfig, upstreams observed: [UpstreamLayout?]) {
         self.config = config
+        cluster = ClusterState(settings: config.cluster)
         state = ServiceSnapshot(phase: .primaryActive, upstreams: observed)
         state.phase = restingPhase
     }
@@ -28,6 +31,7 @@ public struct ServiceStateMachine: Equatable, Hashable, Sendable {
     init(config: ServiceConfig, state: ServiceSnapshot) {
         self.config = config
         self.state = state
+        cluster = ClusterState(settings: config.cluster)
     }
 
     /// Where the service is.
@@ -63,6 +67,10 @@ public struct ServiceStateMachine: Equatable, Hashable, Sendable {
             effects = preflightFinished(findings, at: now)
         case .maintenanceChanged(let hold):
             effects = maintenanceChanged(hold, at: now)
+        case .clusterChanged(let standing):
+            effects = clusterChanged(standing, at: now)
+        case .peerViewsChanged(let views):
+            effects = peerViewsChanged(views, at: now)
         }
         if state.durable != before { effects.insert(.persist(state), at: 0) }
         return effects

@@ -14,11 +14,14 @@ public final class EtcdClient: Sendable {
     private let credentials: (user: String, password: String)?
     private let preferred = Mutex(0)
     private let token = Mutex<String?>(nil)
+    /// Told how long each call took, answered or not (for `vigil_etcd_request_duration_seconds`).
+    private let observe: (@Sendable (Duration) -> Void)?
 
     public init(
         endpoints: [String], engine: HTTPEngine = .shared, timeout: Duration = .seconds(5), tls: TLSOptions = TLSOptions(),
-        credentials: (user: String, password: String)? = nil
+        credentials: (user: String, password: String)? = nil, observe: (@Sendable (Duration) -> Void)? = nil
     ) {
+        self.observe = observe
         self.endpoints = endpoints.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.engine = engine
         self.timeout = timeout
@@ -183,6 +186,8 @@ public final class EtcdClient: Sendable {
     /// POSTs to each endpoint in turn until one answers; an invalid or missing auth token is
     /// renewed once.
     func call(_ path: String, _ body: [String: Any]) async throws(EtcdError) -> Answer {
+        let started = ContinuousClock.now
+        defer { observe?(started.duration(to: .now)) }
         var failures: [String] = []
         var refusal: EtcdError?
         let start = preferred.withLock { $0 }

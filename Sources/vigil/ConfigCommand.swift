@@ -15,11 +15,12 @@ struct ConfigCommand: AsyncParsableCommand {
                 also logs in to every SSH host once, checking its host key against known_hosts (exit 1 \
                 when one fails). --trust-new-host-keys adds the key of a host known_hosts does not list \
                 yet, after printing its fingerprint: compare it with the host's own \
-                (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` there). A changed key is never trusted.
+                (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` there). A changed key is never trusted. \
+                With cluster: it also reaches etcd and prints its members, the leader and the agents.
                 """)
 
         @OptionGroup var options: ConfigOptions
-        @Flag(help: "Also log in to every SSH host and check its host key.") var connect = false
+        @Flag(help: "Also log in to every SSH host and check its host key (and reach etcd, with cluster:).") var connect = false
         @Flag(help: "With --connect: add unknown host keys to known_hosts (after showing them).") var trustNewHostKeys = false
 
         func validate() throws {
@@ -43,7 +44,8 @@ struct ConfigCommand: AsyncParsableCommand {
                 "vigil: \(options.config) is valid: \(config.services.count) service(s), \(config.channels.count) channel(s), "
                     + "every upstream template renders")
             guard connect else { return }
-            let ok = await HostConnectCheck.run(config, trustNewHostKeys: trustNewHostKeys) { print($0) }
+            var ok = await HostConnectCheck.run(config, trustNewHostKeys: trustNewHostKeys) { print($0) }
+            if let cluster = config.cluster { ok = await ClusterConnectCheck.run(cluster) { print($0) } && ok }
             if !ok { throw ExitCode(1) }
         }
     }

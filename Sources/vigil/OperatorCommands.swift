@@ -26,13 +26,19 @@ struct Failover: AsyncParsableCommand {
     @Flag(help: "Required: this skips hysteresis and the cooldown.") var force = false
     @Flag(help: "Print the plan and the upstream diffs; change nothing.") var dryRun = false
     @Flag(help: "Skip the standby's health gate too (loud in the output, the log and the messages).") var skipGate = false
+    @Flag(
+        help: ArgumentHelp(
+            "In a cluster: act from this agent though it cannot prove it leads (etcd is down), under this host's lock only. "
+                + "Loud and recorded; an agent that still leads is not stopped.")) var withoutCluster = false
 
     func validate() throws {
         guard force || dryRun else { throw ValidationError("a failover by hand needs --force (or --dry-run to see the plan)") }
     }
 
     func run() async throws {
-        try await target.send(target.request(.failover, dryRun: dryRun, skipGate: skipGate), runWithoutDaemon: true)
+        var request = target.request(.failover, dryRun: dryRun, skipGate: skipGate)
+        request.withoutCluster = withoutCluster ? true : nil
+        try await target.send(request, runWithoutDaemon: true)
     }
 }
 
@@ -43,8 +49,11 @@ struct Failback: AsyncParsableCommand {
     @OptionGroup var target: TargetOptions
     @Flag(help: "Print the plan and the upstream diffs; change nothing.") var dryRun = false
     @Flag(help: "Skip the primary's health gate (loud).") var skipGate = false
+    @Flag(help: "In a cluster: act from this agent without proving it leads (see failover --help).") var withoutCluster = false
     func run() async throws {
-        try await target.send(target.request(.failback, dryRun: dryRun, skipGate: skipGate), runWithoutDaemon: true)
+        var request = target.request(.failback, dryRun: dryRun, skipGate: skipGate)
+        request.withoutCluster = withoutCluster ? true : nil
+        try await target.send(request, runWithoutDaemon: true)
     }
 }
 

@@ -143,6 +143,25 @@ enum NotificationFixtures {
                     "primary is down, but planned maintenance m-1 holds the automatic failover until 2026-12-08 04:00 UTC; "
                     + "`vigil failover --force` moves now, and it starts by itself when the window ends if it is still needed",
                 at: at)
+        case .clusterLost:
+            return Message(
+                kind: kind, service: "shop",
+                reason:
+                    "lb1 could not renew its leadership lease for 8s (no etcd endpoint answers: http://10.0.0.5:2379: connection refused). "
+                    + "This agent stopped acting before its lease could expire: no step starts from it. No automatic failover or "
+                    + "failback runs from this agent until it can prove who leads; traffic stays as it is. "
+                    + "`vigil failover --force --without-cluster` acts under this host's lock only", at: at)
+        case .clusterRegained:
+            return Message(kind: kind, service: "shop", reason: "etcd answers again; lb2 leads: this agent watches", at: at)
+        case .leaderChanged:
+            return Message(
+                kind: kind, service: "shop", reason: "lb2 leads the cluster now (epoch 41), after lb1; it resumes from the shared state", at: at)
+        case .vantagesDisagree:
+            return Message(
+                kind: kind, service: "shop", from: .primary, to: .standby,
+                reason:
+                    "lb1 sees primary down (primary: connection refused), lb2 does not (up): not failing over "
+                    + "(2 of 2 live agents must see it down). `vigil failover --force` moves now", at: at)
         case .test:
             return Message(kind: kind, service: "vigil", reason: "A test from `vigil notify test` on lb-1. No action needed.", at: at)
         case .upstreamEdited:

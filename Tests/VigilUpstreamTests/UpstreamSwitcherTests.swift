@@ -61,6 +61,39 @@ import VigilUpstream
         }
     }
 
+    @Test func theEpochFenceRefusesToReplaceANewerLeadersFileInTheSameRoundTrip() async throws {
+        try await withLab { primary, standby, balancer, server in
+            let connection = ssh(server)
+            var newer = target(balancer, host: connection)
+            newer.epoch = 41
+            let newerFile = UpstreamSwitcher.epochHeader(41, writer: "lb2") + (try upstream(balancer, "127.0.0.1:\(standby.port)"))
+            guard case .switched = await UpstreamSwitcher().apply(newerFile, to: newer) else {
+                Issue.record("the newer leader's switch should land")
+                return
+            }
+            var stale = newer
+            stale.epoch = 40
+            let staleFile = UpstreamSwitcher.epochHeader(40, writer: "lb1") + (try upstream(balancer, "127.0.0.1:\(primary.port)"))
+            let result = await UpstreamSwitcher().apply(staleFile, to: stale)
+            guard case .failed(.fence, let message, restored: true, _) = result else {
+                Issue.record("expected the fence to refuse the stale switch, got \(result)")
+                return
+            }
+            #expect(message.contains("the file carries epoch 41, newer than this writer's 40"), "\(message)")
+            #expect(try String(contentsOfFile: balancer.upstreamFile, encoding: .utf8) == newerFile, "the newer leader's file stays")
+            #expect(!FileManager.default.fileExists(atPath: balancer.upstreamFile + ".vigil-new"), "the stale upload is removed")
+            #expect(!(await UpstreamSwitcher().restore(stale)), "a stale rollback is refused too")
+            #expect(try String(contentsOfFile: balancer.upstreamFile, encoding: .utf8) == newerFile)
+            #expect(await served(balancer, by: "standby"))
+            // The same epoch, and a later one, may write.
+            guard case .switched = await UpstreamSwitcher().apply(newerFile, to: newer) else {
+                Issue.record("the leader itself may write again")
+                return
+            }
+            await connection.close()
+        }
+    }
+
     @Test func aFileNginxRejectsIsRolledBackWithNginxsMessage() async throws {
         try await withLab { _, _, balancer, server in
             let connection = ssh(server)

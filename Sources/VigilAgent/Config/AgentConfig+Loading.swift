@@ -52,7 +52,7 @@ extension AgentConfig {
         let top = try ConfigNode(node: root, path: "", file: file)
             .mapping(allowed: [
                 "state_dir", "ssh", "channels", "services", "control_socket", "shutdown_grace",
-                "drift_check_interval", "status", "heartbeat", "maintenance", "organization",
+                "drift_check_interval", "status", "heartbeat", "maintenance", "organization", "cluster",
             ])
 
         var ssh = SSHDefaults()
@@ -133,7 +133,61 @@ extension AgentConfig {
         if let node = top["maintenance"] {
             config.maintenance = try maintenanceWindows(node, services: Set(services.map(\.core.name)))
         }
+        if let node = top["cluster"] {
+            let cluster = try cluster(node, environment: environment, resolve: secrets == .all)
+            config.cluster = cluster
+            for index in config.services.indices {
+                config.services[index].core.cluster = ClusterSettings(
+                    agent: cluster.name, confirm: cluster.confirm,
+                    // The others' checks judge on their own clocks: a round of fast checks apart at most.
+                    confirmGrace: max(.seconds(2), config.services[index].core.detection.interval * 2))
+            }
+        }
         if checkFiles { try config.checkFiles(top: top) }
+        return config
+    }
+
+    private static func cluster(_ node: ConfigNode, environment: [String: String], resolve: Bool) throws(ConfigError) -> ClusterConfig {
+        let keys = try node.mapping(allowed: ["name", "etcd", "prefix", "lease_ttl", "safety_margin", "confirm"])
+        let etcdNode = try keys.required("etcd")
+        let etcd = try etcdNode.mapping(allowed: [
+            "endpoints", "ca_file", "cert_file", "key_file", "user", "password", "password_file", "password_env",
+        ])
+        let endpointsNode = try etcd.required("endpoints")
+        var endpoints: [String] = []
+        for entry in try endpointsNode.scalarOrList() { endpoints.append(try entry.url()) }
+        guard !endpoints.isEmpty else { throw endpointsNode.error("at least one etcd endpoint is needed") }
+        var config = ClusterConfig(name: try keys.required("name").name(), endpoints: endpoints)
+        if let value = etcd["ca_file"] { config.tls.caFile = try value.absolutePath() }
+        if let value = etcd["cert_file"] { config.tls.clientCertificateFile = try value.absolutePath() }
+        if let value = etcd["key_file"] { config.tls.clientKeyFile = try value.absolutePath() }
+        if (config.tls.clientCertificateFile == nil) != (config.tls.clientKeyFile == nil) {
+            throw etcdNode.error("give cert_file and key_file together")
+        }
+        if let value = etcd["user"] { config.user = try value.string() }
+        config.password = try secret("password", in: etcd, environment: environment, required: false, resolve: resolve)
+        if (config.user == nil) != (config.password == nil) {
+            throw etcdNode.error("give user and password (or password_file, password_env) together")
+        }
+        if let value = keys["prefix"] {
+            let prefix = try value.string()
+            guard prefix.hasPrefix("/"), prefix.hasSuffix("/"), !prefix.unicodeScalars.contains(where: { $0.value < 0x21 }) else {
+                throw value.error("expected a key prefix that starts and ends with / (such as /vigil/), without spaces")
+            }
+            config.prefix = prefix
+        }
+        if let value = keys["lease_ttl"] {
+            config.leaseTTL = try value.duration()
+            // etcd counts a lease in whole seconds.
+            guard config.leaseTTL >= .seconds(2), config.leaseTTL.wholeMilliseconds % 1_000 == 0 else {
+                throw value.error("a whole number of seconds, at least 2s")
+            }
+        }
+        if let value = keys["safety_margin"] { config.safetyMargin = try value.duration() }
+        if let problem = ClusterConfig.timingProblem(ttl: config.leaseTTL, margin: config.effectiveSafetyMargin) {
+            throw (keys["safety_margin"] ?? keys["lease_ttl"] ?? node).error(problem)
+        }
+        if let value = keys["confirm"] { config.confirm = try value.int(min: 1, max: 100) }
         return config
     }
 

@@ -23,6 +23,8 @@ public struct AgentConfig: Sendable {
     public var driftCheckInterval: Duration = .seconds(300)
     /// The dead man's switch, when configured.
     public var heartbeat: HeartbeatSettings?
+    /// This agent's cluster on etcd (`cluster:`); nil: it runs alone.
+    public var cluster: ClusterConfig?
     /// The organisation's name, as public messages and the public page say it.
     public var organization = ""
 

@@ -61,6 +61,7 @@ struct ControlHandler: Sendable {
             reply(.line(await status.document(for: chosen).json()))
             return true
         }
+        if request.command == .status, let cluster = status.cluster?.status { reply(.line(cluster.summary)) }
         var allOK = true
         for service in chosen {
             allOK = await handle(request, service: service, who: who, reply: reply) && allOK
@@ -82,6 +83,10 @@ struct ControlHandler: Sendable {
         case .status:
             let machine = await driver.machine
             reply(.line(Self.status(service, machine.state, unprotected: machine.unprotectedReasons)))
+            if machine.config.cluster != nil {
+                let views = [machine.vantageView(at: await driver.now)] + machine.cluster.peers
+                reply(.line("\(service): views: " + views.map(\.summary).joined(separator: "; ")))
+            }
             return true
         case .failover: command = .failover(skipGate: request.skipGate, dryRun: request.dryRun)
         case .failback: command = .failback(skipGate: request.skipGate, dryRun: request.dryRun)
@@ -105,8 +110,18 @@ struct ControlHandler: Sendable {
         var resolved = command
         if case .pause(let until?) = command { resolved = .pause(until: await driver.now + until.sinceEpoch) }
         if request.skipGate { reply(.line("\(service): WARNING: the health gate is skipped at the operator's request")) }
+        var by = who
+        // In a cluster every command that changes the service runs on the leader, whose state is shared.
+        if let cluster = status.cluster, !request.dryRun {
+            guard let alone = clusterPermits(request, cluster: cluster, service: service, reply: reply) else { return false }
+            if alone {
+                by = "\(who) WITHOUT THE CLUSTER"
+                cluster.actAlone(true)
+            }
+        }
+        defer { if by != who { status.cluster?.actAlone(false) } }
         if case .drill = command { await waitUntilThePrimaryIsJudged(driver, service: service, reply: reply) }
-        let answer = await driver.send(.operatorRequested(OperatorRequest(resolved, by: who, reason: request.reason)))
+        let answer = await driver.send(.operatorRequested(OperatorRequest(resolved, by: by, reason: request.reason)))
         switch answer {
         case .refused(_, let why)?:
             reply(.line("\(service): refused: \(why)"))
@@ -208,6 +223,27 @@ struct ControlHandler: Sendable {
             await running.actions.notify(Message(kind: .test, service: running.name, reason: reason, at: Agent.wallClockNow()))
         }
         return findings.isEmpty
+    }
+
+    /// In a cluster a runbook runs from the leader only; `--without-cluster` runs it here
+    /// anyway, loudly. Returns nil when refused, else whether it runs without the cluster.
+    private func clusterPermits(
+        _ request: ControlRequest, cluster: ClusterMember, service: String, reply: @Sendable (ControlReply) -> Void
+    ) -> Bool? {
+        if request.withoutCluster == true {
+            reply(.line("\(service): WARNING: acting WITHOUT THE CLUSTER, under this host's lock only: no lease, no epoch fence."))
+            reply(.line("\(service): WARNING: an agent that still leads is not stopped by this; use it only when etcd itself is down."))
+            return true
+        }
+        guard cluster.mayAct else {
+            let leader = cluster.status.leader.map { "\($0) leads the cluster" } ?? "no agent leads the cluster now"
+            reply(
+                .line(
+                    "\(service): refused: \(cluster.config.name) does not lead (\(cluster.standing.role)): \(leader). Run the command "
+                        + "there, or, when etcd itself is down, add --without-cluster (loud, recorded)"))
+            return nil
+        }
+        return false
     }
 
     static func status(_ service: String, _ state: ServiceSnapshot, unprotected: [String]) -> String {

@@ -18,6 +18,9 @@ public struct ControlRequest: Codable, Sendable, Equatable {
     public var json: Bool = false
     /// What a `maintenance` request asks.
     public var maintenance: MaintenanceRequest?
+    /// In a cluster: act under this host's lock only, without proving leadership (the day etcd
+    /// itself is the disaster). Loud and recorded.
+    public var withoutCluster: Bool?
 
     public init(
         command: ControlCommand, service: String? = nil, all: Bool = false, dryRun: Bool = false, skipGate: Bool = false,

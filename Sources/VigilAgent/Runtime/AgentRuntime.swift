@@ -19,13 +19,15 @@ final class AgentRuntime: Sendable {
     private let drillTasks: [Task<Void, Never>]
     private let maintenanceTask: Task<Void, Never>
     private let availabilityTask: Task<Void, Never>
+    private let cluster: ClusterRuntime?
     private let logger: Logger
 
     private init(
         services: [RunningService], status: StatusSource, notifier: Notifier, hosts: HostPool, driftCheckInterval: Duration?,
         heartbeat: HeartbeatSettings?, drills: [String: [DrillSchedule]], maintenance: MaintenanceWatch,
-        availability: (AvailabilityHistory, AvailabilityStore), logger: Logger
+        availability: (AvailabilityHistory, AvailabilityStore), cluster: ClusterRuntime?, logger: Logger
     ) {
+        self.cluster = cluster
         availabilityTask = Task { await availability.1.keep(availability.0) }
         self.services = services
         self.status = status
@@ -35,14 +37,15 @@ final class AgentRuntime: Sendable {
         handler = ControlHandler(status: status, maintenance: maintenance)
         maintenanceTask = Task { await MaintenanceScheduler.run(services: services, watch: maintenance, logger: logger) }
         driftTask = driftCheckInterval.map { interval in
-            Task { await Self.checkDrift(of: services, every: interval, logger: logger) }
+            Task { await Self.checkDrift(of: services, every: interval, cluster: cluster?.member, logger: logger) }
         }
         heartbeatTask = heartbeat.map { settings in Task { await Heartbeat.run(settings, status: status, logger: logger) } }
         drillTasks = services.compactMap { service in
             guard let schedules = drills[service.name], !schedules.isEmpty else { return nil }
             return Task {
                 await DrillScheduler.run(
-                    service: service.name, schedules: schedules, driver: service.driver, actions: service.actions, logger: logger)
+                    service: service.name, schedules: schedules, driver: service.driver, actions: service.actions,
+                    leads: { cluster?.member.standing ?? .leading == .leading }, logger: logger)
             }
         }
     }
@@ -57,9 +60,14 @@ final class AgentRuntime: Sendable {
         let store = try StateStore(folder: config.stateDirectory)
         let telemetry = Telemetry()
         let history = IncidentHistory(folder: config.stateDirectory, logger: logger)
+        let member = config.cluster.map { cluster in
+            ClusterMember(config: cluster, observe: { telemetry.recordEtcdRequest(seconds: $0.secondsValue) }, logger: logger)
+        }
+        // In a cluster an incident's messages carry the agent's name in the cluster.
+        let agentHost = config.cluster?.name ?? ProcessInfo.processInfo.hostName
         let notifier = try Notifier(
             stateDirectory: config.stateDirectory, channels: config.channels,
-            agentHost: ProcessInfo.processInfo.hostName, publicWording: config.publicWording,
+            agentHost: agentHost, publicWording: config.publicWording,
             observe: { telemetry.recordDelivery(channel: $0, result: $1.rawValue) }, logger: logger)
         notifier.start()
         let hosts = HostPool(ssh: config.ssh)
@@ -71,7 +79,14 @@ final class AgentRuntime: Sendable {
             let name = service.core.name
             let actions = try LiveServiceActions(
                 service: service, hosts: hosts, notifier: notifier, store: store, telemetry: telemetry,
-                history: history, availability: availability, logger: logger)
+                history: history, availability: availability, cluster: member, logger: logger)
+            // In a cluster only the leader's lease lets a step start, and every machine's view is published.
+            var mayAct: @Sendable () -> Bool = { true }
+            var observe: (@Sendable (ServiceStateMachine, Instant) -> Void)?
+            if let member {
+                mayAct = { member.mayAct }
+                observe = { machine, now in member.publish(machine.vantageView(at: now), service: name) }
+            }
             let startProblems = await actions.reconcileLoadBalancers()
             let observed = await actions.observeUpstreams()
             let driver: ServiceDriver<ContinuousClock>
@@ -83,14 +98,14 @@ final class AgentRuntime: Sendable {
                     at: Agent.wallClockNow())
                 driver = ServiceDriver(
                     machine: machine, actions: actions, clock: ContinuousClock(),
-                    origin: Agent.wallClockNow().sinceEpoch, logger: logger)
+                    origin: Agent.wallClockNow().sinceEpoch, mayAct: mayAct, observe: observe, logger: logger)
                 logger.info("\(name): resuming from its saved state (\(machine.phase))")
                 await driver.start(restoredEffects: effects)
             } else {
                 let machine = ServiceStateMachine(config: service.core, observations: observed)
                 driver = ServiceDriver(
                     machine: machine, actions: actions, clock: ContinuousClock(),
-                    origin: Agent.wallClockNow().sinceEpoch, logger: logger)
+                    origin: Agent.wallClockNow().sinceEpoch, mayAct: mayAct, observe: observe, logger: logger)
                 logger.info("\(name): watching, \(machine.phase)")
                 await driver.start()
             }
@@ -99,15 +114,16 @@ final class AgentRuntime: Sendable {
             }
             services.append(RunningService(name: name, driver: driver, actions: actions))
         }
+        let cluster = member.map { ClusterRuntime(member: $0, services: services, logger: logger) }
         let status = StatusSource(
             services: services, telemetry: telemetry, history: history,
-            agentHost: ProcessInfo.processInfo.hostName, publicURL: config.statusPublicURL, notifier: notifier, hosts: hosts,
+            agentHost: agentHost, cluster: member, publicURL: config.statusPublicURL, notifier: notifier, hosts: hosts,
             maintenance: maintenance, naming: config.publicNaming, availability: availability)
         return AgentRuntime(
             services: services, status: status, notifier: notifier, hosts: hosts,
             driftCheckInterval: driftCheckInterval, heartbeat: heartbeat,
             drills: scheduledDrills ? Dictionary(uniqueKeysWithValues: config.services.map { ($0.core.name, $0.drills) }) : [:],
-            maintenance: maintenance, availability: (availability, availabilityStore), logger: logger)
+            maintenance: maintenance, availability: (availability, availabilityStore), cluster: cluster, logger: logger)
     }
 
     /// Stops in order: a runbook in flight gets up to `grace` to finish (or roll back); past it,
@@ -141,6 +157,7 @@ final class AgentRuntime: Sendable {
             }
         }
         for service in services { await service.driver.stop() }
+        await cluster?.stop()
         var left = 0
         if let deliverWithin { left = await notifier.drain(within: deliverWithin) }
         await notifier.stop()
@@ -151,11 +168,13 @@ final class AgentRuntime: Sendable {
     /// Compares the upstream files with what Vigil last wrote, now and every `interval`, and
     /// warns (log and message) when a file's difference changes. Never while a runbook is
     /// writing them, and never acted on.
-    private static func checkDrift(of services: [RunningService], every interval: Duration, logger: Logger) async {
+    private static func checkDrift(of services: [RunningService], every interval: Duration, cluster: ClusterMember?, logger: Logger) async {
         var reported: [String: [String]] = [:]
         var rejections: [String: [String]] = [:]
         while !Task.isCancelled {
-            for service in services where await !service.driver.isRunningRunbook {
+            // In a cluster the leader checks the files; the others would only say it again.
+            for service in services where cluster?.standing ?? .leading == .leading {
+                guard await !service.driver.isRunningRunbook else { continue }
                 let report = await service.actions.checkDrift()
                 guard await !service.driver.isRunningRunbook else { continue }
                 await service.driver.send(.upstreamsObserved(report.observations))

@@ -12,7 +12,7 @@ public enum DrillScheduler {
     /// Runs until cancelled. `now` is the wall clock (a test moves it).
     public static func run<C: Clock>(
         service: String, schedules: [DrillSchedule], driver: ServiceDriver<C>, actions: any ServiceActions,
-        now: @Sendable () -> Date = Date.init, logger: Logger
+        now: @Sendable () -> Date = Date.init, leads: @Sendable () -> Bool = { true }, logger: Logger
     ) async where C.Duration == Duration {
         guard !schedules.isEmpty else { return }
         while !Task.isCancelled {
@@ -26,6 +26,11 @@ public enum DrillScheduler {
                 } catch {
                     return  // cancelled at shutdown
                 }
+            }
+            guard leads() else {
+                // In a cluster the leader drills; this agent's schedule is the same as the leader's.
+                logger.info("\(service): the drill (\(schedule.text)) is the cluster leader's to run")
+                continue
             }
             if let hold = await driver.machine.state.maintenance {
                 // An operator may drill during maintenance; a schedule does not.

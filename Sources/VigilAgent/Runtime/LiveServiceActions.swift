@@ -21,14 +21,17 @@ public struct LiveServiceActions: ServiceActions {
     /// The check history the pictures are drawn from.
     let availability: AvailabilityHistory?
     let history: IncidentHistory?
+    /// This agent's cluster, when it has one: the epoch its writes carry, and the shared snapshot.
+    let cluster: ClusterMember?
     private let checkLabels: [Backend: [String]]
     let logger: Logger
 
     public init(
         service: ServiceDefinition, hosts: HostPool, engine: HTTPEngine = .shared, notifier: Notifier?,
         store: StateStore, telemetry: Telemetry? = nil, history: IncidentHistory? = nil, availability: AvailabilityHistory? = nil,
-        logger: Logger
+        cluster: ClusterMember? = nil, logger: Logger
     ) throws {
+        self.cluster = cluster
         self.availability = availability
         self.service = service
         self.telemetry = telemetry
@@ -107,15 +110,21 @@ public struct LiveServiceActions: ServiceActions {
             preconditionFailure("gates, holds and drains are the state machine's own steps (timers), never run: \(step)")
         case .switchUpstream(let index, let layout):
             let balancer = service.loadBalancers[index]
-            let text: String
+            var text: String
             do {
                 text = try renderer.text(index, layout)
             } catch {
                 return .failed("\(error)", nil)
             }
+            var target = target(balancer)
+            if let cluster, !cluster.isActingAlone {
+                // Every file a leader writes carries its epoch; the script refuses to replace a newer one's.
+                guard let epoch = cluster.epoch else { return .failed("\(cluster.config.name) does not lead its cluster now", nil) }
+                text = UpstreamSwitcher.epochHeader(epoch, writer: cluster.config.name) + text
+                target.epoch = epoch
+            }
             let verify = balancer.verifyURL.map { HealthProbe(url: $0, timeout: .seconds(2)) }
             let written = store.writtenUpstream(service: service.core.name, balancer: balancer.name)
-            let target = target(balancer)
             // The operator's own file, replaced for the first time, is kept for good beside it
             // (the backup holds only the file before the latest switch).
             let adopted = written == nil || store.isAdopted(service: service.core.name, balancer: balancer.name)
@@ -146,13 +155,15 @@ public struct LiveServiceActions: ServiceActions {
                 }
                 return .succeeded(notes.isEmpty ? nil : notes.joined(separator: "; "))
             case .failed(let stage, let message, let restored, let transport):
+                if stage == .fence, let cluster { cluster.fenced("\(balancer.name): \(message)") }
                 return .failed(
                     "\(stage.rawValue) failed on \(balancer.name): \(message)" + (restored ? "" : "; THE PREVIOUS FILE COULD NOT BE RESTORED"),
                     transport)
             }
         case .rollback(let index, _):
             let balancer = service.loadBalancers[index]
-            let target = target(balancer)
+            var target = target(balancer)
+            target.epoch = cluster?.epoch
             guard await UpstreamSwitcher(engine: engine).restore(target) else {
                 return .failed("restoring \(target.backupFile) on \(target.name) failed", nil)
             }
@@ -280,6 +291,10 @@ public struct LiveServiceActions: ServiceActions {
 
     public func persist(_ snapshot: ServiceSnapshot) async throws {
         try store.save(snapshot, service: service.core.name)
+        // The leader's state is the cluster's: the next leader resumes from it.
+        if let cluster, cluster.standing == .leading {
+            try await cluster.saveSnapshot(Array(try JSONEncoder().encode(snapshot)), service: service.core.name)
+        }
         telemetry?.observe(service: service.core.name, snapshot: snapshot)
         availability?.serving(snapshot.activeSide, service: service.core.name)
         if let closed = snapshot.lastIncident {

@@ -20,11 +20,21 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
     private var watchedHosts: Set<String> = []
     /// How often a watched host is tried.
     private let watchInterval: Duration
+    /// In a cluster, whether this agent may start a step or apply its result now (it leads and
+    /// its lease holds); always true alone.
+    private let mayAct: @Sendable () -> Bool
+    /// Hears the machine after each event (in a cluster: to publish this agent's view).
+    private let observe: (@Sendable (ServiceStateMachine, Instant) -> Void)?
+    /// Counts machines: a task of a machine that a takeover replaced delivers nothing.
+    private var generation = 0
 
     public init(
         machine: ServiceStateMachine, actions: any ServiceActions, clock: C, origin: Duration = .zero,
-        watchInterval: Duration = .seconds(2), logger: Logger
+        watchInterval: Duration = .seconds(2), mayAct: @escaping @Sendable () -> Bool = { true },
+        observe: (@Sendable (ServiceStateMachine, Instant) -> Void)? = nil, logger: Logger
     ) {
+        self.mayAct = mayAct
+        self.observe = observe
         self.origin = origin
         self.watchInterval = watchInterval
         self.machine = machine
@@ -75,8 +85,25 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
     @discardableResult
     public func send(_ event: Event) async -> OperatorAnswer? {
         guard !stopped else { return nil }
+        // An outcome from a machine a takeover replaced belongs to no runbook of this one.
+        if let from = DriverTask.generation, from != generation { return nil }
         let effects = machine.handle(event, at: now)
+        observe?(machine, now)
         return await execute(effects)
+    }
+
+    /// A takeover: the machine restored from the cluster's shared snapshot replaces this one.
+    /// Its timers and checks in flight are dropped (their outcomes would be another runbook's),
+    /// and the restored machine's effects run.
+    public func adopt(_ restored: ServiceStateMachine, effects: [Effect]) async {
+        guard !stopped else { return }
+        generation += 1
+        for task in tasks.values { task.cancel() }
+        tasks.removeAll()
+        watchedHosts.removeAll()
+        machine = restored
+        observe?(machine, now)
+        await execute(effects)
     }
 
     /// Cancels timers and waits for the effects in flight to finish, at most `limit`: a step
@@ -120,18 +147,33 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
                     logger.critical("cannot save the state before acting: \(error)")
                 }
             case .run(let step):
+                guard mayAct() else {
+                    // The lease is in doubt or another agent leads: that one finishes the runbook.
+                    logger.warning("not starting \(step): this agent does not lead its cluster now; the leader finishes the runbook")
+                    continue
+                }
                 guard saved else {
                     // Never act on a step whose snapshot is not on disk: report it failed instead.
                     spawn { await $0.send(.stepFinished(step, .failed("the state could not be saved before this step"))) }
                     continue
                 }
                 logger.info("running \(step)")
-                spawn { [actions] driver in
+                spawn { [actions, mayAct, logger] driver in
                     let outcome = await actions.run(step)
+                    // A step can outlast the lease: its result is trusted only while the lease still holds.
+                    guard mayAct() else {
+                        logger.warning(
+                            "\(step) ended (\(outcome)) after this agent stopped leading: its result is not applied; the next leader reconciles")
+                        return
+                    }
                     await driver.send(.stepFinished(step, outcome))
                 }
             case .listBackup(let index, let layout):
                 let listing = BackupListing(loadBalancer: index, layout: layout)
+                guard mayAct() else {
+                    logger.warning("not rewriting load balancer \(index)'s backup line: this agent does not lead its cluster now")
+                    continue
+                }
                 guard saved else {
                     spawn { await $0.send(.backupListed(listing, .failed("the state could not be saved before this rewrite"))) }
                     continue
@@ -157,6 +199,12 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
                 }
             case .notify(let message):
                 logger.notice("\(message.kind.rawValue): \(message.reason)")
+                // A follower's reminders, warnings and checks are the leader's to say; what it
+                // says is its own standing.
+                if case .following? = machine.cluster.standing, !message.kind.isAboutTheAgent {
+                    logger.debug("not sent: the leader says what concerns the service")
+                    continue
+                }
                 await actions.notify(message)
             case .answer(let reply):
                 answer = reply
@@ -208,9 +256,10 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
     private func spawn(_ work: @escaping @Sendable (ServiceDriver) async -> Void) {
         let id = nextTask
         nextTask += 1
+        let generation = generation
         tasks[id] = Task { [weak self] in
             guard let self else { return }
-            await work(self)
+            await DriverTask.$generation.withValue(generation) { await work(self) }
             await self.finished(id)
         }
     }

@@ -11,6 +11,8 @@ struct StatusSource: StatusProvider {
     let telemetry: Telemetry
     let history: IncidentHistory
     let agentHost: String
+    /// This agent's cluster, when it has one.
+    let cluster: ClusterMember?
     let publicURL: String?
     /// The notification queues, when the agent has channels.
     let notifier: Notifier?
@@ -55,13 +57,19 @@ struct StatusSource: StatusProvider {
                     recentIncidents: history.recent(service: service.name, including: machine.state.lastIncident),
                     unprotectedReasons: machine.unprotectedReasons)
             input.history = availability?.series(service: service.name) ?? [:]
+            if let cluster {
+                let now = await service.driver.now
+                input.views = [machine.vantageView(at: now)] + machine.cluster.peers
+            }
             for (name, reference) in service.actions.service.sshHosts {
                 if let transfer = hosts?.knownFileTransfer(reference) { input.fileTransfers[name] = transfer.rawValue }
             }
             inputs.append(input)
         }
-        return StatusDocument(
+        var document = StatusDocument(
             services: inputs, channels: channels(), maintenance: maintenanceWindows(), agentHost: agentHost, statusPageURL: publicURL)
+        document.cluster = cluster?.status
+        return document
     }
 
     func metrics() async -> String {
@@ -70,7 +78,7 @@ struct StatusSource: StatusProvider {
             let machine = await service.driver.machine
             states.append((service.name, machine.state, machine.isProtected))
         }
-        return MetricsExposition.render(telemetry: telemetry, services: states, channels: channels())
+        return MetricsExposition.render(telemetry: telemetry, services: states, channels: channels(), cluster: cluster?.status)
     }
 
     /// True when every service's driver answers: an actor that is wedged never does.

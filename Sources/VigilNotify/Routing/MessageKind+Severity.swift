@@ -6,12 +6,12 @@ extension MessageKind {
         switch self {
         case .incidentStarted, .runbookFailed, .outageStarted, .incidentEscalated: .critical
         case .incidentUpdate, .flapBudgetExhausted, .agentFault, .upstreamUnreadable, .hostUnreachable, .loadBalancerCheckFailed,
-            .channelFailing, .preflightFailed, .maintenanceHeld:
+            .channelFailing, .preflightFailed, .maintenanceHeld, .clusterLost, .vantagesDisagree:
             .error
-        case .standbyUnhealthy, .upstreamEdited, .upstreamAdopted, .backupListingFailed, .paused, .maintenanceStarted: .warning
+        case .standbyUnhealthy, .upstreamEdited, .upstreamAdopted, .backupListingFailed, .paused, .maintenanceStarted, .leaderChanged: .warning
         case .incidentResolved, .failbackStarted, .failbackDone, .standbyHealthy, .failbackAvailable, .resumed, .agentFaultCleared,
             .outageResolved, .upstreamReadable, .hostReachable, .backupListed, .channelRecovered, .preflightPassed, .drillStarted,
-            .drillProgress, .drillReport, .incidentAcknowledged, .maintenanceEnded, .test:
+            .drillProgress, .drillReport, .incidentAcknowledged, .maintenanceEnded, .clusterRegained, .test:
             .info
         }
     }
@@ -32,11 +32,13 @@ extension MessageKind {
         case .channelRecovered: .channelFailing
         case .preflightPassed: .preflightFailed
         case .maintenanceEnded: .maintenanceStarted
+        case .clusterRegained: .clusterLost
         case .incidentStarted, .incidentUpdate, .runbookFailed, .failbackStarted, .standbyUnhealthy, .failbackAvailable, .flapBudgetExhausted,
             .paused,
             .upstreamEdited, .agentFault, .outageStarted, .upstreamUnreadable, .hostUnreachable, .loadBalancerCheckFailed,
             .upstreamAdopted, .backupListingFailed, .channelFailing, .preflightFailed, .drillStarted, .drillProgress, .drillReport, .test,
-            .incidentAcknowledged, .incidentEscalated, .maintenanceStarted, .maintenanceHeld:
+            .incidentAcknowledged, .incidentEscalated, .maintenanceStarted, .maintenanceHeld, .clusterLost, .leaderChanged,
+            .vantagesDisagree:
             nil
         }
     }

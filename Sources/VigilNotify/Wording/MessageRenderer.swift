@@ -120,13 +120,14 @@ public struct MessageRenderer: Sendable {
         switch kind {
         case .incidentStarted, .failbackStarted, .incidentUpdate: "#f2a900"
         case .incidentResolved, .failbackDone, .standbyHealthy, .resumed, .agentFaultCleared, .outageResolved, .upstreamReadable,
-            .hostReachable, .backupListed, .channelRecovered, .preflightPassed, .incidentAcknowledged, .maintenanceEnded:
+            .hostReachable, .backupListed, .channelRecovered, .preflightPassed, .incidentAcknowledged, .maintenanceEnded, .clusterRegained:
             "#2eb67d"
         case .runbookFailed, .flapBudgetExhausted, .standbyUnhealthy, .agentFault, .outageStarted, .upstreamUnreadable, .hostUnreachable,
-            .loadBalancerCheckFailed, .backupListingFailed, .channelFailing, .preflightFailed, .incidentEscalated, .maintenanceHeld:
+            .loadBalancerCheckFailed, .backupListingFailed, .channelFailing, .preflightFailed, .incidentEscalated, .maintenanceHeld, .clusterLost,
+            .vantagesDisagree:
             "#e01e5a"
         case .failbackAvailable, .paused, .test, .drillStarted, .drillProgress, .drillReport, .maintenanceStarted: "#439fe0"
-        case .upstreamEdited, .upstreamAdopted: "#f2a900"
+        case .upstreamEdited, .upstreamAdopted, .leaderChanged: "#f2a900"
         }
     }
 

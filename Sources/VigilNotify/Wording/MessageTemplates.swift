@@ -43,6 +43,10 @@ public enum MessageTemplates {
         .maintenanceStarted: "{{{service}}}: planned maintenance began",
         .maintenanceEnded: "{{{service}}}: planned maintenance ended",
         .maintenanceHeld: "{{{service}}}: FAILING, but planned maintenance holds the automatic failover",
+        .clusterLost: "{{{service}}}: this agent cannot prove it leads; it does not act",
+        .clusterRegained: "{{{service}}}: this agent reaches its cluster again",
+        .leaderChanged: "{{{service}}}: another agent leads the cluster now",
+        .vantagesDisagree: "{{{service}}}: the agents disagree; not failing over",
         .test: "Vigil test message",
     ]
 
@@ -85,5 +89,9 @@ public enum MessageTemplates {
         .maintenanceStarted: "{{{reason}}}.",
         .maintenanceEnded: "{{{reason}}}.",
         .maintenanceHeld: "{{{reason}}}.",
+        .clusterLost: "{{{reason}}}.",
+        .clusterRegained: "{{{reason}}}.",
+        .leaderChanged: "{{{reason}}}.",
+        .vantagesDisagree: "{{{reason}}}.",
     ]
 }

@@ -46,7 +46,8 @@ public struct PublicWording: Sendable {
             .flapBudgetExhausted, .paused, .resumed, .upstreamEdited, .agentFault, .agentFaultCleared, .upstreamUnreadable,
             .upstreamReadable, .hostUnreachable, .hostReachable, .loadBalancerCheckFailed, .upstreamAdopted, .backupListingFailed,
             .backupListed, .channelFailing, .channelRecovered, .preflightFailed, .preflightPassed, .drillStarted, .drillProgress,
-            .drillReport, .incidentAcknowledged, .incidentEscalated, .maintenanceHeld, .test:
+            .drillReport, .incidentAcknowledged, .incidentEscalated, .maintenanceHeld, .clusterLost, .clusterRegained, .leaderChanged,
+            .vantagesDisagree, .test:
             return nil
         }
         return RenderedMessage(

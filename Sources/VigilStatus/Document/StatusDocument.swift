@@ -20,6 +20,8 @@ public struct StatusDocument: Codable, Sendable, Equatable {
     public var channels: [ChannelStatus]
     /// Planned maintenance that has not ended, by start.
     public var maintenance: [MaintenanceStatus] = []
+    /// This agent's cluster, when it runs in one.
+    public var cluster: ClusterStatus?
 
     public struct ServiceStatus: Codable, Sendable, Equatable {
         public var name: String
@@ -49,6 +51,8 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         public var pause: PauseStatus?
         /// The check history the pictures show: `served`, then each backend.
         public var history: [HistorySeries] = []
+        /// In a cluster: each agent's view of both sides, this agent's first.
+        public var views: [VantageView] = []
     }
 
     public struct HostStatus: Codable, Sendable, Equatable {
@@ -149,6 +153,8 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         public var fileTransfers: [String: String] = [:]
         /// The check history, by series name (`primary`, `standby`, `served`).
         public var history: AvailabilityHistory.Series = [:]
+        /// In a cluster: each agent's view, this agent's first.
+        public var views: [VantageView] = []
 
         public init(
             name: String, config: ServiceConfig, state: ServiceSnapshot, checks: [Backend: [CheckRecord]] = [:],
@@ -232,6 +238,7 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         status.history = ["served", "primary", "standby"].compactMap { name in
             input.history[name].map { HistorySeries(name: name, history: $0, now: now) }
         }
+        status.views = input.views
         status.pause = state.pause.map { PauseStatus(until: $0.until.map(time), by: $0.by, reason: $0.reason.escapingControlCharacters) }
         return status
     }

@@ -17,6 +17,9 @@ enum StatusPage {
             case .operational: "All systems operational"
             }
         var body = "<section class=\"banner \(document.overall.rawValue)\" id=\"banner\">\(escape(banner))</section>\n"
+        if let cluster = document.cluster {
+            body += "<section id=\"cluster\"><h2>Cluster</h2><p>\(escape(cluster.summary))</p></section>\n"
+        }
         for service in document.services { body += serviceSection(service) }
         let paused = document.services.filter { $0.pause != nil }
         if !paused.isEmpty {
@@ -102,6 +105,9 @@ enum StatusPage {
                 }
             }.joined(separator: " · ")
             html += "</p>\n"
+        }
+        if !service.views.isEmpty {
+            html += "<p class=\"views\">Vantage points: " + service.views.map { escape($0.summary) }.joined(separator: " · ") + "</p>\n"
         }
         for series in service.history {
             let label = "\(service.name) \(series.name)"

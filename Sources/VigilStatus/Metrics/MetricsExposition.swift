@@ -7,7 +7,7 @@ public enum MetricsExposition {
 
     public static func render(
         telemetry: Telemetry, services: [(name: String, state: ServiceSnapshot, protected: Bool)],
-        channels: [StatusDocument.ChannelStatus] = []
+        channels: [StatusDocument.ChannelStatus] = [], cluster: ClusterStatus? = nil
     ) -> String {
         let state = telemetry.state.withLock { $0 }
         var out = Output()
@@ -15,6 +15,14 @@ public enum MetricsExposition {
         out.family("vigil_build_info", "gauge", "The running agent's version.")
         out.sample("vigil_build_info", ["version": VigilVersion.current], 1)
 
+        if let cluster {
+            out.family("vigil_cluster_leader", "gauge", "1 while this agent leads its cluster (and may act), 0 otherwise.")
+            out.sample("vigil_cluster_leader", ["agent": cluster.agent], cluster.role == "leading" ? 1 : 0)
+            out.family("vigil_cluster_members", "gauge", "The agents that publish a view now, this one included.")
+            out.sample("vigil_cluster_members", [:], Double(cluster.members.count))
+            out.family("vigil_etcd_request_duration_seconds", "histogram", "How long each call to etcd took, answered or not.")
+            out.histogram("vigil_etcd_request_duration_seconds", [:], state.etcdRequests)
+        }
         out.family("vigil_probe_duration_seconds", "histogram", "How long each health check took, failures included.")
         for (key, histogram) in state.probeDurations.sorted(by: { "\($0.key)" < "\($1.key)" }) {
             out.histogram("vigil_probe_duration_seconds", ["service": key.service, "backend": key.backend, "probe": key.probe], histogram)

@@ -19,6 +19,8 @@ public final class Telemetry: Sendable {
         var runbooks: [RunbookKey: Int] = [:]
         var stepDurations: [StepKey: Histogram] = [:]
         var deliveries: [DeliveryKey: Int] = [:]
+        /// How long each call to etcd took, answered or not.
+        var etcdRequests = Histogram()
         /// Per service and incident: how far its timeline was read, and which results were counted.
         var followed: [String: [String: Followed]] = [:]
     }
@@ -96,6 +98,10 @@ public final class Telemetry: Sendable {
             let current = Set([snapshot.lastIncident?.id, snapshot.incident?.id].compactMap { $0 })
             state.followed[service] = followed.filter { current.contains($0.key) }
         }
+    }
+
+    public func recordEtcdRequest(seconds: Double) {
+        state.withLock { $0.etcdRequests.observe(seconds) }
     }
 
     public func recordDelivery(channel: String, result: String) {

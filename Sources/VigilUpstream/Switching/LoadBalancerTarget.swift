@@ -15,12 +15,16 @@ public struct LoadBalancerTarget: Sendable {
     public var testCommand: String
     public var reloadCommand: String
     public var commandTimeout: Duration
+    /// In a cluster, the writer's epoch: a file that carries a higher one (a newer leader's) is
+    /// never replaced. nil alone.
+    public var epoch: Int64?
 
     public init(
         name: String, host: any Host, upstreamFile: String, backupFile: String? = nil,
         testCommand: String = LoadBalancerTarget.defaultTestCommand, reloadCommand: String = LoadBalancerTarget.defaultReloadCommand,
-        commandTimeout: Duration = .seconds(30)
+        commandTimeout: Duration = .seconds(30), epoch: Int64? = nil
     ) {
+        self.epoch = epoch
         self.name = name
         self.host = host
         self.upstreamFile = upstreamFile

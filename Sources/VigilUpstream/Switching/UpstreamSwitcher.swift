@@ -18,6 +18,8 @@ public struct UpstreamSwitcher: Sendable {
         case swap = 11
         case test = 12
         case reload = 13
+        case fence = 14
+        case lock = 15
         case restoredFailed = 20
     }
 
@@ -64,6 +66,9 @@ public struct UpstreamSwitcher: Sendable {
             return .failed(stage: .test, message: result.tail(), restored: true)
         case .reload:
             return .failed(stage: .reload, message: result.tail(), restored: true)
+        case .fence, .lock:
+            // Nothing was replaced: the file there is a newer leader's (or could not be locked).
+            return .failed(stage: .fence, message: result.tail(), restored: true)
         case .restoredFailed:
             return .failed(stage: .test, message: "\(result.tail()); RESTORING THE BACKUP FAILED", restored: false)
         case nil:
@@ -98,12 +103,30 @@ public struct UpstreamSwitcher: Sendable {
 
     static let handEditMarker = "vigil: the file replaced was edited by hand"
 
+    /// The first line of every upstream file a cluster's leader writes: its epoch and name.
+    public static func epochHeader(_ epoch: Int64, writer: String) -> String { "# vigil-epoch: \(epoch) (written by \(writer))\n" }
+
+    /// In a cluster: under a lock on the file (so two agents' scripts never interleave), refuses
+    /// to touch a file whose epoch is higher than the writer's. Empty alone.
+    static func fence(_ target: LoadBalancerTarget, cleanup: String) -> String {
+        guard let epoch = target.epoch else { return "" }
+        let upstream = shellQuote(target.upstreamFile)
+        let lock = shellQuote(target.upstreamFile + ".vigil-lock")
+        return """
+            exec 9>>\(lock) && flock -w 10 9 || { \(cleanup)echo "cannot lock \(target.upstreamFile).vigil-lock" >&2; exit 15; }
+            held=$(sed -n 's/^# vigil-epoch: \\([0-9][0-9]*\\).*/\\1/p' \(upstream) 2>/dev/null | head -n 1)
+            if [ -n "$held" ] && [ "$held" -gt \(epoch) ]; then \(cleanup)echo "the file carries epoch $held, newer than this writer's \(epoch)" >&2; exit 14; fi
+
+            """
+    }
+
     /// Puts the backup back over the upstream and reloads; true when both worked.
     public func restore(_ target: LoadBalancerTarget) async -> Bool {
         let upstream = shellQuote(target.upstreamFile)
         let backup = shellQuote(target.backupFile)
         let command =
-            "[ -f \(backup) ] && cp -p -- \(backup) \(upstream).vigil-restore && mv -f -- \(upstream).vigil-restore \(upstream) "
+            Self.fence(target, cleanup: "")
+            + "[ -f \(backup) ] && cp -p -- \(backup) \(upstream).vigil-restore && mv -f -- \(upstream).vigil-restore \(upstream) "
             + "&& \(target.testCommand) 2>&1 && \(target.reloadCommand) 2>&1"
         guard let result = try? await target.host.run(command, timeout: target.commandTimeout) else { return false }
         return result.succeeded
@@ -120,7 +143,7 @@ public struct UpstreamSwitcher: Sendable {
             expectedSHA256.map { digest in
                 "if [ -f \(upstream) ] && [ \"$(sha256sum < \(upstream))\" != \"\(digest)  -\" ]; then echo \(handEditMarker); fi\n"
             } ?? ""
-        return handEditCheck + """
+        return Self.fence(target, cleanup: "rm -f -- \(new); ") + handEditCheck + """
             if [ -f \(upstream) ]; then cp -p -- \(upstream) \(backup).tmp && mv -f -- \(backup).tmp \(backup) || { rm -f -- \(new); echo "cannot keep a backup of \(target.upstreamFile)" >&2; exit 10; }; fi
             mv -f -- \(new) \(upstream) || exit 11
             if ! out=$( \(target.testCommand) 2>&1 ); then echo "$out" >&2; { \(restore); } || exit 20; exit 12; fi
