@@ -105,8 +105,14 @@ public final class LabEtcdCluster: Sendable {
 
     /// Starts a stopped member again on its data folder and waits until it answers.
     public func restart(_ member: Member) async throws {
-        try launch(member)
-        try await waitUntilHealthy([member])
+        try await restart([member])
+    }
+
+    /// Starts stopped members again together (a cluster stopped whole has no quorum until a
+    /// majority is back) and waits until each answers.
+    public func restart(_ members: [Member]) async throws {
+        for member in members { try launch(member) }
+        try await waitUntilHealthy(members)
     }
 
     public func stop() async {

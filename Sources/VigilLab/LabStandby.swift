@@ -37,7 +37,9 @@ public final class LabStandby: Sendable {
             """
             #!/bin/sh
             # Starts the lab's standby like `systemctl start`: detach, return at once; a standby
-            # that already runs is not started twice (a second one would outlive the lab).
+            # that already runs is not started twice (a second one would outlive the lab). Each
+            # run is counted, so a test can tell how many runbooks started it.
+            echo start >>'\(folder.file("starts.log"))'
             if [ -e '\(folder.file("fail-start"))' ]; then
                 echo "standby: start failed (fault injected by the lab)" >&2
                 exit 1
@@ -75,6 +77,12 @@ public final class LabStandby: Sendable {
     }
 
     public var isListening: Bool { FreePort.isListening(port) }
+
+    /// How many times the start script ran.
+    public var startsRun: Int {
+        (FileManager.default.contents(atPath: folder.file("starts.log")).map { String(decoding: $0, as: UTF8.self) } ?? "")
+            .split(separator: "\n").count
+    }
 
     /// Ends the standby process if it runs (by the PID it wrote) and removes the folder.
     /// Kills the running standby (SIGKILL, by the PID its start script wrote), as a crash would;

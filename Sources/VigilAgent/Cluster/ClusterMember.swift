@@ -49,6 +49,8 @@ public final class ClusterMember: Sendable {
         var wake = false
         /// An operator's `--without-cluster` runbook is under way: this agent acts without a lease.
         var actingAlone = false
+        /// This agent leads and has restored every service from the shared state: it may act.
+        var tookOver = false
         /// This agent's latest view of each service, and those not yet in etcd.
         var views: [String: VantageView] = [:]
         var unpublished: Set<String> = []
@@ -81,7 +83,7 @@ public final class ClusterMember: Sendable {
     var mayAct: Bool {
         state.withLock { state in
             if state.actingAlone { return true }
-            guard state.standing == .leading, let until = state.validUntil else { return false }
+            guard state.standing == .leading, state.tookOver, let until = state.validUntil else { return false }
             return ContinuousClock.now < until
         }
     }
@@ -103,7 +105,8 @@ public final class ClusterMember: Sendable {
             var agents = Set(state.peers.values.flatMap(\.keys))
             agents.insert(config.name)
             return ClusterStatus(
-                agent: config.name, standing: state.standing, leader: state.standing == .leading ? config.name : state.leader,
+                agent: config.name, standing: state.standing, takingOver: state.standing == .leading && !state.tookOver,
+                leader: state.standing == .leading ? config.name : state.leader,
                 epoch: state.standing == .leading ? state.epoch : nil,
                 leaseLeft: state.leaseExpires.map { max(.zero, now.duration(to: $0)) }, members: agents.sorted(),
                 problem: state.lastProblem, endpoints: config.endpoints)
@@ -130,6 +133,28 @@ public final class ClusterMember: Sendable {
 
     var isActingAlone: Bool { state.withLock { $0.actingAlone } }
 
+    /// Every service was restored from the shared state after this agent took the lead: from
+    /// now on it acts (while its lease holds).
+    func tookOver() {
+        state.withLock { state in
+            if state.standing == .leading { state.tookOver = true }
+        }
+    }
+
+    /// Waits until this agent may act, at most `limit` (a takeover in progress takes seconds);
+    /// false when it still may not.
+    func waitUntilItMayAct(within limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: limit)
+        while !mayAct, standing == .leading, ContinuousClock.now < deadline {
+            do {
+                try await Task.sleep(for: .milliseconds(50))
+            } catch {
+                break
+            }
+        }
+        return mayAct
+    }
+
     /// A switch script refused to replace a newer leader's file: this agent no longer leads.
     func fenced(_ why: String) {
         logger.error("cluster: \(why); stepping down")
@@ -150,6 +175,7 @@ public final class ClusterMember: Sendable {
             set(.following(leader: nil))
             throw ClusterProblem.leadershipLost(epoch: epoch)
         }
+        logger.debug("cluster: shared the state of \(service) (revision \(result.revision))")
     }
 
     /// The shared snapshot of `service`, as the last leader wrote it; nil when none was written.
@@ -307,6 +333,7 @@ public final class ClusterMember: Sendable {
             guard state.standing != standing else { return nil }
             let previousLeader = state.standing == .leading ? config.name : state.leader
             state.standing = standing
+            state.tookOver = false
             switch standing {
             case .leading: state.leader = config.name
             case .following(let leader): state.leader = leader

@@ -41,8 +41,21 @@ struct ClusterRuntime: Sendable {
             for service in services { await service.driver.send(.clusterChanged(change.standing)) }
             return
         }
-        for service in services {
-            await takeOver(service, member: member, logger: logger)
+        // Every service is restored first (nothing acts meanwhile), then this agent may act, then
+        // each restored machine runs: a runbook in flight resumes under the new lease.
+        var restored: [(service: RunningService, machine: Restored?)] = []
+        for service in services { restored.append((service, await restore(service, member: member, logger: logger))) }
+        member.tookOver()
+        for (service, machine) in restored {
+            if let machine {
+                await service.driver.adopt(machine.machine, effects: machine.effects)
+                for problem in machine.problems {
+                    await service.actions.notify(
+                        Message(kind: .loadBalancerCheckFailed, service: service.name, reason: problem, at: Agent.wallClockNow()))
+                }
+            } else {
+                await service.driver.send(.clusterChanged(.leading))
+            }
             if let previous = change.previousLeader, previous != member.config.name {
                 await service.actions.notify(
                     Message(
@@ -54,20 +67,24 @@ struct ClusterRuntime: Sendable {
         }
     }
 
+    /// A machine restored from the shared state, its effects not yet run, and what the start
+    /// check of nginx found.
+    private struct Restored {
+        var machine: ServiceStateMachine
+        var effects: [Effect]
+        var problems: [String]
+    }
+
     /// Restores the service from the shared snapshot the last leader wrote, after nginx was made
-    /// to match its files; without one, this agent's own machine leads as it is.
-    private static func takeOver(_ service: RunningService, member: ClusterMember, logger: Logger) async {
+    /// to match its files; nil without one (this agent's own machine then leads as it is).
+    private static func restore(_ service: RunningService, member: ClusterMember, logger: Logger) async -> Restored? {
         let shared: ServiceSnapshot
         do {
-            guard let data = try await member.loadSnapshot(service: service.name) else {
-                await service.driver.send(.clusterChanged(.leading))
-                return
-            }
+            guard let data = try await member.loadSnapshot(service: service.name) else { return nil }
             shared = try JSONDecoder().decode(ServiceSnapshot.self, from: Data(data))
         } catch {
             logger.error("\(service.name): cannot read the cluster's shared state (\(error)); leading from this agent's own")
-            await service.driver.send(.clusterChanged(.leading))
-            return
+            return nil
         }
         let problems = await service.actions.reconcileLoadBalancers()
         let observed = await service.actions.observeUpstreams()
@@ -75,9 +92,6 @@ struct ClusterRuntime: Sendable {
             config: service.actions.service.core, snapshot: shared, observations: observed, at: Agent.wallClockNow())
         machine.join(standing: .leading, peers: member.peers(of: service.name))
         logger.notice("\(service.name): taking over from the shared state (\(machine.phase))")
-        await service.driver.adopt(machine, effects: effects)
-        for problem in problems {
-            await service.actions.notify(Message(kind: .loadBalancerCheckFailed, service: service.name, reason: problem, at: Agent.wallClockNow()))
-        }
+        return Restored(machine: machine, effects: effects, problems: problems)
     }
 }

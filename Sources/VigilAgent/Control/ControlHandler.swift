@@ -113,7 +113,7 @@ struct ControlHandler: Sendable {
         var by = who
         // In a cluster every command that changes the service runs on the leader, whose state is shared.
         if let cluster = status.cluster, !request.dryRun {
-            guard let alone = clusterPermits(request, cluster: cluster, service: service, reply: reply) else { return false }
+            guard let alone = await clusterPermits(request, cluster: cluster, service: service, reply: reply) else { return false }
             if alone {
                 by = "\(who) WITHOUT THE CLUSTER"
                 cluster.actAlone(true)
@@ -229,13 +229,14 @@ struct ControlHandler: Sendable {
     /// anyway, loudly. Returns nil when refused, else whether it runs without the cluster.
     private func clusterPermits(
         _ request: ControlRequest, cluster: ClusterMember, service: String, reply: @Sendable (ControlReply) -> Void
-    ) -> Bool? {
+    ) async -> Bool? {
         if request.withoutCluster == true {
             reply(.line("\(service): WARNING: acting WITHOUT THE CLUSTER, under this host's lock only: no lease, no epoch fence."))
             reply(.line("\(service): WARNING: an agent that still leads is not stopped by this; use it only when etcd itself is down."))
             return true
         }
-        guard cluster.mayAct else {
+        // A new leader restores the shared state first; a request that comes meanwhile waits for it.
+        guard await cluster.waitUntilItMayAct(within: .seconds(30)) else {
             let leader = cluster.status.leader.map { "\($0) leads the cluster" } ?? "no agent leads the cluster now"
             reply(
                 .line(

@@ -5,7 +5,7 @@ import VigilCore
 public struct ClusterStatus: Sendable, Equatable, Codable {
     /// This agent's name.
     public var agent: String
-    /// leading, following or lost.
+    /// leading, taking over (restoring the shared state before it acts), following or lost.
     public var role: String
     /// The leader's name, when known.
     public var leader: String?
@@ -21,11 +21,11 @@ public struct ClusterStatus: Sendable, Equatable, Codable {
     public var endpoints: [String]
 
     public init(
-        agent: String, standing: ClusterStanding, leader: String?, epoch: Int64?, leaseLeft: Duration?, members: [String],
+        agent: String, standing: ClusterStanding, takingOver: Bool = false, leader: String?, epoch: Int64?, leaseLeft: Duration?, members: [String],
         problem: String?, endpoints: [String]
     ) {
         self.agent = agent
-        role = standing.role
+        role = takingOver ? "taking over" : standing.role
         self.leader = leader
         self.epoch = epoch
         leaseLeftSeconds = leaseLeft.map { Double($0.wholeMilliseconds) / 1_000 }
