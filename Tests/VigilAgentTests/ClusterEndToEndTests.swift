@@ -144,8 +144,10 @@ import VigilLab
             #expect(back.status == 0, "\(back.output)\n\(lab.logs())")
             epochsSeen += lab.epochs().compactMap { $0 }
             #expect(lab.epochs() == [lb2.epoch, lb2.epoch])
+            // Cut off, lb1 can neither act nor hand the request to the leader: it says so, and how to act anyway.
             let refused = try await lab.vigil("lb1", ["failover", "--force"])
-            #expect(refused.status != 0 && refused.output.contains("does not lead"), "\(refused.output)")
+            #expect(refused.status != 0 && refused.output.contains("cannot hand the request to the leader"), "\(refused.output)")
+            #expect(refused.output.contains("--without-cluster"), "\(refused.output)")
 
             try await lab.etcd.restart(members[0])
             _ = try await lab.waitForMessage("clusterRegained", from: "lb1", timeout: .seconds(15))
@@ -177,11 +179,25 @@ import VigilLab
             #expect((disagreed["reason"] as? String)?.contains("lb2 does not (up): not failing over") == true, "\(disagreed)")
             let status = try await lab.vigil("lb1", ["status"])
             #expect(status.output.contains("lb1 sees primary down") && status.output.contains("lb2 sees primary up"), "\(status.output)")
+            let json = try await lab.vigil("lb1", ["status", "--json"])
+            try await StatusEndpointTests.validate(json.output, phase: "cluster", in: lab.folder)
+            #expect(json.output.contains("\"role\" : \"leading\""), "\(json.output)")
             try await Task.sleep(for: .seconds(3))
             #expect(lab.standby.startsRun == 0, "no failover")
             #expect(lab.messages("incidentStarted").isEmpty)
             let servedByPrimary = await lab.served(by: "primary")
             #expect(servedByPrimary, "traffic stays on the primary")
+
+            // An operator on the follower: the request goes to the leader through etcd, and a
+            // forced failover is never held by the vantage points.
+            let forced = try await lab.vigil("lb2", ["failover", "--force", "--reason", "lb1 cannot see it"])
+            #expect(forced.status == 0, "\(forced.output)\n\(lab.logs())")
+            #expect(forced.output.contains("lb2 does not lead: handed to the leader lb1 through etcd"), "\(forced.output)")
+            #expect(forced.output.contains("switch load balancer 1 to standby"), "the leader's step lines: \(forced.output)")
+            let started = try await lab.waitForMessage("incidentStarted", from: "lb1")
+            #expect((started["reason"] as? String)?.contains("via lb2") == true, "\(started)")
+            #expect(await lab.served(by: "standby"))
+            #expect(lab.standby.startsRun == 1)
         }
     }
 

@@ -14,6 +14,8 @@ final class FakeActions: ServiceActions {
         var persistFails = false
         var log: [String] = []
         var messages: [MessageKind] = []
+        /// When each message was said, on the machine's clock.
+        var saidAt: [Instant] = []
         var lastSaved: ServiceSnapshot?
         var observations: [UpstreamObservation] = [.serving(UpstreamLayout(active: .primary))]
         /// Hosts that do not answer, with the cause.
@@ -38,7 +40,10 @@ final class FakeActions: ServiceActions {
     }
 
     func notify(_ message: Message) async {
-        state.withLock { $0.messages.append(message.kind) }
+        state.withLock {
+            $0.messages.append(message.kind)
+            $0.saidAt.append(message.at)
+        }
     }
 
     func observeUpstreams() async -> [UpstreamObservation] {
@@ -167,7 +172,9 @@ extension ServiceDriverTests {
             clock.advance(by: .seconds(5))
             return actions.state.withLock { $0.messages.contains(.incidentEscalated) }
         }
-        let escalatedAt = await driver.now
+        // When the machine said it, not when this loop noticed (the clock runs on meanwhile).
+        let escalatedAt = try #require(
+            actions.state.withLock { state in state.messages.firstIndex(of: .incidentEscalated).map { state.saidAt[$0] } })
         #expect(escalatedAt - opened >= .seconds(600) && escalatedAt - opened < .seconds(620), "on time: \(escalatedAt - opened)")
         let answer = await driver.send(.operatorRequested(OperatorRequest(.acknowledgeIncident, by: "ana", reason: "mine")))
         #expect(answer == .accepted(.acknowledgeIncident))

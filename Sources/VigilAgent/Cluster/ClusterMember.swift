@@ -75,6 +75,11 @@ public final class ClusterMember: Sendable {
     var leaderKey: String { config.prefix + "leader" }
     func snapshotKey(_ service: String) -> String { config.prefix + "services/\(service)/snapshot" }
     func viewsPrefix(_ service: String) -> String { config.prefix + "services/\(service)/views/" }
+    var requestsPrefix: String { config.prefix + "requests/" }
+    func repliesPrefix(_ id: String) -> String { config.prefix + "replies/\(id)/" }
+
+    /// The lease this agent holds now, for keys that must die with it.
+    var currentLease: Int64? { state.withLock { $0.lease } }
 
     // MARK: What the agent asks
 

@@ -21,13 +21,27 @@ struct ControlHandler: Sendable {
     /// succeeded.
     @discardableResult
     func handle(_ request: ControlRequest, uid: UInt32, reply: @escaping @Sendable (ControlReply) -> Void) async -> Bool {
-        let succeeded = await carryOut(request, uid: uid, reply: reply)
+        let who = getpwuid(uid).map { String(cString: $0.pointee.pw_name) + " (uid \(uid))" } ?? "uid \(uid)"
+        return await handle(request, who: who, reply: reply)
+    }
+
+    /// `forwarded`: a follower handed it over through etcd, so it is never handed on again.
+    @discardableResult
+    func handle(
+        _ request: ControlRequest, who: String, forwarded: Bool = false, reply: @escaping @Sendable (ControlReply) -> Void
+    ) async -> Bool {
+        let succeeded: Bool
+        if let cluster = status.cluster, !forwarded, request.changesAService, request.withoutCluster != true, cluster.standing != .leading {
+            // In a cluster the leader acts: a follower hands the request over and prints the answer.
+            succeeded = await ForwardedRequest.forward(request, by: who, member: cluster, reply: reply)
+        } else {
+            succeeded = await carryOut(request, who: who, reply: reply)
+        }
         reply(.finished(succeeded ? .succeeded : .failed))
         return succeeded
     }
 
-    private func carryOut(_ request: ControlRequest, uid: UInt32, reply: @escaping @Sendable (ControlReply) -> Void) async -> Bool {
-        let who = getpwuid(uid).map { String(cString: $0.pointee.pw_name) + " (uid \(uid))" } ?? "uid \(uid)"
+    private func carryOut(_ request: ControlRequest, who: String, reply: @escaping @Sendable (ControlReply) -> Void) async -> Bool {
         let names = services.map(\.name)
         if request.command == .maintenance {
             // Windows belong to the agent, not to one service: they name their services.

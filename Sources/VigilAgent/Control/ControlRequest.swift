@@ -38,6 +38,16 @@ public struct ControlRequest: Codable, Sendable, Equatable {
         self.pauseSeconds = pauseSeconds
     }
 
+    /// Whether it changes a service (a runbook, a pause, an acknowledgement): in a cluster only
+    /// the leader carries it out. Status, preflight, maintenance windows and dry runs do not.
+    var changesAService: Bool {
+        guard !dryRun else { return false }
+        switch command {
+        case .failover, .failback, .pause, .resume, .rearm, .ack, .retry, .drill: return true
+        case .status, .preflight, .maintenance: return false
+        }
+    }
+
     /// Just the version of a request line, read before the rest so that a request of another
     /// version is answered with what is wrong, not with "not a request".
     struct VersionOnly: Decodable {

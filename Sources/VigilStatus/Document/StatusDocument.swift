@@ -52,7 +52,19 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         /// The check history the pictures show: `served`, then each backend.
         public var history: [HistorySeries] = []
         /// In a cluster: each agent's view of both sides, this agent's first.
-        public var views: [VantageView] = []
+        public var views: [ViewStatus] = []
+    }
+
+    /// One agent's view of both sides, in a cluster.
+    public struct ViewStatus: Codable, Sendable, Equatable {
+        public var agent: String
+        /// up, down or unknown.
+        public var primary: String
+        public var standby: String
+        /// The last failed round, while a side fails.
+        public var evidence: String?
+        /// When this view last changed.
+        public var since: String
     }
 
     public struct HostStatus: Codable, Sendable, Equatable {
@@ -238,7 +250,11 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         status.history = ["served", "primary", "standby"].compactMap { name in
             input.history[name].map { HistorySeries(name: name, history: $0, now: now) }
         }
-        status.views = input.views
+        status.views = input.views.map { view in
+            ViewStatus(
+                agent: view.agent, primary: view.primary.rawValue, standby: view.standby.rawValue, evidence: view.evidence,
+                since: time(view.since))
+        }
         status.pause = state.pause.map { PauseStatus(until: $0.until.map(time), by: $0.by, reason: $0.reason.escapingControlCharacters) }
         return status
     }

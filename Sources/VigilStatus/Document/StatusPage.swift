@@ -80,6 +80,10 @@ enum StatusPage {
         """
     }
 
+    private static func summary(_ view: StatusDocument.ViewStatus) -> String {
+        "\(view.agent) sees primary \(view.primary), standby \(view.standby)" + (view.evidence.map { " (\($0))" } ?? "")
+    }
+
     private static func serviceSection(_ service: StatusDocument.ServiceStatus) -> String {
         var html =
             "<section class=\"service\"><h2>\(escape(service.name)) <span class=\"badge \(service.status.rawValue)\">\(service.status.rawValue)</span></h2>\n"
@@ -107,7 +111,7 @@ enum StatusPage {
             html += "</p>\n"
         }
         if !service.views.isEmpty {
-            html += "<p class=\"views\">Vantage points: " + service.views.map { escape($0.summary) }.joined(separator: " · ") + "</p>\n"
+            html += "<p class=\"views\">Vantage points: " + service.views.map { escape(Self.summary($0)) }.joined(separator: " · ") + "</p>\n"
         }
         for series in service.history {
             let label = "\(service.name) \(series.name)"
