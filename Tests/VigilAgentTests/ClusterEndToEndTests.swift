@@ -172,6 +172,10 @@ import VigilLab
             try await LabWait.until("lb1 to see lb2's view", timeout: .seconds(20)) {
                 try await lab.vigil("lb1", ["status"]).output.contains("lb2 sees primary up")
             }
+            let check = try await lab.vigil("lb2", ["config", "check", "--connect"])
+            #expect(check.status == 0, "\(check.output)")
+            #expect(check.output.contains("etcd: 3 member(s): ") && check.output.contains("n1 http://127.0.0.1:"), "\(check.output)")
+            #expect(check.output.contains("cluster /vigil/: lb1 leads (epoch ") && check.output.contains("this agent is lb2"), "\(check.output)")
             // lb1's path to the primary drops everything; the primary itself is fine.
             try await lab.lb1Path.setHealth(.hang)
             let disagreed = try await lab.waitForMessage("vantagesDisagree", from: "lb1")

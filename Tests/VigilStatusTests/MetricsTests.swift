@@ -35,6 +35,27 @@ import VigilCore
         }
     }
 
+    @Test func aClusterMemberShowsItsLeadershipItsMembersAndItsCallsToEtcd() {
+        let telemetry = Telemetry()
+        for seconds in [0.0008, 0.004, 0.3] { telemetry.recordEtcdRequest(seconds: seconds) }
+        let cluster = ClusterStatus(
+            agent: "lb1", standing: .leading, leader: "lb1", epoch: 41, leaseLeft: .milliseconds(1_500), members: ["lb1", "lb2"],
+            problem: nil, endpoints: ["http://127.0.0.1:2379"])
+        let text = MetricsExposition.render(telemetry: telemetry, services: [], cluster: cluster)
+        #expect(text.contains(#"vigil_cluster_leader{agent="lb1"} 1"#), "\(text)")
+        #expect(text.contains("vigil_cluster_members 2"))
+        #expect(text.contains(#"vigil_etcd_request_duration_seconds_bucket{le="0.001"} 1"#), "\(text)")
+        #expect(text.contains(#"vigil_etcd_request_duration_seconds_bucket{le="0.5"} 3"#))
+        #expect(text.contains("vigil_etcd_request_duration_seconds_count 3"))
+        let follower = ClusterStatus(
+            agent: "lb2", standing: .lost("no etcd endpoint answers"), leader: "lb1", epoch: nil, leaseLeft: nil, members: ["lb2"],
+            problem: nil, endpoints: [])
+        #expect(MetricsExposition.render(telemetry: telemetry, services: [], cluster: follower).contains(#"vigil_cluster_leader{agent="lb2"} 0"#))
+        #expect(follower.summary == "cluster: lb2 is lost; lb1 leads; agents: lb2; PROBLEM: no etcd endpoint answers")
+        #expect(cluster.summary == "cluster: lb1 is leading (epoch 41, lease 1.5s left); agents: lb1, lb2")
+        #expect(!MetricsExposition.render(telemetry: telemetry, services: []).contains("vigil_cluster"), "alone: no cluster metrics")
+    }
+
     @Test func aRunbookIsCountedOnceEvenWhenItsSnapshotIsSavedAgain() {
         let telemetry = Telemetry()
         var scenario = ServiceStateMachine(config: ServiceConfig(name: "shop", loadBalancers: ["lb1"]), upstreams: [UpstreamLayout(active: .primary)])

@@ -118,7 +118,7 @@ public enum MetricsExposition {
 
         static func line(_ name: String, _ labels: [String: String], _ value: Double) -> String {
             let rendered = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\(escape($0.value))\"" }.joined(separator: ",")
-            return "\(name){\(rendered)} \(number(value))"
+            return rendered.isEmpty ? "\(name) \(number(value))" : "\(name){\(rendered)} \(number(value))"
         }
 
         static func number(_ value: Double) -> String {
