@@ -33,23 +33,30 @@ public final class LabEtcdCluster: Sendable {
     public var endpoints: [String] { members.map(\.endpoint) }
 
     /// Starts `size` members and returns once the cluster answers through every member.
+    /// A port picked free can be taken before its member binds it (most often as the source
+    /// port of another member's connection to a peer): the whole cluster is then started again
+    /// on new ports, a few times.
     public static func start(size: Int = 3) async throws -> LabEtcdCluster {
         try LabProcess.require(binary, package: "etcd-server")
         try LabProcess.require(control, package: "etcd-client")
-        let folder = try LabFolder(prefix: "etcd")
-        var members: [Member] = []
-        for index in 1...size {
-            members.append(Member(name: "n\(index)", clientPort: try FreePort.pick(), peerPort: try FreePort.pick()))
+        var lastError: (any Error)?
+        for _ in 0..<3 {
+            let folder = try LabFolder(prefix: "etcd")
+            var members: [Member] = []
+            for index in 1...size {
+                members.append(Member(name: "n\(index)", clientPort: try FreePort.pick(), peerPort: try FreePort.pick()))
+            }
+            let cluster = LabEtcdCluster(members: members, folder: folder)
+            do {
+                for member in members { try cluster.launch(member) }
+                try await cluster.waitUntilHealthy(members)
+                return cluster
+            } catch {
+                lastError = error
+                await cluster.stop()
+            }
         }
-        let cluster = LabEtcdCluster(members: members, folder: folder)
-        do {
-            for member in members { try cluster.launch(member) }
-            try await cluster.waitUntilHealthy(members)
-        } catch {
-            await cluster.stop()
-            throw error
-        }
-        return cluster
+        throw lastError ?? LabError.timedOut("etcd to start")
     }
 
     private func launch(_ member: Member) throws {

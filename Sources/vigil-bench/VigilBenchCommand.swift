@@ -6,14 +6,14 @@ import VigilCore
 struct VigilBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil-bench",
-        abstract: "Measure Vigil on a loopback lab: recovery time, switch cost, false failovers, probe scale, idle cost.",
+        abstract: "Measure Vigil on a loopback lab: recovery time, switch cost, false failovers, probe scale, idle cost, the cluster.",
         discussion: """
             Each command starts a fresh lab (nginx, backends, sshd, a webhook receiver) and the real \
             `vigil run` found beside this program (build both with -c release), prints a table and \
             writes JSON into --output. `all` runs every one; --quick shortens them (under 3 minutes). \
             See BENCHMARKS.md for the method and the figures.
             """,
-        subcommands: [All.self, Recovery.self, Switch.self, FalseFailovers.self, ProbeScale.self, Idle.self]
+        subcommands: [All.self, Recovery.self, Switch.self, FalseFailovers.self, ProbeScale.self, Idle.self, Cluster.self]
     )
 }
 
@@ -74,6 +74,18 @@ struct Idle: AsyncParsableCommand {
     }
 }
 
+struct Cluster: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Two agents on etcd: exactly one runbook (20 runs), what etcd adds to a failover, takeover after SIGKILL (10), idle calls.")
+    @OptionGroup var options: BenchOptions
+    func run() async throws { try await Self.measure(options) }
+    static func measure(_ options: BenchOptions) async throws {
+        try await ClusterBenchmark.run(
+            exactlyOnceRuns: options.quick ? 2 : 20, aloneRuns: options.quick ? 1 : 10, takeovers: options.quick ? 2 : 10,
+            idle: options.quick ? .seconds(10) : .seconds(60), output: options.output)
+    }
+}
+
 struct All: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Every benchmark, one after another (about 30 minutes; --quick under 3).")
     @OptionGroup var options: BenchOptions
@@ -84,6 +96,7 @@ struct All: AsyncParsableCommand {
         try await ProbeScale.measure(options)
         try await Recovery.measure(options)
         try await FalseFailovers.measure(options)
+        try await Cluster.measure(options)
         say("\nall benchmarks done in \(DurationText.format(.seconds(Int(started.duration(to: .now).secondsValue))))")
     }
 }

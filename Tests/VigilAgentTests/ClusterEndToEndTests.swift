@@ -16,10 +16,7 @@ import VigilLab
             let agents = try ClusterLab.agents.map { try lab.launch($0) }
             defer { for agent in agents { agent.terminate() } }
             let leader = try await lab.waitForLeader()
-            try await LabWait.until("both agents to publish their views", timeout: .seconds(20)) {
-                try await lab.etcd.etcdctl(["get", ClusterLab.prefix + "services/shop/views/", "--prefix", "--keys-only"])
-                    .split(separator: "\n").filter { !$0.isEmpty }.count == 2
-            }
+            try await lab.waitForViews()
             try await Task.sleep(for: .milliseconds(faultAfterMilliseconds))
             // The primary dies for both vantage points: its own health and lb1's path to it.
             try await lab.primary.setHealth(.refuse)
@@ -207,12 +204,23 @@ import VigilLab
 
     /// (e) etcd entirely down: no automatic runbook, the service shown unprotected with the
     /// cause, traffic as it was; etcd back: normal again without a restart (and the failure
-    /// that waited is acted on).
+    /// that waited is acted on). Before it, a maintenance window added on the follower is shared.
     @Test func etcdDownHoldsAutomaticRunbooksAndItsReturnRestoresThem() async throws {
         try await ClusterLab.with { lab in
             let agents = try ClusterLab.agents.map { try lab.launch($0) }
             defer { for agent in agents { agent.terminate() } }
-            try await lab.waitForLeader()
+            let leader = try await lab.waitForLeader()
+            try await lab.waitForViews()
+            let follower = ClusterLab.agents.first { $0 != leader.name } ?? ""
+            // A window added on the follower is the cluster's: the leader keeps it, every agent reads it.
+            let added = try await lab.vigil(
+                follower, ["maintenance", "add", "--start", "2030-01-08 02:00", "--duration", "2h", "--reason", "database upgrade"])
+            #expect(added.status == 0 && added.output.contains("handed to the leader \(leader.name)"), "\(added.output)")
+            for agent in ClusterLab.agents {
+                try await LabWait.until("\(agent) to list the window", timeout: .seconds(10)) {
+                    try await lab.vigil(agent, ["maintenance", "list"]).output.contains("database upgrade")
+                }
+            }
             for member in lab.etcd.members { lab.etcd.stop(member) }
             for agent in ClusterLab.agents { _ = try await lab.waitForMessage("clusterLost", from: agent, timeout: .seconds(10)) }
             let status = try await lab.vigil("lb1", ["status"])

@@ -54,6 +54,16 @@ import VigilLab
         #expect(config.channels.first { $0.name == "audit" }?.signingSecret?.exposed == "k")
     }
 
+    @Test func theClusterExampleIsValidAndItsLeaseFollowsTheRule() throws {
+        let path = URL(fileURLWithPath: Self.example).deletingLastPathComponent().appendingPathComponent("vigil.cluster.example.yaml").path
+        let config = try AgentConfig.load(
+            path: path, environment: ["VIGIL_SLACK_URL": "https://hooks.slack.com/services/T/B/x"], checkFiles: false, secrets: .none)
+        let cluster = try #require(config.cluster)
+        #expect(cluster.name == "lb1" && cluster.endpoints.count == 3 && cluster.tls.caFile == "/etc/vigil/etcd-ca.pem")
+        #expect(ClusterConfig.timingProblem(ttl: cluster.leaseTTL, margin: cluster.effectiveSafetyMargin) == nil)
+        #expect(config.services.first?.loadBalancers.map(\.name) == ["lb1", "lb2"])
+    }
+
     @Test func aMinimalConfigGetsSafeDefaults() throws {
         let config = try AgentConfig.parse(Self.minimal, file: "x.yaml", checkFiles: false)
         let shop = config.services[0]

@@ -264,7 +264,11 @@ public final class ClusterMember: Sendable {
 
     /// One renewal: the lease (granted again when it is gone), then the leader key.
     private func cycle() async {
-        state.withLock { $0.wake = false }
+        // Woken because the leader key went away: campaign even if this agent led.
+        let woken = state.withLock { state in
+            defer { state.wake = false }
+            return state.wake
+        }
         let sent = ContinuousClock.now
         do {
             let lease = try await renewedLease()
@@ -275,7 +279,9 @@ public final class ClusterMember: Sendable {
                 if state.lastProblem != nil { logger.notice("cluster: etcd answers again") }
                 state.lastProblem = nil
             }
-            try await campaign(lease: lease)
+            // A leader's renewed lease keeps its key (the watch says when the key goes); the
+            // others campaign at each renewal, in case a deletion was missed.
+            if standing != .leading || woken { try await campaign(lease: lease) }
             viewsDirty.yield()
         } catch {
             let text = "\(error)"

@@ -53,9 +53,9 @@ struct ClusterRuntime: Sendable {
                     await service.actions.notify(
                         Message(kind: .loadBalancerCheckFailed, service: service.name, reason: problem, at: Agent.wallClockNow()))
                 }
-            } else {
-                await service.driver.send(.clusterChanged(.leading))
             }
+            // The machine learns it leads (said when it had lost etcd) and acts on what it sees.
+            await service.driver.send(.clusterChanged(.leading))
             if let previous = change.previousLeader, previous != member.config.name {
                 await service.actions.notify(
                     Message(
@@ -90,7 +90,9 @@ struct ClusterRuntime: Sendable {
         let observed = await service.actions.observeUpstreams()
         var (machine, effects) = ServiceStateMachine.restore(
             config: service.actions.service.core, snapshot: shared, observations: observed, at: Agent.wallClockNow())
-        machine.join(standing: .leading, peers: member.peers(of: service.name))
+        // It stands where this agent stood until the lead is said to it, after its effects ran.
+        let standing = await service.driver.machine.cluster.standing ?? .following(leader: nil)
+        machine.join(standing: standing, peers: member.peers(of: service.name))
         logger.notice("\(service.name): taking over from the shared state (\(machine.phase))")
         return Restored(machine: machine, effects: effects, problems: problems)
     }

@@ -38,13 +38,14 @@ public struct ControlRequest: Codable, Sendable, Equatable {
         self.pauseSeconds = pauseSeconds
     }
 
-    /// Whether it changes a service (a runbook, a pause, an acknowledgement): in a cluster only
-    /// the leader carries it out. Status, preflight, maintenance windows and dry runs do not.
+    /// Whether it changes a service (a runbook, a pause, an acknowledgement, a maintenance window):
+    /// in a cluster only the leader carries it out. Status, preflight, listing and dry runs do not.
     var changesAService: Bool {
         guard !dryRun else { return false }
         switch command {
         case .failover, .failback, .pause, .resume, .rearm, .ack, .retry, .drill: return true
-        case .status, .preflight, .maintenance: return false
+        case .maintenance: return maintenance.map { $0.action != .list } ?? false
+        case .status, .preflight: return false
         }
     }
 

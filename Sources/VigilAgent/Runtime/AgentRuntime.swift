@@ -20,8 +20,8 @@ final class AgentRuntime: Sendable {
     private let maintenanceTask: Task<Void, Never>
     private let availabilityTask: Task<Void, Never>
     private let cluster: ClusterRuntime?
-    /// The leader's side of forwarded operator requests.
-    private let forwardedTask: Task<Void, Never>?
+    /// The leader's side of forwarded operator requests, and the shared maintenance windows.
+    private let clusterTasks: [Task<Void, Never>]
     private let logger: Logger
 
     private init(
@@ -38,13 +38,17 @@ final class AgentRuntime: Sendable {
         self.logger = logger
         let handler = ControlHandler(status: status, maintenance: maintenance)
         self.handler = handler
-        forwardedTask = cluster.map { cluster in
-            Task {
-                await ForwardedRequest.serve(member: cluster.member, logger: logger) { request, who, reply in
-                    await handler.handle(request, who: who, forwarded: true, reply: reply)
-                }
-            }
-        }
+        clusterTasks =
+            cluster.map { cluster in
+                [
+                    Task {
+                        await ForwardedRequest.serve(member: cluster.member, logger: logger) { request, who, reply in
+                            await handler.handle(request, who: who, forwarded: true, reply: reply)
+                        }
+                    },
+                    Task { await ClusterMaintenance.sync(member: cluster.member, store: maintenance.book.store, watch: maintenance, logger: logger) },
+                ]
+            } ?? []
         maintenanceTask = Task { await MaintenanceScheduler.run(services: services, watch: maintenance, logger: logger) }
         driftTask = driftCheckInterval.map { interval in
             Task { await Self.checkDrift(of: services, every: interval, cluster: cluster?.member, logger: logger) }
@@ -146,7 +150,7 @@ final class AgentRuntime: Sendable {
         heartbeatTask?.cancel()
         for task in drillTasks { task.cancel() }
         maintenanceTask.cancel()
-        forwardedTask?.cancel()
+        for task in clusterTasks { task.cancel() }
         availabilityTask.cancel()
         await availabilityTask.value  // saved once more as it ends
         await withTaskGroup(of: Void.self) { group in

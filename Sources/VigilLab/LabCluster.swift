@@ -1,0 +1,210 @@
+import Foundation
+
+/// Two agents in a cluster on a real three-member etcd: each with its own nginx (lb1, lb2), one
+/// primary, one cold standby started over the lab's sshd, messages to one webhook receiver (a
+/// path per agent). lb1 checks the primary through a path of its own (`lb1Path`, a second
+/// listener in front of nothing but its own health answer) that a test can cut, so the two
+/// vantage points can disagree.
+public struct LabCluster: Sendable {
+    public let etcd: LabEtcdCluster
+    public let primary: LabHTTPBackend
+    /// lb1's way to the primary's health: cut it (`.hang`: packets unanswered) and lb1 alone
+    /// sees the primary down.
+    public let lb1Path: LabHTTPBackend
+    public let standby: LabStandby
+    public let balancers: [LabLoadBalancer]
+    public let receiver: LabWebhookReceiver
+    public let sshd: LabSSHServer
+    public let folder: LabFolder
+    public static let agents = ["lb1", "lb2"]
+    public static let prefix = "/vigil/"
+
+    public static func with(startDelay: Duration = .milliseconds(500), _ body: (LabCluster) async throws -> Void) async throws {
+        try await withLabServer({ try await LabEtcdCluster.start() }) { etcd in
+            try await withLabServer({ try await LabHTTPBackend.start(name: "primary") }) { primary in
+                try await withLabServer({ try await LabHTTPBackend.start(name: "primary") }) { lb1Path in
+                    try await withLabServer({ try LabStandby.prepare(startDelay: startDelay) }) { standby in
+                        let servers = ["127.0.0.1:\(primary.port)"]
+                        try await withLabServer({ try await LabLoadBalancer.start(servers: servers) }) { lb1 in
+                            try await withLabServer({ try await LabLoadBalancer.start(servers: servers) }) { lb2 in
+                                try await withLabServer({ try await LabWebhookReceiver.start() }) { receiver in
+                                    try await withLabServer({ try await LabSSHServer.start(login: .current) }) { sshd in
+                                        let folder = try LabFolder(prefix: "cluster")
+                                        defer { folder.remove() }
+                                        try await body(
+                                            LabCluster(
+                                                etcd: etcd, primary: primary, lb1Path: lb1Path, standby: standby, balancers: [lb1, lb2],
+                                                receiver: receiver, sshd: sshd, folder: folder))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public func nginx(_ balancer: LabLoadBalancer) -> String {
+        "\(LabNginx.binary) -c \(balancer.nginx.configPath) -p \(balancer.nginx.folder.path)"
+    }
+
+    /// The config of agent `name`: its etcd endpoints (all by default), a 2 s lease, a load
+    /// balancer's own test command (`balancerTestCommands[index]`, e.g. one that waits) and
+    /// lines added to the service.
+    /// `clustered` false: the same agent alone, without `cluster:` (for comparisons);
+    /// `statusPort`: its status listener (off by default).
+    public func config(
+        _ name: String, endpoints: [String]? = nil, balancerTestCommands: [Int: String] = [:], serviceLines: String = "",
+        clustered: Bool = true, statusPort: Int? = nil
+    ) -> String {
+        let remote = "127.0.0.1:\(sshd.port)"
+        let health = name == "lb1" ? lb1Path.healthURL : primary.healthURL
+        let balancerEntries = balancers.enumerated().map { index, balancer in
+            """
+                  - name: lb\(index + 1)
+                    host: \(remote)
+                    upstream_file: \(balancer.upstreamFile)
+                    upstream_name: \(balancer.upstreamName)
+                    test_command: \(balancerTestCommands[index] ?? "\(nginx(balancer)) -t")
+                    reload_command: \(nginx(balancer)) -s reload
+                    verify_url: \(balancer.url)/
+            """
+        }.joined(separator: "\n")
+        let cluster = """
+            cluster:
+              name: \(name)
+              etcd:
+                endpoints: [\((endpoints ?? etcd.endpoints).joined(separator: ", "))]
+              prefix: \(Self.prefix)
+              lease_ttl: 2s
+              safety_margin: 1s
+
+            """
+        return """
+            ssh:
+              user: \(sshd.user)
+              identity_file: \(sshd.clientKey)
+              known_hosts: \(sshd.knownHosts)
+            state_dir: \(folder.file(name))
+            status:
+              listen: \(statusPort.map { "127.0.0.1:\($0)" } ?? "off")
+            control_socket:
+              path: \(folder.file(name))/vigil.sock
+            channels:
+              hooks:
+                type: webhook
+                url: \(receiver.url(path: "/\(name)"))
+            \(clustered ? cluster : "")services:
+              shop:
+                primary:
+                  address: 127.0.0.1:\(primary.port)
+                  health:
+                    - url: \(health)
+                      timeout: 500ms
+                standby:
+                  address: \(standby.address)
+                  host: \(remote)
+                  start: \(standby.startScript)
+                  stop: \(standby.stopScript)
+                  health:
+                    - url: \(standby.healthURL)
+                      timeout: 500ms
+                load_balancers:
+            \(balancerEntries)
+            \(serviceLines)    notify: [hooks]
+
+            """
+    }
+
+    public func configPath(_ name: String) -> String { folder.file("\(name).yaml") }
+
+    /// Starts agent `name` on `config` (its default when nil), without waiting.
+    public func launch(_ name: String, config: String? = nil) throws -> LabProcess {
+        try folder.write("\(name).yaml", config ?? self.config(name))
+        let binary = LabBinary.path("vigil")
+        try LabProcess.require(binary, package: "this package (swift build --product vigil)")
+        return try LabProcess.launch(
+            binary, ["run", "--config", configPath(name), "--log-level", "debug"], name: "vigil-\(name)", log: folder.file("\(name).log"))
+    }
+
+    /// The leader key's value (nil: no leader) and its create revision.
+    public func leader() async throws -> (name: String, epoch: Int64)? {
+        let output = try await etcd.etcdctl(["get", Self.prefix + "leader", "--write-out", "json"])
+        guard let json = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
+            let kv = (json["kvs"] as? [[String: Any]])?.first, let value = kv["value"] as? String,
+            let decoded = Data(base64Encoded: value)
+        else { return nil }
+        let revision = (kv["create_revision"] as? NSNumber)?.int64Value ?? Int64(kv["create_revision"] as? String ?? "") ?? 0
+        return (String(decoding: decoded, as: UTF8.self), revision)
+    }
+
+    /// Waits until `name` (any agent when nil) holds the leader key; returns the leader.
+    @discardableResult
+    public func waitForLeader(_ name: String? = nil, timeout: Duration = .seconds(20)) async throws -> (name: String, epoch: Int64) {
+        var found: (name: String, epoch: Int64)?
+        try await LabWait.until("\(name ?? "an agent") to lead", timeout: timeout, interval: .milliseconds(50)) {
+            found = try await leader()
+            return found.map { name == nil || $0.name == name } ?? false
+        }
+        guard let found else { throw LabError.notReady("a leader", log: logs()) }
+        return found
+    }
+
+    /// Waits until `count` agents publish their view of the service (each runs and reaches etcd).
+    public func waitForViews(_ count: Int = LabCluster.agents.count, timeout: Duration = .seconds(20)) async throws {
+        try await LabWait.until("\(count) agents to publish their views", timeout: timeout) {
+            try await etcd.etcdctl(["get", Self.prefix + "services/shop/views/", "--prefix", "--keys-only"])
+                .split(separator: "\n").filter { !$0.isEmpty }.count == count
+        }
+    }
+
+    /// Runs the `vigil` CLI against agent `name`'s daemon.
+    public func vigil(_ name: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> (status: Int32, output: String) {
+        try await LabProcess.run(LabBinary.path("vigil"), arguments + ["--config", configPath(name)], timeout: timeout, check: false)
+    }
+
+    /// The epoch in each load balancer's upstream file (nil: no epoch line, e.g. the operator's file).
+    public func epochs() -> [Int64?] {
+        balancers.map { balancer in
+            let text = (try? String(contentsOfFile: balancer.upstreamFile, encoding: .utf8)) ?? ""
+            guard let line = text.split(separator: "\n").first, line.hasPrefix("# vigil-epoch: ") else { return nil }
+            return Int64(line.dropFirst("# vigil-epoch: ".count).prefix { $0.isNumber })
+        }
+    }
+
+    /// Every message the receiver got, as JSON, with the agent that sent it (the path).
+    public func messages() -> [(agent: String, json: [String: Any])] {
+        receiver.requests.compactMap { request in
+            // Vigil's webhook bodies are JSON objects; anything else is not one of its messages.
+            guard let json = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] else { return nil }
+            return (String(request.path.dropFirst()), json)
+        }
+    }
+
+    public func messages(_ kind: String) -> [(agent: String, json: [String: Any])] {
+        messages().filter { $0.json["kind"] as? String == kind }
+    }
+
+    /// How many times an agent's log says it switched load balancer `balancer`.
+    public func switches(of balancer: String) -> Int {
+        Self.agents.map { agent in
+            folder.read("\(agent).log").split(separator: "\n").filter { $0.contains("switched \(balancer) to ") }.count
+        }.reduce(0, +)
+    }
+
+    /// Whether each nginx accepts its config now.
+    public func nginxValid() async throws -> Bool {
+        for balancer in balancers {
+            let (status, _) = try await LabProcess.run(
+                LabNginx.binary, ["-t", "-c", balancer.nginx.configPath, "-p", balancer.nginx.folder.path], timeout: .seconds(10), check: false)
+            if status != 0 { return false }
+        }
+        return true
+    }
+
+    /// Both agents' logs, their ends, for a failure's report.
+    public func logs() -> String {
+        Self.agents.map { "--- \($0).log\n" + folder.read("\($0).log").suffix(3_000) }.joined(separator: "\n")
+    }
+}
