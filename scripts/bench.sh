@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks: installs what is missing, builds Vigil in release mode, runs `vigil-bench`.
-#   scripts/bench.sh all            # every figure in BENCHMARKS.md (about 30 minutes)
-#   scripts/bench.sh all --quick    # a short smoke run (under 3 minutes once built)
+#   scripts/bench.sh all            # every figure in BENCHMARKS.md (about 40 minutes)
+#   scripts/bench.sh all --quick    # a short smoke run (under 5 minutes once built)
 #   scripts/bench.sh recovery       # one benchmark; see `vigil-bench --help`
 set -euo pipefail
 cd "$(dirname "$0")/.."

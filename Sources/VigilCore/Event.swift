@@ -20,4 +20,6 @@ public enum Event: Equatable, Hashable, Sendable, Codable {
     case clusterChanged(ClusterStanding)
     /// The other agents' views of both sides, as they are published now.
     case peerViewsChanged([VantageView])
+    /// The leader shared its state of the service (its snapshot): a follower mirrors it.
+    case leaderStateShared(ServiceSnapshot)
 }

@@ -54,6 +54,20 @@ extension ServiceStateMachine {
         }
     }
 
+    /// A follower keeps the leader's state of the service (what the load balancers serve, the
+    /// runbook and incident, pause and acknowledgement), so its status says what the cluster
+    /// does and an operator's `--without-cluster` runbook starts from the truth. Its own checks
+    /// and timers stay its own; it does nothing about what it mirrors.
+    mutating func mirror(_ shared: ServiceSnapshot) -> [Effect] {
+        guard !cluster.mayAct, let shared = shared.migrated() else { return [] }
+        var mirrored = shared
+        mirrored.health = state.health
+        mirrored.probes = state.probes
+        mirrored.timers = state.timers
+        state = mirrored
+        return []
+    }
+
     mutating func peerViewsChanged(_ views: [VantageView], at now: Instant) -> [Effect] {
         cluster.peers = views.filter { $0.agent != config.cluster?.agent }.sorted { $0.agent < $1.agent }
         return decide(at: now)

@@ -71,6 +71,8 @@ public struct ServiceStateMachine: Equatable, Hashable, Sendable {
             effects = clusterChanged(standing, at: now)
         case .peerViewsChanged(let views):
             effects = peerViewsChanged(views, at: now)
+        case .leaderStateShared(let shared):
+            effects = mirror(shared)
         }
         if state.durable != before { effects.insert(.persist(state), at: 0) }
         return effects

@@ -49,14 +49,15 @@ public struct LabCluster: Sendable {
         "\(LabNginx.binary) -c \(balancer.nginx.configPath) -p \(balancer.nginx.folder.path)"
     }
 
-    /// The config of agent `name`: its etcd endpoints (all by default), a 2 s lease, a load
+    /// The config of agent `name`: its etcd endpoints (all by default), its lease (3 s, with a
+    /// 1 s safety margin, unless given), a load
     /// balancer's own test command (`balancerTestCommands[index]`, e.g. one that waits) and
     /// lines added to the service.
     /// `clustered` false: the same agent alone, without `cluster:` (for comparisons);
     /// `statusPort`: its status listener (off by default).
     public func config(
         _ name: String, endpoints: [String]? = nil, balancerTestCommands: [Int: String] = [:], serviceLines: String = "",
-        clustered: Bool = true, statusPort: Int? = nil
+        clustered: Bool = true, statusPort: Int? = nil, leaseTTL: Int = 3
     ) -> String {
         let remote = "127.0.0.1:\(sshd.port)"
         let health = name == "lb1" ? lb1Path.healthURL : primary.healthURL
@@ -77,7 +78,7 @@ public struct LabCluster: Sendable {
               etcd:
                 endpoints: [\((endpoints ?? etcd.endpoints).joined(separator: ", "))]
               prefix: \(Self.prefix)
-              lease_ttl: 2s
+              lease_ttl: \(leaseTTL)s
               safety_margin: 1s
 
             """

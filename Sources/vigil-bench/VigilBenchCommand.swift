@@ -10,7 +10,7 @@ struct VigilBenchCommand: AsyncParsableCommand {
         discussion: """
             Each command starts a fresh lab (nginx, backends, sshd, a webhook receiver) and the real \
             `vigil run` found beside this program (build both with -c release), prints a table and \
-            writes JSON into --output. `all` runs every one; --quick shortens them (under 3 minutes). \
+            writes JSON into --output. `all` runs every one; --quick shortens them (under 5 minutes). \
             See BENCHMARKS.md for the method and the figures.
             """,
         subcommands: [All.self, Recovery.self, Switch.self, FalseFailovers.self, ProbeScale.self, Idle.self, Cluster.self]
@@ -87,7 +87,7 @@ struct Cluster: AsyncParsableCommand {
 }
 
 struct All: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Every benchmark, one after another (about 30 minutes; --quick under 3).")
+    static let configuration = CommandConfiguration(abstract: "Every benchmark, one after another (about 40 minutes; --quick under 5).")
     @OptionGroup var options: BenchOptions
     func run() async throws {
         let started = ContinuousClock.now

@@ -189,3 +189,35 @@ extension ServiceDriverTests {
         await driver.stop()
     }
 }
+
+extension ServiceDriverTests {
+    /// In a cluster: no step starts without the lease, and a takeover's machine replaces the
+    /// old one and resumes its runbook under the same incident.
+    @Test func aStepStartsOnlyWhileTheLeaseHoldsAndATakeoverResumesIt() async throws {
+        let leads = Mutex(true)
+        var config = ServiceConfig(name: "shop", loadBalancers: ["lb0"])
+        config.cluster = ClusterSettings(agent: "lb1", confirm: 1)
+        var machine = ServiceStateMachine(config: config, upstreams: [UpstreamLayout(active: .primary)])
+        machine.join(standing: .leading, peers: [])
+        let driver = ServiceDriver(
+            machine: machine, actions: actions, clock: clock, mayAct: { leads.withLock { $0 } }, logger: recorder.logger())
+        await driver.start()
+        try await drive("the primary to be up") { await driver.machine.state.health[.primary]?.status == .up }
+        leads.withLock { $0 = false }
+        actions.state.withLock { $0.healthy[.primary] = false }
+        try await drive("the runbook to begin") { await driver.phase == .failingOver(.start(.standby)) }
+        for _ in 0..<20 { clock.advance(by: .milliseconds(50)) }
+        #expect(actions.state.withLock { $0.log }.isEmpty, "no step starts without the lease")
+        #expect(recorder.all.contains { $0.contains("not starting start standby: this agent does not lead its cluster now") })
+
+        // A new leader's machine (here: the same, restored) replaces it, and its step runs.
+        leads.withLock { $0 = true }
+        let saved = try #require(actions.state.withLock { $0.lastSaved })
+        var (restored, effects) = ServiceStateMachine.restore(
+            config: config, snapshot: saved, observations: [.serving(UpstreamLayout(active: .primary))], at: await driver.now)
+        restored.join(standing: .leading, peers: [])
+        await driver.adopt(restored, effects: effects)
+        try await drive("the standby to be started") { actions.state.withLock { $0.log.contains { $0.hasPrefix("run start standby") } } }
+        #expect(await driver.machine.state.incident?.id == saved.incident?.id, "the same incident")
+    }
+}

@@ -105,6 +105,22 @@ import VigilCore
         #expect(forced.contains(.answer(.accepted(.failover(skipGate: false, dryRun: false)))))
     }
 
+    @Test func aFollowerMirrorsTheLeadersStateAndKeepsItsOwnChecks() {
+        var leader = Self.watching(standing: .leading)
+        leader.handle(.operatorRequested(OperatorRequest(.failover(skipGate: false, dryRun: false), by: "alice", reason: "")))
+        let shared = leader.machine.state
+        var follower = Self.watching(standing: .following(leader: "lb2"))
+        let health = follower.machine.state.health
+        #expect(follower.handle(.leaderStateShared(shared)).acting.isEmpty, "a follower does nothing about what it mirrors")
+        #expect(follower.machine.state.incident?.id == shared.incident?.id)
+        #expect(follower.machine.phase == shared.phase)
+        #expect(follower.machine.state.health == health, "its own checks stay its own")
+        var alone = Self.watching(standing: .leading)
+        let before = alone.machine.state
+        alone.handle(.leaderStateShared(shared))
+        #expect(alone.machine.state == before, "the leader's own state comes back to it and is ignored")
+    }
+
     @Test func aRestoredMachineJoinsWithoutActingBeforeItsEffectsRun() {
         var scenario = Self.watching(standing: .leading)
         scenario.failPrimary()

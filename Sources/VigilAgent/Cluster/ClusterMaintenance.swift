@@ -46,21 +46,10 @@ enum ClusterMaintenance {
 
     /// On the others: what the leader published, into the local file.
     private static func follow(member: ClusterMember, store: MaintenanceStore, watch: MaintenanceWatch, logger: Logger) async {
-        while !Task.isCancelled {
-            do {
-                let (kvs, revision) = try await member.client.range(key(member))
-                if let kv = kvs.first { try adopt(kv.value, member: member, store: store, watch: watch) }
-                for try await event in member.client.watch(key(member), fromRevision: revision + 1) where event.kind == .put {
-                    try adopt(event.keyValue.value, member: member, store: store, watch: watch)
-                }
-            } catch {
-                logger.warning("cluster: cannot follow the shared maintenance windows: \(error)")
-            }
-            do {
-                try await Task.sleep(for: member.config.renewInterval)
-            } catch {
-                return
-            }
+        await member.follow(key(member), what: "the shared maintenance windows") { kvs in
+            if let kv = kvs.first { try adopt(kv.value, member: member, store: store, watch: watch) }
+        } change: { event in
+            if event.kind == .put { try adopt(event.keyValue.value, member: member, store: store, watch: watch) }
         }
     }
 

@@ -208,8 +208,11 @@ public final class ClusterMember: Sendable {
     // MARK: Running
 
     /// Renews, campaigns, watches and publishes until cancelled. `onViews` hears every change of
-    /// the others' views of a service.
-    func run(services: [String], onViews: @escaping @Sendable (String, [VantageView]) async -> Void) async {
+    /// the others' views of a service, `onShared` every snapshot the leader shares.
+    func run(
+        services: [String], onViews: @escaping @Sendable (String, [VantageView]) async -> Void,
+        onShared: @escaping @Sendable (String, ServiceSnapshot) async -> Void
+    ) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.renewLoop() }
             group.addTask { await self.deadlineLoop() }
@@ -217,6 +220,7 @@ public final class ClusterMember: Sendable {
             group.addTask { await self.publishLoop() }
             for service in services {
                 group.addTask { await self.watchViews(of: service, onViews: onViews) }
+                group.addTask { await self.watchSharedState(of: service, onShared: onShared) }
             }
             await group.waitForAll()
         }
@@ -400,24 +404,20 @@ public final class ClusterMember: Sendable {
         }
     }
 
-    private func watchViews(of service: String, onViews: @escaping @Sendable (String, [VantageView]) async -> Void) async {
-        let prefix = viewsPrefix(service)
+    /// Reads `key` (or the keys under it), then follows every change, from the revision read;
+    /// when the stream fails (etcd out of reach, a compacted revision) it reads again, a renewal
+    /// period later, until cancelled. `what` names it in the log.
+    func follow(
+        _ key: String, prefix: Bool = false, what: String, read: ([EtcdKeyValue]) async throws -> Void,
+        change: (EtcdWatchEvent) async throws -> Void
+    ) async {
         while !Task.isCancelled {
             do {
-                let (kvs, revision) = try await client.range(prefix, prefix: true)
-                var views: [String: VantageView] = [:]
-                for kv in kvs { if let view = decode(kv, service: service) { views[view.agent] = view } }
-                await deliver(views, service: service, onViews: onViews)
-                for try await event in client.watch(prefix, prefix: true, fromRevision: revision + 1) {
-                    let agent = String(event.keyValue.key.dropFirst(prefix.count))
-                    switch event.kind {
-                    case .delete: views[agent] = nil
-                    case .put: views[agent] = decode(event.keyValue, service: service)
-                    }
-                    await deliver(views, service: service, onViews: onViews)
-                }
+                let (kvs, revision) = try await client.range(key, prefix: prefix)
+                try await read(kvs)
+                for try await event in client.watch(key, prefix: prefix, fromRevision: revision + 1) { try await change(event) }
             } catch {
-                logger.warning("cluster: cannot read the others' views of \(service): \(error)")
+                logger.warning("cluster: cannot follow \(what): \(error)")
             }
             do {
                 try await Task.sleep(for: config.renewInterval)
@@ -427,11 +427,38 @@ public final class ClusterMember: Sendable {
         }
     }
 
-    private func decode(_ kv: EtcdKeyValue, service: String) -> VantageView? {
+    private func watchViews(of service: String, onViews: @escaping @Sendable (String, [VantageView]) async -> Void) async {
+        let prefix = viewsPrefix(service)
+        var views: [String: VantageView] = [:]
+        await follow(prefix, prefix: true, what: "the others' views of \(service)") { kvs in
+            views = [:]
+            for kv in kvs { if let view = decode(VantageView.self, kv) { views[view.agent] = view } }
+            await deliver(views, service: service, onViews: onViews)
+        } change: { event in
+            let agent = String(event.keyValue.key.dropFirst(prefix.count))
+            switch event.kind {
+            case .delete: views[agent] = nil
+            case .put: views[agent] = decode(VantageView.self, event.keyValue)
+            }
+            await deliver(views, service: service, onViews: onViews)
+        }
+    }
+
+    /// The leader's snapshot of `service`, each time it shares one, for a follower to mirror.
+    private func watchSharedState(of service: String, onShared: @escaping @Sendable (String, ServiceSnapshot) async -> Void) async {
+        await follow(snapshotKey(service), what: "the shared state of \(service)") { kvs in
+            if let kv = kvs.first, let shared = decode(ServiceSnapshot.self, kv) { await onShared(service, shared) }
+        } change: { event in
+            if event.kind == .put, let shared = decode(ServiceSnapshot.self, event.keyValue) { await onShared(service, shared) }
+        }
+    }
+
+    /// A value another agent wrote, or nil (said in the log) when it cannot be read.
+    private func decode<Value: Decodable>(_ type: Value.Type, _ kv: EtcdKeyValue) -> Value? {
         do {
-            return try JSONDecoder().decode(VantageView.self, from: Data(kv.value))
+            return try JSONDecoder().decode(type, from: Data(kv.value))
         } catch {
-            logger.warning("cluster: \(kv.key) is not a view Vigil can read: \(error)")
+            logger.warning("cluster: \(kv.key) holds what Vigil cannot read: \(error)")
             return nil
         }
     }

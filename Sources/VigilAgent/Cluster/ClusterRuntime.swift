@@ -16,6 +16,9 @@ struct ClusterRuntime: Sendable {
             Task {
                 await member.run(services: services.map(\.name)) { service, views in
                     await byName[service]?.driver.send(.peerViewsChanged(views))
+                } onShared: { service, shared in
+                    // The leader's own writes come back too; its machine ignores them.
+                    await byName[service]?.driver.send(.leaderStateShared(shared))
                 }
             },
             Task {

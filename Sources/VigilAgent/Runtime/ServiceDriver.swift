@@ -200,8 +200,8 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
             case .notify(let message):
                 logger.notice("\(message.kind.rawValue): \(message.reason)")
                 // A follower's reminders, warnings and checks are the leader's to say; what it
-                // says is its own standing.
-                if case .following? = machine.cluster.standing, !message.kind.isAboutTheAgent {
+                // says is its own standing (and all of an operator's --without-cluster runbook).
+                if case .following? = machine.cluster.standing, !message.kind.isAboutTheAgent, !mayAct() {
                     logger.debug("not sent: the leader says what concerns the service")
                     continue
                 }

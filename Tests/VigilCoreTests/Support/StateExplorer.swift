@@ -379,7 +379,7 @@ struct StateExplorer: Sendable {
         // No runbook Vigil starts by itself targets a side known down that it cannot start.
         let automatic: Bool =
             switch event {
-            case .probeFinished, .timerFired, .hostChecked, .maintenanceChanged, .clusterChanged, .peerViewsChanged: true
+            case .probeFinished, .timerFired, .hostChecked, .maintenanceChanged, .clusterChanged, .peerViewsChanged, .leaderStateShared: true
             case .started, .stepFinished, .operatorRequested, .upstreamsObserved, .backupListed, .preflightFinished: false
             }
         if automatic, let runbook = state.runbook, runbook.currentStep != nil,
