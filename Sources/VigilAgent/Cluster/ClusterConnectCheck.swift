@@ -5,9 +5,7 @@ import VigilEtcd
 public enum ClusterConnectCheck {
     /// Hands each line to `say`; false when etcd cannot be reached or refuses.
     public static func run(_ config: ClusterConfig, say: (String) -> Void) async -> Bool {
-        var credentials: (user: String, password: String)?
-        if let user = config.user, let password = config.password { credentials = (user, password.exposed) }
-        let client = EtcdClient(endpoints: config.endpoints, tls: config.tls, credentials: credentials)
+        let client = EtcdClient(endpoints: config.endpoints, tls: config.tls, credentials: config.credentials)
         do {
             let members = try await client.members()
             say("etcd: \(members.count) member(s): " + members.map { "\($0.name) \($0.clientURLs.joined(separator: " "))" }.joined(separator: ", "))

@@ -11,7 +11,7 @@ enum ClusterMaintenance {
     static func sync(member: ClusterMember, store: MaintenanceStore, watch: MaintenanceWatch, logger: Logger) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await publish(member: member, store: store, logger: logger) }
-            group.addTask { await follow(member: member, store: store, watch: watch, logger: logger) }
+            group.addTask { await follow(member: member, store: store, watch: watch) }
         }
     }
 
@@ -45,7 +45,7 @@ enum ClusterMaintenance {
     }
 
     /// On the others: what the leader published, into the local file.
-    private static func follow(member: ClusterMember, store: MaintenanceStore, watch: MaintenanceWatch, logger: Logger) async {
+    private static func follow(member: ClusterMember, store: MaintenanceStore, watch: MaintenanceWatch) async {
         await member.follow(key(member), what: "the shared maintenance windows") { kvs in
             if let kv = kvs.first { try adopt(kv.value, member: member, store: store, watch: watch) }
         } change: { event in

@@ -51,6 +51,9 @@ public final class ClusterMember: Sendable {
         var actingAlone = false
         /// This agent leads and has restored every service from the shared state: it may act.
         var tookOver = false
+        /// The restored machines run: operators' requests may reach them (one that came earlier
+        /// would reach a machine about to be replaced).
+        var ready = false
         /// This agent's latest view of each service, and those not yet in etcd.
         var views: [String: VantageView] = [:]
         var unpublished: Set<String> = []
@@ -63,9 +66,7 @@ public final class ClusterMember: Sendable {
         self.logger = logger
         // A call never outlasts a renewal period, so a dead endpoint cannot make the lease lapse.
         let timeout = max(.milliseconds(300), config.renewInterval)
-        var credentials: (user: String, password: String)?
-        if let user = config.user, let password = config.password { credentials = (user, password.exposed) }
-        client = EtcdClient(endpoints: config.endpoints, timeout: timeout, tls: config.tls, credentials: credentials, observe: observe)
+        client = EtcdClient(endpoints: config.endpoints, timeout: timeout, tls: config.tls, credentials: config.credentials, observe: observe)
         (changes, changed) = AsyncStream.makeStream(of: StandingChange.self)
         (viewsToPublish, viewsDirty) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -146,18 +147,26 @@ public final class ClusterMember: Sendable {
         }
     }
 
-    /// Waits until this agent may act, at most `limit` (a takeover in progress takes seconds);
-    /// false when it still may not.
+    /// The restored machines run: from now on operators' requests reach them.
+    func ready() {
+        state.withLock { state in
+            if state.standing == .leading { state.ready = true }
+        }
+    }
+
+    /// Waits until this agent may carry out an operator's request, at most `limit` (a takeover
+    /// in progress takes seconds); false when it still may not.
     func waitUntilItMayAct(within limit: Duration) async -> Bool {
         let deadline = ContinuousClock.now.advanced(by: limit)
-        while !mayAct, standing == .leading, ContinuousClock.now < deadline {
+        func mayServe() -> Bool { mayAct && state.withLock { $0.ready } }
+        while !mayServe(), standing == .leading, ContinuousClock.now < deadline {
             do {
                 try await Task.sleep(for: .milliseconds(50))
             } catch {
                 break
             }
         }
-        return mayAct
+        return mayServe()
     }
 
     /// A switch script refused to replace a newer leader's file: this agent no longer leads.
@@ -349,6 +358,7 @@ public final class ClusterMember: Sendable {
             let previousLeader = state.standing == .leading ? config.name : state.leader
             state.standing = standing
             state.tookOver = false
+            state.ready = false
             switch standing {
             case .leading: state.leader = config.name
             case .following(let leader): state.leader = leader

@@ -45,7 +45,8 @@ struct ClusterRuntime: Sendable {
             return
         }
         // Every service is restored first (nothing acts meanwhile), then this agent may act, then
-        // each restored machine runs: a runbook in flight resumes under the new lease.
+        // each restored machine runs: a runbook in flight resumes under the new lease. Operators'
+        // requests wait until then, so none reaches a machine about to be replaced.
         var restored: [(service: RunningService, machine: Restored?)] = []
         for service in services { restored.append((service, await restore(service, member: member, logger: logger))) }
         member.tookOver()
@@ -68,6 +69,7 @@ struct ClusterRuntime: Sendable {
                         at: Agent.wallClockNow()))
             }
         }
+        member.ready()
     }
 
     /// A machine restored from the shared state, its effects not yet run, and what the start

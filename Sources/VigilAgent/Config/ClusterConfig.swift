@@ -26,6 +26,12 @@ public struct ClusterConfig: Sendable {
     /// The margin in force: as given, or a fifth of the lease, at least 1 s.
     public var effectiveSafetyMargin: Duration { safetyMargin ?? max(.seconds(1), leaseTTL / 5) }
 
+    /// The user and password etcd's auth takes, when both are given.
+    var credentials: (user: String, password: String)? {
+        guard let user, let password else { return nil }
+        return (user, password.exposed)
+    }
+
     /// How often the lease is renewed: a third of its time to live.
     public var renewInterval: Duration { leaseTTL / 3 }
 

@@ -27,6 +27,10 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
     private let observe: (@Sendable (ServiceStateMachine, Instant) -> Void)?
     /// Counts machines: a task of a machine that a takeover replaced delivers nothing.
     private var generation = 0
+    /// Snapshots are written one at a time, in the order the machine made them: two events
+    /// handled while a write waits (for etcd, say) must not land older-after-newer.
+    private var persisting = false
+    private var persistQueue: [CheckedContinuation<Void, Never>] = []
 
     public init(
         machine: ServiceStateMachine, actions: any ServiceActions, clock: C, origin: Duration = .zero,
@@ -139,6 +143,7 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
         for effect in effects {
             switch effect {
             case .persist(let snapshot):
+                await takePersistTurn()
                 do {
                     try await actions.persist(snapshot)
                     saved = true
@@ -146,6 +151,7 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
                     saved = false
                     logger.critical("cannot save the state before acting: \(error)")
                 }
+                endPersistTurn()
             case .run(let step):
                 guard mayAct() else {
                     // The lease is in doubt or another agent leads: that one finishes the runbook.
@@ -250,6 +256,23 @@ public actor ServiceDriver<C: Clock> where C.Duration == Duration {
             } catch {
                 return  // cancelled at stop
             }
+        }
+    }
+
+    /// Waits for the writes made before this one (a turn is taken without suspending when none waits).
+    private func takePersistTurn() async {
+        guard persisting else {
+            persisting = true
+            return
+        }
+        await withCheckedContinuation { persistQueue.append($0) }
+    }
+
+    private func endPersistTurn() {
+        if persistQueue.isEmpty {
+            persisting = false
+        } else {
+            persistQueue.removeFirst().resume()
         }
     }
 
