@@ -123,7 +123,8 @@ struct ForwardedRequest: Codable, Sendable {
         while !Task.isCancelled {
             do {
                 for try await event in member.client.watch(member.requestsPrefix, prefix: true) where event.kind == .put {
-                    guard member.mayAct else { continue }  // the leader takes it; a follower leaves it
+                    // The leader takes it (once its takeover is done); a follower leaves it.
+                    guard member.standing == .leading, await member.waitUntilItMayAct(within: takeLimit / 2) else { continue }
                     let kv = event.keyValue
                     let claimed = try await member.client.txn(
                         compare: [EtcdCompare(key: kv.key, .modRevision(kv.modRevision))], success: [.delete(key: kv.key, prefix: false)])
