@@ -2,15 +2,11 @@ import Foundation
 
 /// Two agents in a cluster on a real three-member etcd: each with its own nginx (lb1, lb2), one
 /// primary, one cold standby started over the lab's sshd, messages to one webhook receiver (a
-/// path per agent). lb1 checks the primary through a path of its own (`lb1Path`, a second
-/// listener in front of nothing but its own health answer) that a test can cut, so the two
-/// vantage points can disagree.
+/// path per agent). A test that cuts one agent off from the primary points its check at a
+/// `LabBlackhole` (packets dropped) in that agent's config.
 public struct LabCluster: Sendable {
     public let etcd: LabEtcdCluster
     public let primary: LabHTTPBackend
-    /// lb1's way to the primary's health: cut it (`.hang`: packets unanswered) and lb1 alone
-    /// sees the primary down.
-    public let lb1Path: LabHTTPBackend
     public let standby: LabStandby
     public let balancers: [LabLoadBalancer]
     public let receiver: LabWebhookReceiver
@@ -22,20 +18,18 @@ public struct LabCluster: Sendable {
     public static func with(startDelay: Duration = .milliseconds(500), _ body: (LabCluster) async throws -> Void) async throws {
         try await withLabServer({ try await LabEtcdCluster.start() }) { etcd in
             try await withLabServer({ try await LabHTTPBackend.start(name: "primary") }) { primary in
-                try await withLabServer({ try await LabHTTPBackend.start(name: "primary") }) { lb1Path in
-                    try await withLabServer({ try LabStandby.prepare(startDelay: startDelay) }) { standby in
-                        let servers = ["127.0.0.1:\(primary.port)"]
-                        try await withLabServer({ try await LabLoadBalancer.start(servers: servers) }) { lb1 in
-                            try await withLabServer({ try await LabLoadBalancer.start(servers: servers) }) { lb2 in
-                                try await withLabServer({ try await LabWebhookReceiver.start() }) { receiver in
-                                    try await withLabServer({ try await LabSSHServer.start(login: .current) }) { sshd in
-                                        let folder = try LabFolder(prefix: "cluster")
-                                        defer { folder.remove() }
-                                        try await body(
-                                            LabCluster(
-                                                etcd: etcd, primary: primary, lb1Path: lb1Path, standby: standby, balancers: [lb1, lb2],
-                                                receiver: receiver, sshd: sshd, folder: folder))
-                                    }
+                try await withLabServer({ try LabStandby.prepare(startDelay: startDelay) }) { standby in
+                    let servers = ["127.0.0.1:\(primary.port)"]
+                    try await withLabServer({ try await LabLoadBalancer.start(servers: servers) }) { lb1 in
+                        try await withLabServer({ try await LabLoadBalancer.start(servers: servers) }) { lb2 in
+                            try await withLabServer({ try await LabWebhookReceiver.start() }) { receiver in
+                                try await withLabServer({ try await LabSSHServer.start(login: .current) }) { sshd in
+                                    let folder = try LabFolder(prefix: "cluster")
+                                    defer { folder.remove() }
+                                    try await body(
+                                        LabCluster(
+                                            etcd: etcd, primary: primary, standby: standby, balancers: [lb1, lb2],
+                                            receiver: receiver, sshd: sshd, folder: folder))
                                 }
                             }
                         }
@@ -60,7 +54,6 @@ public struct LabCluster: Sendable {
         clustered: Bool = true, statusPort: Int? = nil, leaseTTL: Int = 3
     ) -> String {
         let remote = "127.0.0.1:\(sshd.port)"
-        let health = name == "lb1" ? lb1Path.healthURL : primary.healthURL
         let balancerEntries = balancers.enumerated().map { index, balancer in
             """
                   - name: lb\(index + 1)
@@ -101,7 +94,7 @@ public struct LabCluster: Sendable {
                 primary:
                   address: 127.0.0.1:\(primary.port)
                   health:
-                    - url: \(health)
+                    - url: \(primary.healthURL)
                       timeout: 500ms
                 standby:
                   address: \(standby.address)

@@ -81,7 +81,6 @@ enum ClusterBenchmark {
             try await Task.sleep(for: .milliseconds(1_000 + 130 * (phase % 5)))
             let fault = ContinuousClock.now
             try await lab.primary.setHealth(.refuse)
-            try await lab.lb1Path.setHealth(.refuse)
             try await LabWait.until("both nginx to serve the standby", timeout: .seconds(60), interval: .milliseconds(20)) {
                 await served(lab, by: "standby")
             }

@@ -18,9 +18,7 @@ import VigilLab
             let leader = try await lab.waitForLeader()
             try await lab.waitForViews()
             try await Task.sleep(for: .milliseconds(faultAfterMilliseconds))
-            // The primary dies for both vantage points: its own health and lb1's path to it.
             try await lab.primary.setHealth(.refuse)
-            try await lab.lb1Path.setHealth(.refuse)
             try await lab.waitUntilServed(by: "standby")
             _ = try await lab.waitForMessage("incidentResolved")
             // Long enough for a second runbook to show itself: detection and a start take ~2 s.
@@ -75,7 +73,6 @@ import VigilLab
             }
             if step != "gate" { try lab.folder.write("hold", "") }
             try await lab.primary.setHealth(.refuse)
-            try await lab.lb1Path.setHealth(.refuse)
             let marker =
                 switch step {
                 case "start": "failingOver: start standby"
@@ -86,6 +83,9 @@ import VigilLab
             try await LabWait.until("lb1 to be in the step (\(marker))", timeout: .seconds(30), interval: .milliseconds(20)) {
                 try await lab.vigil("lb1", ["status"]).output.contains(marker)
             }
+            // The incident was said (a kill between saving the state and queueing its message
+            // would lose the message: see the closing note of issue 17).
+            _ = try await lab.waitForMessage("incidentStarted", from: "lb1")
             kill(first.pid, SIGKILL)
             let killed = ContinuousClock.now
             try? FileManager.default.removeItem(atPath: hold)
@@ -95,11 +95,12 @@ import VigilLab
             try await lab.waitUntilServed(by: "standby")
             let resolved = try await lab.waitForMessage("incidentResolved", from: "lb2")
             #expect(try await lab.nginxValid(), "both nginx accept their config")
-            // The killed agent comes back as a follower: what it said before the kill leaves its
-            // outbox now (each agent delivers what it produced), and it does not act.
+            // The killed agent comes back as a follower and does not act.
             let restarted = try lab.launch("lb1", config: config("lb1"))
             defer { restarted.terminate() }
-            _ = try await lab.waitForMessage("incidentStarted", from: "lb1")
+            try await LabWait.until("lb1 to follow lb2", timeout: .seconds(20)) {
+                try await lab.vigil("lb1", ["status"]).output.contains("cluster: lb1 is following; lb2 leads")
+            }
             #expect(try await lab.leader()?.name == "lb2")
             let started = lab.messages("incidentStarted")
             #expect(started.count == 1, "one incident: \(started.map(\.agent))")
@@ -174,7 +175,11 @@ import VigilLab
     /// message that the vantage points disagree; both views on the status.
     @Test func vantagePointsThatDisagreeHoldTheFailover() async throws {
         try await ClusterLab.with { lab in
-            let first = try lab.launch("lb1")
+            // lb1's way to the primary drops every packet (a connect never completes); lb2's is
+            // fine, and so is the primary.
+            let blackhole = try LabBlackhole()
+            defer { blackhole.stop() }
+            let first = try lab.launch("lb1", config: lab.config("lb1").replacingOccurrences(of: lab.primary.healthURL, with: blackhole.url))
             defer { first.terminate() }
             try await lab.waitForLeader("lb1")
             let second = try lab.launch("lb2")
@@ -186,8 +191,6 @@ import VigilLab
             #expect(check.status == 0, "\(check.output)")
             #expect(check.output.contains("etcd: 3 member(s): ") && check.output.contains("n1 http://127.0.0.1:"), "\(check.output)")
             #expect(check.output.contains("cluster /vigil/: lb1 leads (epoch ") && check.output.contains("this agent is lb2"), "\(check.output)")
-            // lb1's path to the primary drops everything; the primary itself is fine.
-            try await lab.lb1Path.setHealth(.hang)
             let disagreed = try await lab.waitForMessage("vantagesDisagree", from: "lb1")
             #expect((disagreed["reason"] as? String)?.contains("lb1 sees primary down") == true, "\(disagreed)")
             #expect((disagreed["reason"] as? String)?.contains("lb2 does not (up): not failing over") == true, "\(disagreed)")
@@ -239,7 +242,6 @@ import VigilLab
             let status = try await lab.vigil("lb1", ["status"])
             #expect(status.output.contains("NOT PROTECTED: cluster: lb1 could not renew its lease on etcd"), "\(status.output)")
             try await lab.primary.setHealth(.refuse)
-            try await lab.lb1Path.setHealth(.refuse)
             try await Task.sleep(for: .seconds(4))
             #expect(lab.standby.startsRun == 0, "no automatic runbook without etcd")
             #expect(lab.epochs() == [nil, nil], "the upstream files are as they were")
