@@ -39,76 +39,36 @@ public struct LabCluster: Sendable {
         }
     }
 
-    public func nginx(_ balancer: LabLoadBalancer) -> String {
-        "\(LabNginx.binary) -c \(balancer.nginx.configPath) -p \(balancer.nginx.folder.path)"
-    }
-
-    /// The config of agent `name`: its etcd endpoints (all by default), its lease (3 s, with a
-    /// 1 s safety margin, unless given), a load
-    /// balancer's own test command (`balancerTestCommands[index]`, e.g. one that waits) and
-    /// lines added to the service.
+    /// The config of agent `name`: the lab's agent config with both load balancers, messages to
+    /// the receiver's `/NAME`, its etcd endpoints (all by default) and its lease (3 s, with a 1 s
+    /// safety margin, unless given); a load balancer's own test command
+    /// (`balancerTestCommands[index]`, e.g. one that waits) and lines added to the service.
     /// `clustered` false: the same agent alone, without `cluster:` (for comparisons);
     /// `statusPort`: its status listener (off by default).
     public func config(
         _ name: String, endpoints: [String]? = nil, balancerTestCommands: [Int: String] = [:], serviceLines: String = "",
         clustered: Bool = true, statusPort: Int? = nil, leaseTTL: Int = 3
     ) -> String {
-        let remote = "127.0.0.1:\(sshd.port)"
-        let balancerEntries = balancers.enumerated().map { index, balancer in
-            """
-                  - name: lb\(index + 1)
-                    host: \(remote)
-                    upstream_file: \(balancer.upstreamFile)
-                    upstream_name: \(balancer.upstreamName)
-                    test_command: \(balancerTestCommands[index] ?? "\(nginx(balancer)) -t")
-                    reload_command: \(nginx(balancer)) -s reload
-                    verify_url: \(balancer.url)/
-            """
-        }.joined(separator: "\n")
-        let cluster = """
-            cluster:
-              name: \(name)
-              etcd:
-                endpoints: [\((endpoints ?? etcd.endpoints).joined(separator: ", "))]
-              prefix: \(Self.prefix)
-              lease_ttl: \(leaseTTL)s
-              safety_margin: 1s
+        var config = LabAgentConfig(
+            primary: primary, standby: standby, balancer: balancers[0], receiver: receiver, sshd: sshd, stateDirectory: folder.file(name),
+            statusPort: statusPort)
+        config.balancers = balancers
+        config.webhookPath = "/\(name)"
+        config.testCommands = balancerTestCommands
+        config.serviceLines = serviceLines
+        if clustered {
+            config.sections = """
+                cluster:
+                  name: \(name)
+                  etcd:
+                    endpoints: [\((endpoints ?? etcd.endpoints).joined(separator: ", "))]
+                  prefix: \(Self.prefix)
+                  lease_ttl: \(leaseTTL)s
+                  safety_margin: 1s
 
-            """
-        return """
-            ssh:
-              user: \(sshd.user)
-              identity_file: \(sshd.clientKey)
-              known_hosts: \(sshd.knownHosts)
-            state_dir: \(folder.file(name))
-            status:
-              listen: \(statusPort.map { "127.0.0.1:\($0)" } ?? "off")
-            control_socket:
-              path: \(folder.file(name))/vigil.sock
-            channels:
-              hooks:
-                type: webhook
-                url: \(receiver.url(path: "/\(name)"))
-            \(clustered ? cluster : "")services:
-              shop:
-                primary:
-                  address: 127.0.0.1:\(primary.port)
-                  health:
-                    - url: \(primary.healthURL)
-                      timeout: 500ms
-                standby:
-                  address: \(standby.address)
-                  host: \(remote)
-                  start: \(standby.startScript)
-                  stop: \(standby.stopScript)
-                  health:
-                    - url: \(standby.healthURL)
-                      timeout: 500ms
-                load_balancers:
-            \(balancerEntries)
-            \(serviceLines)    notify: [hooks]
-
-            """
+                """
+        }
+        return config.yaml
     }
 
     public func configPath(_ name: String) -> String { folder.file("\(name).yaml") }
@@ -159,9 +119,9 @@ public struct LabCluster: Sendable {
     }
 
     /// The epoch in each load balancer's upstream file (nil: no epoch line, e.g. the operator's file).
-    public func epochs() -> [Int64?] {
-        balancers.map { balancer in
-            let text = (try? String(contentsOfFile: balancer.upstreamFile, encoding: .utf8)) ?? ""
+    public func epochs() throws -> [Int64?] {
+        try balancers.map { balancer in
+            let text = try String(contentsOfFile: balancer.upstreamFile, encoding: .utf8)
             guard let line = text.split(separator: "\n").first, line.hasPrefix("# vigil-epoch: ") else { return nil }
             return Int64(line.dropFirst("# vigil-epoch: ".count).prefix { $0.isNumber })
         }

@@ -36,18 +36,8 @@ import VigilNotify
 
         """
 
-    private func parse(_ text: String) throws -> AgentConfig {
-        try AgentConfig.parse(text, file: "/etc/vigil/vigil.yaml", environment: environment, checkFiles: false)
-    }
-
-    private func failure(_ text: String) -> String {
-        do {
-            _ = try parse(text)
-            return "accepted"
-        } catch {
-            return "\(error)"
-        }
-    }
+    private func parse(_ text: String) throws -> AgentConfig { try ConfigTests.parse(text, environment: environment) }
+    private func failure(_ text: String) -> String { ConfigTests.failure(text, environment: environment) }
 
     @Test func eachTypeIsReadWithItsEndpointSecretsAndFilter() throws {
         let config = try parse(Self.channels + ConfigTests.minimal)

@@ -15,18 +15,8 @@ import VigilCore
 
         """
 
-    private func parse(_ text: String) throws -> AgentConfig {
-        try AgentConfig.parse(text, file: "/etc/vigil/vigil.yaml", environment: ["ETCD_PASSWORD": "etcd-canary-41"], checkFiles: false)
-    }
-
-    private func failure(_ text: String) -> String {
-        do {
-            _ = try parse(text)
-            return "accepted"
-        } catch {
-            return "\(error)"
-        }
-    }
+    private func parse(_ text: String) throws -> AgentConfig { try ConfigTests.parse(text, environment: ["ETCD_PASSWORD": "etcd-canary-41"]) }
+    private func failure(_ text: String) -> String { ConfigTests.failure(text, environment: ["ETCD_PASSWORD": "etcd-canary-41"]) }
 
     @Test func aClusterIsReadWithSafeDefaultsAndEveryServiceJoinsIt() throws {
         let config = try parse(Self.cluster + ConfigTests.minimal)

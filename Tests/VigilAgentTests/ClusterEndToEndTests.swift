@@ -33,7 +33,7 @@ import VigilLab
             #expect(ids.count == 1, "one incident id: \(ids)")
             #expect(lab.standby.startsRun == 1, "one standby start")
             #expect(lab.switches(of: "lb1") == 1 && lab.switches(of: "lb2") == 1, "one switch per load balancer\n\(lab.logs())")
-            #expect(lab.epochs() == [leader.epoch, leader.epoch], "each file carries the leader's epoch")
+            #expect(try lab.epochs() == [leader.epoch, leader.epoch], "each file carries the leader's epoch")
             #expect(agents.allSatisfy { $0.isRunning }, "both agents still run")
         }
     }
@@ -55,8 +55,8 @@ import VigilLab
             var startScript = lab.standby.startScript
             switch step {
             case "start": startScript = try holding(lab.standby.startScript)
-            case "switch lb1": tests[0] = try holding("\(lab.nginx(lab.balancers[0])) -t")
-            case "switch lb2": tests[1] = try holding("\(lab.nginx(lab.balancers[1])) -t")
+            case "switch lb1": tests[0] = try holding("\(LabAgentConfig.nginx(lab.balancers[0])) -t")
+            case "switch lb2": tests[1] = try holding("\(LabAgentConfig.nginx(lab.balancers[1])) -t")
             default: break  // the gate waits for the slow standby by itself
             }
             func config(_ name: String) -> String {
@@ -108,7 +108,7 @@ import VigilLab
             #expect(startedID != nil && (resolved["incident"] as? [String: Any])?["id"] as? String == startedID, "the same incident id")
             // lb2's file is written after the kill in every case; lb1's too unless it was switched before.
             let epoch = try await lab.leader()?.epoch ?? 0
-            let epochs = lab.epochs()
+            let epochs = try lab.epochs()
             #expect(epochs.last == epoch, "the new leader's epoch: \(epochs), leader \(epoch)")
             #expect(epochs.allSatisfy { ($0 ?? .max) <= epoch }, "no file carries a newer epoch than the leader's: \(epochs)")
             if step != "switch lb2" { #expect(epochs == [epoch, epoch], "\(epochs)") }
@@ -128,8 +128,8 @@ import VigilLab
             var epochsSeen: [Int64] = []
             let forced = try await lab.vigil("lb1", ["failover", "--force", "--reason", "before the partition"])
             #expect(forced.status == 0, "\(forced.output)")
-            epochsSeen += lab.epochs().compactMap { $0 }
-            #expect(lab.epochs() == [lb1.epoch, lb1.epoch])
+            epochsSeen += try lab.epochs().compactMap { $0 }
+            #expect(try lab.epochs() == [lb1.epoch, lb1.epoch])
 
             lab.etcd.stop(members[0])
             let lost = try await lab.waitForMessage("clusterLost", from: "lb1", timeout: .seconds(10))
@@ -140,8 +140,8 @@ import VigilLab
             #expect(lb2.epoch > lb1.epoch)
             let back = try await lab.vigil("lb2", ["failback", "--reason", "after the partition"])
             #expect(back.status == 0, "\(back.output)\n\(lab.logs())")
-            epochsSeen += lab.epochs().compactMap { $0 }
-            #expect(lab.epochs() == [lb2.epoch, lb2.epoch])
+            epochsSeen += try lab.epochs().compactMap { $0 }
+            #expect(try lab.epochs() == [lb2.epoch, lb2.epoch])
             // Cut off, lb1 can neither act nor hand the request to the leader: it says so, and how to act anyway.
             let refused = try await lab.vigil("lb1", ["failover", "--force"])
             #expect(refused.status != 0 && refused.output.contains("cannot hand the request to the leader"), "\(refused.output)")
@@ -151,7 +151,7 @@ import VigilLab
             _ = try await lab.waitForMessage("clusterRegained", from: "lb1", timeout: .seconds(15))
             let status = try await lab.vigil("lb1", ["status"])
             #expect(status.output.contains("cluster: lb1 is following; lb2 leads"), "\(status.output)")
-            epochsSeen += lab.epochs().compactMap { $0 }
+            epochsSeen += try lab.epochs().compactMap { $0 }
             #expect(epochsSeen == epochsSeen.sorted(), "the epochs written, read back in order, never decrease: \(epochsSeen)")
             let servedByPrimary = await lab.served(by: "primary")
             #expect(servedByPrimary, "traffic stays on the primary")
@@ -161,7 +161,7 @@ import VigilLab
             #expect(alone.status == 0, "\(alone.output)\n\(lab.logs())")
             #expect(alone.output.contains("WARNING: acting WITHOUT THE CLUSTER"), "\(alone.output)")
             #expect(await lab.served(by: "standby"))
-            #expect(lab.epochs() == [nil, nil], "its files carry no epoch: the next leader may replace them")
+            #expect(try lab.epochs() == [nil, nil], "its files carry no epoch: the next leader may replace them")
             try await LabWait.until("lb1 to say who acted without the cluster", timeout: .seconds(20)) {
                 lab.messages("incidentStarted").contains {
                     $0.agent == "lb1" && ($0.json["reason"] as? String)?.contains("WITHOUT THE CLUSTER") == true
@@ -244,7 +244,7 @@ import VigilLab
             try await lab.primary.setHealth(.refuse)
             try await Task.sleep(for: .seconds(4))
             #expect(lab.standby.startsRun == 0, "no automatic runbook without etcd")
-            #expect(lab.epochs() == [nil, nil], "the upstream files are as they were")
+            #expect(try lab.epochs() == [nil, nil], "the upstream files are as they were")
             #expect(agents.allSatisfy { $0.isRunning }, "both agents still run")
 
             try await lab.etcd.restart(lab.etcd.members)

@@ -32,6 +32,21 @@ import VigilLab
                 upstream_file: /tmp/upstream.conf
         """
 
+    /// The config `text` read as `/etc/vigil/vigil.yaml` with `environment`, files not checked.
+    static func parse(_ text: String, environment: [String: String] = [:]) throws -> AgentConfig {
+        try AgentConfig.parse(text, file: "/etc/vigil/vigil.yaml", environment: environment, checkFiles: false)
+    }
+
+    /// What reading `text` says: its error in full, or "no error".
+    static func failure(_ text: String, environment: [String: String] = [:]) -> String {
+        do {
+            _ = try parse(text, environment: environment)
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
     private func error(_ text: String) -> ConfigError? {
         do {
             _ = try AgentConfig.parse(text, file: "/etc/vigil/vigil.yaml", environment: environment, checkFiles: false)

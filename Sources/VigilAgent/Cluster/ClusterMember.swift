@@ -370,26 +370,17 @@ public final class ClusterMember: Sendable {
     }
 
     private func watchLeader() async {
-        while !Task.isCancelled {
-            do {
-                for try await event in client.watch(leaderKey) {
-                    switch event.kind {
-                    case .delete:
-                        state.withLock { $0.wake = true }
-                    case .put:
-                        // Another agent took the key: this one follows, unless it cannot reach etcd
-                        // itself (its renewals say when it can again).
-                        let holder = event.keyValue.text
-                        if holder != config.name, !standing.isLost { set(.following(leader: holder)) }
-                    }
-                }
-            } catch {
-                logger.warning("cluster: the watch of the leader key ended (\(error)); watching again")
-            }
-            do {
-                try await Task.sleep(for: config.renewInterval)
-            } catch {
-                return
+        await follow(leaderKey, what: "the leader key") { kvs in
+            if kvs.isEmpty { state.withLock { $0.wake = true } }
+        } change: { event in
+            switch event.kind {
+            case .delete:
+                state.withLock { $0.wake = true }
+            case .put:
+                // Another agent took the key: this one follows, unless it cannot reach etcd
+                // itself (its renewals say when it can again).
+                let holder = event.keyValue.text
+                if holder != config.name, !standing.isLost { set(.following(leader: holder)) }
             }
         }
     }

@@ -115,34 +115,26 @@ struct ForwardedRequest: Codable, Sendable {
         }
     }
 
-    /// On the leader: takes each forwarded request once and answers it through `handle`.
+    /// On the leader: takes each forwarded request once (those waiting when it starts too) and
+    /// answers it through `handle`.
     static func serve(
         member: ClusterMember, logger: Logger,
         handle: @escaping @Sendable (ControlRequest, String, @escaping @Sendable (ControlReply) -> Void) async -> Bool
     ) async {
-        while !Task.isCancelled {
-            do {
-                for try await event in member.client.watch(member.requestsPrefix, prefix: true) where event.kind == .put {
-                    // The leader takes it (once its takeover is done); a follower leaves it.
-                    guard member.standing == .leading, await member.waitUntilItMayAct(within: takeLimit / 2) else { continue }
-                    let kv = event.keyValue
-                    let claimed = try await member.client.txn(
-                        compare: [EtcdCompare(key: kv.key, .modRevision(kv.modRevision))], success: [.delete(key: kv.key, prefix: false)])
-                    guard claimed.succeeded else { continue }
-                    let forwarded = try JSONDecoder().decode(ForwardedRequest.self, from: Data(kv.value))
-                    logger.notice("cluster: \(forwarded.request.command) from \(forwarded.by), forwarded by \(forwarded.from)")
-                    Task {
-                        await answer(forwarded, member: member, logger: logger, handle: handle)
-                    }
-                }
-            } catch {
-                logger.warning("cluster: the watch of forwarded requests ended (\(error)); watching again")
-            }
-            do {
-                try await Task.sleep(for: member.config.renewInterval)
-            } catch {
-                return
-            }
+        func take(_ kv: EtcdKeyValue) async throws {
+            // The leader takes it (once its takeover is done); a follower leaves it.
+            guard member.standing == .leading, await member.waitUntilItMayAct(within: takeLimit / 2) else { return }
+            let claimed = try await member.client.txn(
+                compare: [EtcdCompare(key: kv.key, .modRevision(kv.modRevision))], success: [.delete(key: kv.key, prefix: false)])
+            guard claimed.succeeded else { return }
+            let forwarded = try JSONDecoder().decode(ForwardedRequest.self, from: Data(kv.value))
+            logger.notice("cluster: \(forwarded.request.command) from \(forwarded.by), forwarded by \(forwarded.from)")
+            Task { await answer(forwarded, member: member, logger: logger, handle: handle) }
+        }
+        await member.follow(member.requestsPrefix, prefix: true, what: "forwarded requests") { kvs in
+            for kv in kvs { try await take(kv) }
+        } change: { event in
+            if event.kind == .put { try await take(event.keyValue) }
         }
     }
 

@@ -42,7 +42,7 @@ struct AgentLab {
     }
 
     var configPath: String { folder.file("vigil.yaml") }
-    var nginxCommand: String { "\(LabNginx.binary) -c \(balancer.nginx.configPath) -p \(balancer.nginx.folder.path)" }
+    var nginxCommand: String { LabAgentConfig.nginx(balancer) }
 
     static func with(
         overSSH: Bool = true, sftp: Bool = true, startDelay: Duration = .seconds(1), statusListener: Bool = false,
