@@ -156,6 +156,11 @@ import VigilLab
             let servedByPrimary = await lab.served(by: "primary")
             #expect(servedByPrimary, "traffic stays on the primary")
 
+            // A follower mirrors the leader's state once it reads etcd again (within a renewal
+            // period): lb1 knows of lb2's failback before acting on its own.
+            try await LabWait.until("lb1 to mirror lb2's failback", timeout: .seconds(10)) {
+                try await lab.vigil("lb1", ["status"]).output.contains("shop: primaryActive")
+            }
             // The day etcd is the disaster: an operator acts from one agent anyway, loudly.
             let alone = try await lab.vigil("lb1", ["failover", "--force", "--without-cluster", "--reason", "etcd is down"])
             #expect(alone.status == 0, "\(alone.output)\n\(lab.logs())")
