@@ -264,7 +264,8 @@ extension NeverBlindEndToEndTests {
             _ = try await lab.waitForMessage("hostReachable", timeout: .seconds(20))
             // A preflight that ran while it was gone runs again now that it answers.
             var after = ""
-            try await LabWait.until("the service to be protected again", timeout: .seconds(20), interval: .milliseconds(100)) {
+            // Generous: the preflight logs in afresh and runs nginx -t, slow while the suite loads both cores.
+            try await LabWait.until("the service to be protected again", timeout: .seconds(60), interval: .milliseconds(100)) {
                 after = try await lab.vigil(["status"]).output
                 return after.contains("; protected")
             }
